@@ -1,0 +1,251 @@
+"""The `readybot` command line: run, serve, console, one-shot commands, import, export, db."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from commands.assessment.repair import decode_document
+from pydantic import ValidationError
+
+from bot.render_text import render
+from bot.settings import Settings
+from commands import importing
+from commands.context import Context
+from commands.errors import CommandError
+from commands.replies import ErrorReply
+from commands.run import error_reply, execute
+from storage import queries
+from storage.engine import Store, open_store
+from storage.migrate import current_revision, upgrade
+from storage.models import Via
+
+LOCAL_TEAM = "local"
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+log = logging.getLogger("readybot")
+
+
+class CliError(Exception):
+    """A problem with how readybot was started; printed without a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readybot", description="The launch readiness checklist, live in Slack."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="<command>")
+
+    def who(p: argparse.ArgumentParser, *, channel: bool = True) -> None:
+        p.add_argument("--team", help="workspace (team id); default: the only one in the database")
+        p.add_argument("--user", help="act as this user (default: your login name)")
+        if channel:
+            p.add_argument(
+                "--channel", default="console", help="act in this channel (default: console)"
+            )
+
+    sub.add_parser("run", help="serve Slack if credentials are set, otherwise open the console")
+    console = sub.add_parser("console", help="an interactive console for /ready commands")
+    who(console)
+    console.add_argument(
+        "--no-sample", action="store_true", help="do not offer the sample assessment"
+    )
+
+    ready = sub.add_parser("ready", help='run one command, e.g. readybot ready "status"')
+    ready.add_argument("text", nargs="+", help="the command, as typed after /ready")
+    who(ready)
+
+    imp = sub.add_parser(
+        "import", help="import a readiness assessment (markdown file, or - for stdin)"
+    )
+    imp.add_argument("file")
+    imp.add_argument(
+        "--launch", help="the launch to import into (default: named after the document)"
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="show what would be imported, change nothing"
+    )
+    who(imp, channel=False)
+
+    exp = sub.add_parser("export", help="write a launch's checklist as markdown on stdout")
+    exp.add_argument(
+        "--launch", help="the launch (default: the only one, or the console channel's)"
+    )
+    exp.add_argument("-o", "--output", help="write to this file instead of stdout")
+    who(exp)
+
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return EXIT_USAGE
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "settings"
+            print(f"readybot: invalid setting {name.upper()}: {error['msg']}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return _run(args, settings)
+    except CliError as exc:
+        print(f"readybot: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        from bot.console import run_console
+
+        store = _open(settings)
+        return run_console(
+            store,
+            _context(store, settings, team=None, user=None, channel="console", via=Via.CONSOLE),
+            offer_sample=True,
+        )
+    store = _open(settings)
+    if args.command == "db":
+        if args.action == "current":
+            print(current_revision(store) or "empty")
+        else:
+            print(f"database at revision {upgrade(store)}")
+        return EXIT_OK
+    if args.command == "console":
+        from bot.console import run_console
+
+        ctx = _context(
+            store, settings, team=args.team, user=args.user, channel=args.channel, via=Via.CONSOLE
+        )
+        return run_console(store, ctx, offer_sample=not args.no_sample)
+    if args.command == "ready":
+        ctx = _context(
+            store, settings, team=args.team, user=args.user, channel=args.channel, via=Via.CLI
+        )
+        return _print(execute(store, ctx, " ".join(args.text)))
+    if args.command == "import":
+        ctx = _context(store, settings, team=args.team, user=args.user, channel=None, via=Via.CLI)
+        data = sys.stdin.buffer.read() if args.file == "-" else _read_file(args.file)
+        source = None if args.file == "-" else Path(args.file).name
+        try:
+            reply = importing.import_text(
+                store,
+                ctx,
+                decode_document(data),
+                dry_run=args.dry_run,
+                launch_name=args.launch,
+                source_name=source,
+            )
+        except CommandError as exc:
+            return _print(error_reply(exc))
+        return _print(reply)
+    if args.command == "export":
+        ctx = _context(
+            store, settings, team=args.team, user=args.user, channel=args.channel, via=Via.CLI
+        )
+        try:
+            exported = importing.export(store, ctx, args.launch)
+        except CommandError as exc:
+            return _print(error_reply(exc))
+        if args.output:
+            Path(args.output).write_text(exported.markdown, encoding="utf-8")
+            print(
+                f"wrote {exported.items} items of {exported.launch.name} to {args.output}",
+                file=sys.stderr,
+            )
+        else:
+            sys.stdout.write(exported.markdown)
+        return EXIT_OK
+    raise CliError(f"unknown command {args.command}")
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _open(settings: Settings) -> Store:
+    store = open_store(settings.database_url)
+    try:
+        upgrade(store)
+    except Exception as exc:
+        raise CliError(
+            f"cannot open the database {_redact(settings.database_url)}: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0][:200]}"
+        ) from exc
+    return store
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unparseable DATABASE_URL)"
+
+
+def _context(
+    store: Store,
+    settings: Settings,
+    *,
+    team: str | None,
+    user: str | None,
+    channel: str | None,
+    via: Via,
+) -> Context:
+    now = datetime.now(UTC)
+    return Context(
+        team_id=_team(store, team, now),
+        user_id=(user or getpass.getuser()).lstrip("@"),
+        channel_id=channel,
+        via=via,
+        now=now,
+        admins=settings.admins,
+        default_timezone=settings.default_timezone,
+        local_operator=True,
+    )
+
+
+def _team(store: Store, team: str | None, now: datetime) -> str:
+    with store.write() as session:
+        known = [w.team_id for w in queries.workspaces(session)]
+        if team:
+            queries.ensure_workspace(session, team, now)
+            return team
+        if len(known) == 1:
+            return known[0]
+        if not known:
+            queries.ensure_workspace(session, LOCAL_TEAM, now, name="local console")
+            return LOCAL_TEAM
+    raise CliError(
+        f"the database holds several workspaces ({', '.join(known)}); choose one with --team"
+    )
+
+
+def _print(reply: object) -> int:
+    text = render(reply)  # type: ignore[arg-type]
+    stream = sys.stderr if isinstance(reply, ErrorReply) else sys.stdout
+    stream.write(text)
+    return EXIT_ERROR if isinstance(reply, ErrorReply) else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,359 @@
+"""Reply models rendered for a terminal (the console and the one-shot CLI)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import singledispatch
+
+from commands import replies as r
+from commands.scoring import CategoryScore, ItemBrief
+from commands.text import plural, replace_users, shorten
+from commands.transitions import describe_status
+
+BAR_WIDTH = 20
+STATUS_MARK = {
+    "todo": "[ ]",
+    "in_progress": "[~]",
+    "blocked": "[!]",
+    "done": "[x]",
+    "waived": "[-]",
+}
+
+
+def _user(user_id: str) -> str:
+    return f"@{user_id}"
+
+
+def plain(text: str) -> str:
+    return replace_users(text, _user)
+
+
+def bar(percent: int, width: int = BAR_WIDTH) -> str:
+    filled = round(width * percent / 100)
+    return "█" * filled + "░" * (width - filled)
+
+
+def render(reply: r.Reply) -> str:
+    return _render(reply).rstrip() + "\n"
+
+
+@singledispatch
+def _render(reply: object) -> str:
+    raise TypeError(f"no text rendering for {type(reply).__name__}")
+
+
+@_render.register
+def _(reply: r.Message) -> str:
+    return plain(reply.text)
+
+
+@_render.register
+def _(reply: r.ErrorReply) -> str:
+    lines = [f"✗ {plain(reply.message)}"]
+    if reply.candidates:
+        lines.append("  It could be:")
+        lines += [f"    {c.key:<10} {shorten(c.title, 70)}" for c in reply.candidates[:10]]
+    if reply.suggestions:
+        lines.append("  Did you mean:")
+        lines += [f"    {c.key:<10} {shorten(c.title, 70)}" for c in reply.suggestions]
+    if reply.usage:
+        lines.append(f"  Usage: {reply.usage}")
+    return "\n".join(lines)
+
+
+@_render.register
+def _(reply: r.HelpReply) -> str:
+    if reply.detail:
+        verb = reply.detail
+        lines = [f"/ready {verb.usage}", "", verb.summary]
+        if verb.details:
+            lines += ["", verb.details]
+        if verb.examples:
+            lines += ["", "Examples:"] + [f"  /ready {e}" for e in verb.examples]
+        if verb.aliases:
+            lines += ["", "Also: " + ", ".join(verb.aliases)]
+        return "\n".join(lines)
+    lines = ["readybot: the launch checklist, live. Commands:"]
+    groups: dict[str, list[str]] = {}
+    for verb in reply.verbs:
+        groups.setdefault(verb.group, []).append(f"  {verb.name:<9} {verb.summary}")
+    for group, entries in groups.items():
+        lines += ["", group, *entries]
+    lines += ["", "`/ready help <command>` shows details and examples."]
+    return "\n".join(lines)
+
+
+def _due(item: ItemBrief | r.ItemView, today: date) -> str:
+    if not item.due_date:
+        return ""
+    days = (item.due_date - today).days
+    if days < 0:
+        return f"overdue {-days}d (due {item.due_date:%b %d})"
+    if days == 0:
+        return "due today"
+    return f"due {item.due_date:%a %b %d} ({days}d)"
+
+
+def _brief_line(item: ItemBrief, today: date, extra: str = "") -> str:
+    owner = f" {_user(item.owner)}" if item.owner else ""
+    due = _due(item, today)
+    return f"    {item.key:<10} {shorten(item.title, 60)}{owner}{'  ' + due if due else ''}{extra}"
+
+
+def _category_line(category: CategoryScore) -> str:
+    return f"  {shorten(category.category, 28):<28} {bar(category.percent, 10)} {category.percent:>3}%  ({category.ready}/{category.total})"
+
+
+@_render.register
+def _(reply: r.StatusReply) -> str:
+    launch, report, today = reply.launch, reply.report, reply.today
+    score, verdict = report.score, report.verdict
+    lines = [
+        f"{launch.name}: {verdict.label}  ·  {score.percent}/100 ready  ({score.ready} of {plural(score.total, 'item')} done or waived)"
+    ]
+    if reply.what_if:
+        w = reply.what_if
+        keys = ", ".join(i.key for i in w.items)
+        lines.append(f"  If {keys} were done: {w.score.percent}/100, {w.verdict.label}")
+    lines.append(f"  {bar(score.percent)} {score.percent}%")
+    lines.append(f"  Why {verdict.label}: " + "; ".join(verdict.reasons))
+    if report.days_to_target is not None and launch.target_date:
+        d = report.days_to_target
+        when = f"{d} days to go" if d > 0 else ("today" if d == 0 else f"{-d} days ago")
+        lines.append(f"  Target: {launch.target_date:%a %b %d, %Y} ({when})")
+    lines.append("  Forecast: " + _forecast(report))
+    if score.categories:
+        lines += ["", "  By category:"] + [_category_line(c) for c in score.categories]
+    concerns = report.concerns
+    if concerns.blocked_count:
+        lines += ["", f"  Blocked ({concerns.blocked_count}):"]
+        lines += [
+            _brief_line(
+                i, today, f"  — {shorten(i.blocked_reason, 80)}" if i.blocked_reason else ""
+            )
+            for i in concerns.blocked
+        ]
+    if concerns.open_critical_count:
+        lines += ["", f"  Critical and open ({concerns.open_critical_count}):"]
+        lines += [_brief_line(i, today) for i in concerns.open_critical]
+    if report.overdue_count:
+        lines += ["", f"  Overdue ({report.overdue_count}):"] + [
+            _brief_line(i, today) for i in report.overdue
+        ]
+    if report.next_due:
+        lines += ["", "  Next due:"] + [_brief_line(i, today) for i in report.next_due]
+    notes = []
+    if report.expired_waivers:
+        notes.append(f"{plural(report.expired_waivers, 'waiver')} expired (counted as open)")
+    if report.not_required:
+        notes.append(
+            f"{plural(report.not_required, 'item')} not required for a {launch.scenario} launch (not counted)"
+        )
+    if notes:
+        lines += [""] + [f"  Note: {n}" for n in notes]
+    return "\n".join(lines)
+
+
+def _forecast(report: r.StatusReport) -> str:
+    f = report.forecast
+    if f.open_items == 0:
+        return "everything is done or waived"
+    if f.ready_on is None:
+        return f"no forecast yet: nothing was closed in the last {plural(f.window_days, 'day')}"
+    pace = f"{f.per_day:.1f} items/day over {plural(f.window_days, 'day')}"
+    text = f"at {pace}, the {plural(f.open_items, 'open item')} close by {f.ready_on:%a %b %d}"
+    late = f.days_late
+    if late is not None:
+        text += f" — {late} days after the target ⚠" if late > 0 else " — on time for the target"
+    return text
+
+
+def _item_line(item: r.ItemView, today: date) -> str:
+    mark = STATUS_MARK[item.status.value]
+    owner = f" {_user(item.owner)}" if item.owner else ""
+    due = _due(item, today)
+    tail = ""
+    if item.status.value == "blocked" and item.blocked_reason:
+        tail = f"  — blocked: {shorten(item.blocked_reason, 60)}"
+    elif item.status.value == "waived" and item.waiver_reason:
+        tail = f"  — waived: {shorten(item.waiver_reason, 60)}"
+    return f"  {mark} {item.key:<10} {item.priority.value:<8} {shorten(item.title, 60)}{owner}{'  ' + due if due else ''}{tail}"
+
+
+@_render.register
+def _(reply: r.ItemListReply) -> str:
+    head = f"{reply.launch.name}: {plain(reply.description)} ({reply.total:,})"
+    if not reply.items:
+        return head + "\n  Nothing here."
+    lines = [head]
+    category = None
+    for item in reply.items:
+        if item.category != category:
+            category = item.category
+            lines.append(f" {category}")
+        lines.append(_item_line(item, reply.today))
+    if reply.pages > 1:
+        lines.append(
+            f"  Page {reply.page} of {reply.pages}. Next: `/ready list … page {reply.page + 1}`"
+        )
+    return "\n".join(lines)
+
+
+_ACTION_WORDS: dict[str, Callable[[r.ItemChanged], str]] = {
+    "created": lambda c: "added",
+    "done": lambda c: "marked done",
+    "started": lambda c: "started",
+    "blocked": lambda c: "blocked",
+    "reblocked": lambda c: "changed the block on",
+    "unblocked": lambda c: "unblocked",
+    "reopened": lambda c: "reopened",
+    "assigned": lambda c: f"assigned {_user(c.item.owner or '')} to",
+    "unassigned": lambda c: "unassigned",
+    "due": lambda c: (
+        f"set the due date ({c.item.due_date:%Y-%m-%d}) of"
+        if c.item.due_date
+        else "cleared the due date of"
+    ),
+    "waived": lambda c: "waived",
+    "noted": lambda c: "added a note to",
+    "priority": lambda c: f"made {c.item.priority.value}:",
+    "scoped": lambda c: "changed the scope of",
+    "imported": lambda c: "updated from an import",
+}
+
+
+def describe_change(change: r.ItemChanged) -> str:
+    """`@alice marked done SSL Configure SSL/TLS certificates — evidence`, one line."""
+    verb = _ACTION_WORDS.get(change.action, lambda c: c.action)(change)
+    item = change.item
+    line = f"{_user(change.actor)} {verb} {item.key} “{shorten(item.title, 80)}”"
+    if change.note:
+        line += f" — {shorten(change.note, 200)}"
+    return line
+
+
+@_render.register
+def _(reply: r.ItemChanged) -> str:
+    item = reply.item
+    details = [f"  {item.category} · {item.priority.value} · {describe_status(item.status)}"]
+    if item.owner:
+        details[0] += f" · owner {_user(item.owner)}"
+    if item.due_date:
+        details[0] += f" · due {item.due_date:%Y-%m-%d}"
+    if item.scenarios:
+        details.append(f"  required for: {', '.join(item.scenarios)}")
+    return "✓ " + describe_change(reply) + "\n" + "\n".join(details)
+
+
+@_render.register
+def _(reply: r.ItemRemoved) -> str:
+    return f"✓ {_user(reply.actor)} removed {reply.item.key} “{reply.item.title}” (its history stays in the audit log)"
+
+
+@_render.register
+def _(reply: r.HistoryReply) -> str:
+    item = reply.item
+    lines = [
+        f"{item.key} “{item.title}”: {describe_status(item.status)}, {item.priority.value}, {item.category}"
+    ]
+    if item.notes:
+        lines.append("  Notes:")
+        lines += [f"    {line}" for line in item.notes.splitlines()]
+    if item.evidence:
+        lines.append(f"  Evidence: {item.evidence}")
+    lines.append("  History:")
+    for event in reply.events:
+        change = ", ".join(
+            f"{k}: {_value((event.before or {}).get(k))} → {_value(v)}"
+            for k, v in (event.after or {}).items()
+            if event.action != "created"
+        )
+        note = f" “{shorten(event.note, 80)}”" if event.note else ""
+        lines.append(
+            f"    {event.at:%Y-%m-%d %H:%M} {_user(event.actor)} via {event.via}: {event.action}{note}"
+            + (f" ({shorten(change, 120)})" if change else "")
+        )
+    return "\n".join(lines)
+
+
+def _value(value: object) -> str:
+    return "—" if value in (None, "") else shorten(str(value), 40)
+
+
+@_render.register
+def _(reply: r.LaunchReply) -> str:
+    launch = reply.launch
+    head = {
+        "created": f"✓ {_user(reply.actor)} created the launch {launch.name}",
+        "bound": f"✓ This channel now follows {launch.name}",
+        "changed": f"✓ {_user(reply.actor)} changed {launch.name}: {plain(reply.detail or '')}",
+        "shown": f"{launch.name}",
+    }[reply.action]
+    if reply.detail and reply.action == "created":
+        head += f" ({reply.detail})"
+    target = (
+        f"{launch.target_date:%Y-%m-%d}"
+        if launch.target_date
+        else "not set (`/ready launch date <date>`)"
+    )
+    lines = [
+        head,
+        f"  Target date: {target}",
+        f"  Scenario: {launch.scenario} · Timezone: {launch.timezone} · Owner: {_user(launch.owner) if launch.owner else 'nobody'}",
+    ]
+    if reply.action in ("shown", "bound"):
+        lines.append(f"  Items: {reply.item_count:,}")
+    if launch.channels:
+        lines.append(f"  Channels: {', '.join(launch.channels)}")
+    return "\n".join(lines)
+
+
+@_render.register
+def _(reply: r.LaunchesReply) -> str:
+    if not reply.launches:
+        return "No launches yet. Create one: `/ready launch new <name> [date <date>]`"
+    lines = ["Launches:"]
+    for s in reply.launches:
+        marker = "→" if s.launch.id == reply.current_id else " "
+        target = f"{s.launch.target_date:%Y-%m-%d}" if s.launch.target_date else "no date"
+        lines.append(
+            f" {marker} {s.launch.name:<30} {s.score:>3}%  {s.open_items:>5} open / {s.items:<5} {target}"
+        )
+    return "\n".join(lines)
+
+
+@_render.register
+def _(reply: r.ImportReply) -> str:
+    verb = "Would import" if reply.dry_run else "Imported"
+    total = sum(sum(s.values()) for s in reply.counts.values())
+    lines = [
+        f"{verb} {plural(total, 'item')} into {reply.launch_name}"
+        + (" (new launch)" if reply.launch_created else "")
+    ]
+    if reply.repaired:
+        lines.append(
+            f"  Repaired text that had been mis-decoded as {reply.repaired.replace('_', ' ').title()}."
+        )
+    width = max((len(c) for c in reply.counts), default=10)
+    for category, statuses in reply.counts.items():
+        parts = ", ".join(f"{n} {describe_status_word(s)}" for s, n in sorted(statuses.items()))
+        lines.append(f"  {shorten(category, 40):<{min(width, 40)}}  {parts}")
+    lines.append(f"  {reply.created} new, {reply.updated} updated, {reply.unchanged} unchanged")
+    if reply.stated_readiness is not None:
+        lines.append(
+            f"  The document claims {reply.stated_readiness}% ready; see `/ready status` for readybot's score."
+        )
+    lines += [f"  Note: {w}" for w in reply.warnings]
+    if reply.dry_run:
+        lines.append("  Nothing was changed (dry run).")
+    return "\n".join(lines)
+
+
+def describe_status_word(status: str) -> str:
+    return status.replace("_", " ")
+
+
+@_render.register
+def _(reply: r.ExportReply) -> str:
+    return reply.markdown

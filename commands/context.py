@@ -1,0 +1,30 @@
+"""Who is asking, where, when and how: passed to every command, never read from globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from storage.models import Via
+
+
+@dataclass(frozen=True)
+class Context:
+    team_id: str
+    user_id: str
+    channel_id: str | None
+    via: Via
+    now: datetime  # timezone-aware
+    admins: frozenset[str] = field(default_factory=frozenset)
+    default_timezone: str = "UTC"  # for new launches that do not name one
+    # The console and CLI run on the operator's own machine against the database
+    # directly; they act with full rights, as the database itself would allow.
+    local_operator: bool = False
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None:
+            raise ValueError("Context.now must be timezone-aware")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.local_operator or self.user_id in self.admins

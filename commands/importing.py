@@ -1,0 +1,307 @@
+"""`import` and `export`: readiness assessments in markdown, in and out of a launch.
+
+Import is idempotent: an item is recognised by its key (documents written by
+`export` carry keys) or by its category and title, and updated rather than added
+again. A plain assessment never undoes work recorded in readybot: an item changed
+here since it was last imported keeps its state. An exported document (it has
+keys) is applied as written, so edit-then-reimport works.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import case, func, select, type_coerce
+from sqlmodel import Session, col
+
+from commands.assessment.export_md import export_markdown
+from commands.assessment.model import Assessment, ParsedItem
+from commands.assessment.parse_md import import_ref, parse_assessment
+from commands.context import Context
+from commands.errors import UsageError
+from commands.items import KeyMaker, apply_change, new_item, record_created
+from commands.launching import create_launch, current_launch, find_launch, view
+from commands.permissions import require_launch_admin
+from commands.replies import ExportReply, ImportReply, join_scenarios, split_scenarios
+from commands.transitions import Change
+from storage import queries
+from storage.engine import Store
+from storage.models import Event, Item, Launch, Priority, Status, Via
+from storage.types import UTCDateTime
+
+NO_ITEMS = (
+    "I found no checklist items in that text. I look for `- [ ]` / `- [x]` checkboxes, ✅ ❌ ⚠️ bullets, "
+    "**bold** findings and status tables under `## Section` headings."
+)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a preview back."""
+
+    def __init__(self, reply: ImportReply) -> None:
+        self.reply = reply
+
+
+@dataclass
+class _Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0
+
+
+def import_text(
+    store: Store,
+    ctx: Context,
+    text: str,
+    *,
+    dry_run: bool,
+    launch_name: str | None = None,
+    source_name: str | None = None,
+) -> ImportReply:
+    assessment = parse_assessment(text, source_name=source_name)
+    if not assessment.items:
+        raise UsageError(NO_ITEMS, usage_verb="import")
+    ctx = replace(ctx, via=Via.IMPORT)  # the audit log says these changes came from a document
+    try:
+        with store.write() as session:
+            reply = _import(session, ctx, assessment, dry_run=dry_run, launch_name=launch_name)
+            if dry_run:
+                raise _DryRun(reply)
+            return reply
+    except _DryRun as preview:
+        return preview.reply
+
+
+def _target_launch(
+    session: Session, ctx: Context, assessment: Assessment, launch_name: str | None
+) -> tuple[Launch, bool]:
+    if launch_name:
+        existing = queries.launch_by_name(session, ctx.team_id, launch_name)
+        if existing:
+            return queries.lock_launch(session, existing.id or 0), False
+        return _create(session, ctx, assessment, launch_name), True
+    if queries.launch_for_channel(session, ctx.team_id, ctx.channel_id):
+        return current_launch(session, ctx, lock=True), False
+    name = (assessment.name or "Imported assessment")[:200]
+    existing = queries.launch_by_name(session, ctx.team_id, name)
+    if existing:
+        return queries.lock_launch(session, existing.id or 0), False
+    launch = _create(session, ctx, assessment, name)
+    if ctx.channel_id:
+        queries.bind_channel(
+            session,
+            team_id=ctx.team_id,
+            channel_id=ctx.channel_id,
+            launch_id=launch.id or 0,
+            actor=ctx.user_id,
+            now=ctx.now,
+        )
+    return launch, True
+
+
+def _create(session: Session, ctx: Context, assessment: Assessment, name: str) -> Launch:
+    return create_launch(
+        session,
+        ctx,
+        name=name,
+        target_date=assessment.target_date,
+        scenario=assessment.scenario,
+        timezone=assessment.timezone,
+    )
+
+
+def _import(
+    session: Session,
+    ctx: Context,
+    assessment: Assessment,
+    *,
+    dry_run: bool,
+    launch_name: str | None,
+) -> ImportReply:
+    launch, created_launch = _target_launch(session, ctx, assessment, launch_name)
+    assert launch.id is not None
+    if not created_launch:
+        require_launch_admin(ctx, launch, action=f"import into {launch.name}")
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for parsed in assessment.items:
+        counts[parsed.category][parsed.status.value] += 1
+
+    by_key = {item.key: item for item in queries.all_items(session, launch.id)}
+    by_ref = {item.import_ref: item for item in by_key.values() if item.import_ref}
+    by_title = {
+        (item.category.casefold(), " ".join(item.title.casefold().split())): item
+        for item in by_key.values()
+    }
+    touched_here = _changed_since_import(session, launch.id)
+    applies_as_written = any(parsed.key for parsed in assessment.items)
+    keys = KeyMaker(set(by_key))
+    seq = queries.next_seq(session, launch.id)
+    outcome = _Outcome()
+    seen: set[int] = set()
+
+    for parsed in assessment.items:
+        ref = import_ref(parsed.category, parsed.title)
+        existing = (
+            (by_key.get(parsed.key.upper()) if parsed.key else None)
+            or by_ref.get(ref)
+            or by_title.get((parsed.category.casefold(), " ".join(parsed.title.casefold().split())))
+        )
+        if existing is not None and existing.id in seen:
+            existing = (
+                None  # two document lines resolved to one item: keep the second as its own item
+            )
+        if existing is None:
+            key = (
+                parsed.key.upper()
+                if parsed.key and keys.claim(parsed.key)
+                else keys.make(parsed.category)
+            )
+            item = new_item(
+                ctx,
+                launch,
+                key=key,
+                seq=seq,
+                title=parsed.title,
+                category=parsed.category,
+                source=f"{Via.IMPORT.value}",
+                import_ref=ref,
+                **_fields(parsed, None),
+            )
+            seq += 1
+            session.add(item)
+            session.flush()
+            record_created(session, ctx, launch, item)
+            outcome.created += 1
+            seen.add(item.id or 0)
+            continue
+        seen.add(existing.id or 0)
+        if existing.id in touched_here and not applies_as_written:
+            outcome.kept += 1
+            continue
+        wanted = {
+            "title": parsed.title,
+            "category": parsed.category,
+            "import_ref": ref,
+            **_fields(parsed, existing),
+        }
+        changes = {
+            name: value
+            for name, value in wanted.items()
+            if _differs(getattr(existing, name), value)
+        }
+        if not changes:
+            outcome.unchanged += 1
+            continue
+        apply_change(session, ctx, launch, existing, Change("imported", changes))
+        outcome.updated += 1
+
+    if outcome.created:
+        launch.revision += 1
+        launch.updated_at = ctx.now
+    warnings = (
+        (f"kept {outcome.kept} item(s) changed in readybot since the last import",)
+        if outcome.kept
+        else ()
+    )
+    return ImportReply(
+        launch_name=launch.name,
+        dry_run=dry_run,
+        counts={c: dict(s) for c, s in counts.items()},
+        created=outcome.created,
+        updated=outcome.updated,
+        unchanged=outcome.unchanged + outcome.kept,
+        repaired=assessment.repaired,
+        launch_created=created_launch,
+        stated_readiness=assessment.stated_readiness,
+        warnings=warnings,
+    )
+
+
+def _fields(parsed: ParsedItem, existing: Item | None) -> dict[str, Any]:
+    """Item fields from a document line. Where the document is silent, an existing value stays."""
+
+    def keep(value: Any, name: str) -> Any:
+        return value if value is not None or existing is None else getattr(existing, name)
+
+    fields: dict[str, Any] = {
+        "status": parsed.status.value,
+        "priority": (
+            parsed.priority or (Priority(existing.priority) if existing else Priority.MEDIUM)
+        ).value,
+        "owner": keep(parsed.owner, "owner"),
+        "due_date": keep(parsed.due, "due_date"),
+        "effort": keep(parsed.effort, "effort"),
+        "notes": keep(parsed.notes, "notes"),
+        "evidence": keep(parsed.evidence, "evidence"),
+        "scenarios": keep(join_scenarios(parsed.scenarios), "scenarios"),
+        "blocked_reason": parsed.blocked_reason if parsed.status == Status.BLOCKED else None,
+        "waiver_reason": parsed.waiver_reason if parsed.status == Status.WAIVED else None,
+        "waiver_until": parsed.waiver_until if parsed.status == Status.WAIVED else None,
+    }
+    return fields
+
+
+def _differs(current: Any, wanted: Any) -> bool:
+    return (current.value if hasattr(current, "value") else current) != (
+        wanted.value if hasattr(wanted, "value") else wanted
+    )
+
+
+def _changed_since_import(session: Session, launch_id: int) -> set[int]:
+    """Items with a change made in readybot after their latest import."""
+    by_import = type_coerce(
+        func.max(case((Event.via == Via.IMPORT.value, Event.at), else_=None)), UTCDateTime()
+    )
+    by_people = type_coerce(
+        func.max(case((Event.via != Via.IMPORT.value, Event.at), else_=None)), UTCDateTime()
+    )
+    stmt = (
+        select(Event.item_id, by_import, by_people)
+        .where(Event.launch_id == launch_id, col(Event.item_id).is_not(None))
+        .group_by(Event.item_id)
+    )
+    touched: set[int] = set()
+    for item_id, imported_at, changed_at in session.execute(stmt):
+        if imported_at is not None and changed_at is not None and changed_at > imported_at:
+            touched.add(item_id)
+    return touched
+
+
+def export(store: Store, ctx: Context, launch_name: str | None = None) -> ExportReply:
+    with store.read() as session:
+        launch = (
+            find_launch(session, ctx, launch_name) if launch_name else current_launch(session, ctx)
+        )
+        assert launch.id is not None
+        items = queries.all_items(session, launch.id)
+        assessment = Assessment(
+            title=launch.name,
+            name=launch.name,
+            target_date=launch.target_date,
+            scenario=launch.scenario,
+            timezone=launch.timezone,
+            items=[_parsed(item) for item in items],
+        )
+        return ExportReply(view(session, launch), export_markdown(assessment), len(items))
+
+
+def _parsed(item: Item) -> ParsedItem:
+    return ParsedItem(
+        title=item.title,
+        category=item.category,
+        status=Status(item.status),
+        priority=Priority(item.priority),
+        key=item.key,
+        owner=item.owner,
+        due=item.due_date,
+        effort=item.effort,
+        notes=item.notes,
+        evidence=item.evidence,
+        blocked_reason=item.blocked_reason,
+        waiver_reason=item.waiver_reason,
+        waiver_until=item.waiver_until,
+        scenarios=split_scenarios(item.scenarios),
+    )

@@ -1,0 +1,173 @@
+"""Resolve what a user typed to one checklist item. Pure: works on (key, title) pairs.
+
+Order: exact key, then unique key prefix, then fuzzy title match. A reference that
+fits several items is ambiguous (the caller lists them); one that fits none gets
+the closest items as suggestions.
+
+Verbs such as `block <item> <reason>` carry free text after the reference, and
+references may be several words (`done configure ssl all green`). `split_reference`
+finds where the reference ends: the longest run of leading words that all occur
+in some title, or a leading key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from commands.errors import AmbiguousItem, Candidate, UnknownItem
+
+_WORD = re.compile(r"[0-9a-z]+")
+MAX_REFERENCE_WORDS = 10
+_TYPO_SCORE = 85  # rapidfuzz ratio for "sertificate" ~ "certificate"
+_SUGGEST_SCORE = 50
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A candidate with its title words, ready for matching."""
+
+    id: int
+    key: str
+    title: str
+    words: frozenset[str]
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+class ItemIndex:
+    """Items of one launch, indexed by key and by title words."""
+
+    def __init__(self, rows: Sequence[tuple[int, str, str]]) -> None:
+        self.items = [
+            Indexed(id_, key, title, frozenset(words_of(title))) for id_, key, title in rows
+        ]
+        self.by_key = {item.key.upper(): item for item in self.items}
+        self._vocab: dict[str, set[int]] = {}
+        for position, item in enumerate(self.items):
+            for word in item.words:
+                self._vocab.setdefault(word, set()).add(position)
+        self._vocab_words = list(self._vocab)
+
+    # -- keys ---------------------------------------------------------------
+    def key_matches(self, token: str) -> list[Indexed]:
+        """Exact key first; else every item whose key starts with `token`."""
+        upper = token.upper()
+        if upper in self.by_key:
+            return [self.by_key[upper]]
+        return [item for key, item in self.by_key.items() if key.startswith(upper)]
+
+    # -- titles -------------------------------------------------------------
+    def _positions_for_word(self, word: str) -> set[int]:
+        found = set(self._vocab.get(word, ()))
+        if len(word) >= 3:
+            for vocab_word in self._vocab_words:
+                if vocab_word.startswith(word) and vocab_word != word:
+                    found |= self._vocab[vocab_word]
+        if len(word) >= 4:
+            for vocab_word, _score, _ in process.extract(
+                word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE, limit=None
+            ):
+                found |= self._vocab[vocab_word]
+        return found
+
+    def title_matches(self, query_words: Sequence[str]) -> list[Indexed]:
+        """Items whose titles contain every query word (exactly, as a prefix, or with a typo)."""
+        positions: set[int] | None = None
+        for word in query_words:
+            hits = self._positions_for_word(word)
+            positions = hits if positions is None else positions & hits
+            if not positions:
+                return []
+        return [self.items[p] for p in sorted(positions or ())]
+
+    def suggestions(self, text: str, limit: int = 3) -> list[Candidate]:
+        choices = {item.key: f"{item.key} {item.title}" for item in self.items}
+        ranked = process.extract(
+            text,
+            choices,
+            scorer=fuzz.WRatio,
+            processor=str.casefold,
+            limit=limit,
+            score_cutoff=_SUGGEST_SCORE,
+        )
+        return [
+            Candidate(self.by_key[key.upper()].key, self.by_key[key.upper()].title)
+            for _, _, key in ranked
+        ]
+
+
+def _narrow(matches: list[Indexed], phrase: str) -> list[Indexed]:
+    """Among several title matches, an exact title (or a single whole-phrase match) wins."""
+    folded = " ".join(words_of(phrase))
+    exact = [m for m in matches if " ".join(words_of(m.title)) == folded]
+    if len(exact) == 1:
+        return exact
+    whole = [m for m in matches if folded and folded in " ".join(words_of(m.title))]
+    return whole if len(whole) == 1 else matches
+
+
+def _candidates(matches: Sequence[Indexed]) -> list[Candidate]:
+    return [Candidate(m.key, m.title) for m in matches]
+
+
+def resolve(index: ItemIndex, ref: str, *, usage_verb: str | None = None) -> Indexed:
+    """Resolve a whole reference; raise UnknownItem or AmbiguousItem."""
+    ref = ref.strip()
+    keyed = index.key_matches(ref) if ref and " " not in ref else []
+    if len(keyed) == 1:
+        return keyed[0]
+    query = words_of(ref)
+    titled = _narrow(index.title_matches(query), ref) if query else []
+    if len(titled) == 1:
+        return titled[0]
+    if titled or len(keyed) > 1:
+        raise AmbiguousItem(ref, _candidates(keyed or titled), usage_verb=usage_verb)
+    raise UnknownItem(ref, index.suggestions(ref), usage_verb=usage_verb)
+
+
+def split_reference(
+    index: ItemIndex, text: str, *, usage_verb: str | None = None
+) -> tuple[Indexed, str]:
+    """Split `text` into (item, rest): `SSL waiting on cert` -> (SSL item, "waiting on cert").
+
+    A quoted reference (`"configure ssl" waiting`) ends at the closing quote.
+    """
+    text = text.strip()
+    quoted = re.match(r'^["“”]([^"“”]+)["“”]\s*(.*)$', text, re.DOTALL)
+    if quoted:
+        return resolve(index, quoted[1], usage_verb=usage_verb), quoted[2].strip()
+    tokens = text.split()
+    if not tokens:
+        raise UnknownItem("", [], usage_verb=usage_verb)
+    first = tokens[0]
+    keyed = index.key_matches(first)
+    if len(keyed) == 1:
+        return keyed[0], text[len(first) :].strip()
+
+    best: tuple[int, list[Indexed]] | None = None
+    for count in range(1, min(len(tokens), MAX_REFERENCE_WORDS) + 1):
+        phrase = " ".join(tokens[:count])
+        query = words_of(phrase)
+        if not query:
+            continue
+        matches = index.title_matches(query)
+        if not matches:
+            break  # adding words only narrows further
+        best = (count, matches)
+    if best is None:
+        if len(keyed) > 1:
+            raise AmbiguousItem(first, _candidates(keyed), usage_verb=usage_verb)
+        raise UnknownItem(first, index.suggestions(text), usage_verb=usage_verb)
+    count, matches = best
+    phrase = " ".join(tokens[:count])
+    matches = _narrow(matches, phrase)
+    if len(matches) > 1:
+        raise AmbiguousItem(phrase, _candidates(matches), usage_verb=usage_verb)
+    rest = text.split(None, count)[count] if len(tokens) > count else ""
+    return matches[0], rest.strip()

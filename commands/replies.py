@@ -1,0 +1,299 @@
+"""Reply models: what a command answers, before anyone decides how it looks.
+
+`bot/render_text.py` turns them into terminal text and the Slack renderer into
+Block Kit. Nothing here is a string meant for display except short phrases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from commands.errors import Candidate
+from commands.scoring import Concerns, Forecast, ItemBrief, Score, Verdict
+from commands.verbs import Verb
+from storage.models import Event, Item, Launch, Priority, Status
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: int
+    key: str
+    title: str
+    category: str
+    priority: Priority
+    status: Status
+    owner: str | None = None
+    due_date: date | None = None
+    effort: str | None = None
+    evidence: str | None = None
+    notes: str | None = None
+    blocked_reason: str | None = None
+    blocked_by: str | None = None
+    waiver_reason: str | None = None
+    waiver_until: date | None = None
+    waived_by: str | None = None
+    done_by: str | None = None
+    done_at: datetime | None = None
+    scenarios: tuple[str, ...] | None = None
+    version: int = 1
+
+    @classmethod
+    def of(cls, item: Item) -> ItemView:
+        assert item.id is not None
+        return cls(
+            id=item.id,
+            key=item.key,
+            title=item.title,
+            category=item.category,
+            priority=Priority(item.priority),
+            status=Status(item.status),
+            owner=item.owner,
+            due_date=item.due_date,
+            effort=item.effort,
+            evidence=item.evidence,
+            notes=item.notes,
+            blocked_reason=item.blocked_reason,
+            blocked_by=item.blocked_by,
+            waiver_reason=item.waiver_reason,
+            waiver_until=item.waiver_until,
+            waived_by=item.waived_by,
+            done_by=item.done_by,
+            done_at=item.done_at,
+            scenarios=split_scenarios(item.scenarios),
+            version=item.version,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.DONE, Status.WAIVED)
+
+    def brief(self) -> ItemBrief:
+        return ItemBrief(
+            self.key,
+            self.title,
+            self.category,
+            self.priority,
+            self.status,
+            self.blocked_reason,
+            self.owner,
+            self.due_date,
+        )
+
+
+def split_scenarios(stored: str | None) -> tuple[str, ...] | None:
+    if not stored:
+        return None
+    return tuple(part for part in stored.split(",") if part)
+
+
+def join_scenarios(scenarios: tuple[str, ...] | None) -> str | None:
+    return f",{','.join(scenarios)}," if scenarios else None
+
+
+@dataclass(frozen=True)
+class LaunchView:
+    id: int
+    name: str
+    target_date: date | None
+    timezone: str
+    scenario: str
+    owner: str | None
+    channels: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, launch: Launch, channels: tuple[str, ...] = ()) -> LaunchView:
+        assert launch.id is not None
+        return cls(
+            launch.id,
+            launch.name,
+            launch.target_date,
+            launch.timezone,
+            launch.scenario,
+            launch.owner,
+            channels,
+        )
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    actor: str
+    via: str
+    action: str
+    item_key: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    note: str | None
+
+    @classmethod
+    def of(cls, event: Event) -> EventView:
+        return cls(
+            event.at,
+            event.actor,
+            event.via,
+            event.action,
+            event.item_key,
+            event.before,
+            event.after,
+            event.note,
+        )
+
+
+# -- replies ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    """A short confirmation or piece of information."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    message: str
+    usage: str | None = None
+    candidates: tuple[Candidate, ...] = ()  # ambiguous reference: which items it could be
+    suggestions: tuple[Candidate, ...] = ()  # unknown reference: the closest items
+
+
+@dataclass(frozen=True)
+class HelpReply:
+    verbs: tuple[Verb, ...]
+    detail: Verb | None = None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """Everything `status` explains, computed from one consistent read."""
+
+    score: Score
+    verdict: Verdict
+    concerns: Concerns
+    overdue: tuple[ItemBrief, ...]
+    overdue_count: int
+    next_due: tuple[ItemBrief, ...]
+    days_to_target: int | None
+    forecast: Forecast
+    expired_waivers: int = 0
+    not_required: int = 0  # items the scenario does not require (left out of the score)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    items: tuple[ItemBrief, ...]
+    score: Score
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class StatusReply:
+    launch: LaunchView
+    report: StatusReport
+    today: date
+    what_if: WhatIf | None = None
+    public: bool = False  # `status here`: for the whole channel
+
+
+@dataclass(frozen=True)
+class ItemListReply:
+    launch: LaunchView
+    description: str  # "open items", "blocked items", "items in Security"
+    items: tuple[ItemView, ...]
+    total: int
+    page: int
+    page_size: int
+    today: date
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True)
+class ItemChanged:
+    """An item was created or changed. `announce` says whether the channel should hear of it."""
+
+    launch: LaunchView
+    item: ItemView
+    action: str  # created, done, started, blocked, unblocked, reopened, assigned, due, waived, noted, ...
+    actor: str
+    detail: str | None = None
+    announce: bool = False
+
+
+@dataclass(frozen=True)
+class ItemRemoved:
+    launch: LaunchView
+    item: ItemView
+    actor: str
+
+
+@dataclass(frozen=True)
+class HistoryReply:
+    launch: LaunchView
+    item: ItemView
+    events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True)
+class LaunchReply:
+    launch: LaunchView
+    action: str  # shown, created, bound, changed
+    actor: str
+    detail: str | None = None
+    announce: bool = False
+    item_count: int = 0
+
+
+@dataclass(frozen=True)
+class LaunchSummary:
+    launch: LaunchView
+    items: int
+    open_items: int
+    score: int
+
+
+@dataclass(frozen=True)
+class LaunchesReply:
+    launches: tuple[LaunchSummary, ...]
+    current_id: int | None
+
+
+@dataclass(frozen=True)
+class ImportReply:
+    launch_name: str
+    dry_run: bool
+    counts: dict[str, dict[str, int]]  # category -> status -> items found in the document
+    created: int
+    updated: int
+    unchanged: int
+    repaired: str | None = None
+    launch_created: bool = False
+    stated_readiness: int | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ExportReply:
+    launch: LaunchView
+    markdown: str
+    items: int
+
+
+Reply = (
+    Message
+    | ErrorReply
+    | HelpReply
+    | StatusReply
+    | ItemListReply
+    | ItemChanged
+    | ItemRemoved
+    | HistoryReply
+    | LaunchReply
+    | LaunchesReply
+    | ImportReply
+    | ExportReply
+)

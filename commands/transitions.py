@@ -1,0 +1,159 @@
+"""How each verb changes an item: pure functions from the item's state to the fields
+to change, or a Conflict that says why not and what to type instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from commands.errors import Conflict
+from commands.replies import ItemView, join_scenarios
+from commands.text import user
+from storage.models import Priority, Status
+
+
+@dataclass(frozen=True)
+class Change:
+    """Fields to set, the audit action, the user's own words (reason, evidence, note) if any,
+    and whether the channel should hear about it."""
+
+    action: str
+    fields: dict[str, Any]
+    note: str | None = None
+    announce: bool = False
+
+
+_CLEAR_BLOCK = {"blocked_reason": None, "blocked_by": None, "blocked_at": None}
+_CLEAR_WAIVER = {"waiver_reason": None, "waiver_until": None, "waived_by": None}
+_CLEAR_DONE = {"done_at": None, "done_by": None}
+
+
+def _when(moment: datetime | None) -> str:
+    return f" on {moment:%Y-%m-%d}" if moment else ""
+
+
+def mark_done(item: ItemView, *, actor: str, evidence: str, now: datetime) -> Change:
+    if item.status == Status.DONE:
+        by = f" by {user(item.done_by)}" if item.done_by else ""
+        raise Conflict(
+            f"{item.key} is already done{by}{_when(item.done_at)}. To undo: `/ready reopen {item.key}`."
+        )
+    fields: dict[str, Any] = {
+        "status": Status.DONE,
+        "done_at": now,
+        "done_by": actor,
+        **_CLEAR_BLOCK,
+        **_CLEAR_WAIVER,
+    }
+    if evidence:
+        fields["evidence"] = evidence
+    return Change("done", fields, evidence or None, announce=True)
+
+
+def start(item: ItemView) -> Change:
+    if item.status == Status.IN_PROGRESS:
+        raise Conflict(f"{item.key} is already in progress.")
+    if item.status == Status.BLOCKED:
+        raise Conflict(
+            f"{item.key} is blocked. Clear the block first: `/ready unblock {item.key}`."
+        )
+    if item.status in (Status.DONE, Status.WAIVED):
+        raise Conflict(
+            f"{item.key} is {item.status.value}. To work on it again: `/ready reopen {item.key}`."
+        )
+    return Change("started", {"status": Status.IN_PROGRESS})
+
+
+def block(item: ItemView, *, actor: str, reason: str, now: datetime) -> Change:
+    if item.status in (Status.DONE, Status.WAIVED):
+        raise Conflict(
+            f"{item.key} is {item.status.value}. Reopen it first: `/ready reopen {item.key}`."
+        )
+    if item.status == Status.BLOCKED and (reason or None) == item.blocked_reason:
+        raise Conflict(f"{item.key} is already blocked{': ' + reason if reason else ''}.")
+    fields = {
+        "status": Status.BLOCKED,
+        "blocked_reason": reason or None,
+        "blocked_by": actor,
+        "blocked_at": now,
+    }
+    action = "reblocked" if item.status == Status.BLOCKED else "blocked"
+    return Change(action, fields, reason or None, announce=True)
+
+
+def unblock(item: ItemView) -> Change:
+    if item.status != Status.BLOCKED:
+        raise Conflict(f"{item.key} is not blocked (it is {describe_status(item.status)}).")
+    return Change(
+        "unblocked", {"status": Status.TODO, **_CLEAR_BLOCK}, item.blocked_reason, announce=True
+    )
+
+
+def reopen(item: ItemView) -> Change:
+    if item.status in (Status.TODO, Status.IN_PROGRESS):
+        raise Conflict(f"{item.key} is already open ({describe_status(item.status)}).")
+    return Change(
+        "reopened",
+        {"status": Status.TODO, **_CLEAR_BLOCK, **_CLEAR_WAIVER, **_CLEAR_DONE},
+        announce=True,
+    )
+
+
+def assign(item: ItemView, *, owner: str | None) -> Change:
+    if owner == item.owner:
+        who = f"owned by {user(owner)}" if owner else "unassigned"
+        raise Conflict(f"{item.key} is already {who}.")
+    return Change("assigned" if owner else "unassigned", {"owner": owner})
+
+
+def set_due(item: ItemView, *, due: date | None) -> Change:
+    if due == item.due_date:
+        raise Conflict(
+            f"{item.key} is already due {due:%Y-%m-%d}." if due else f"{item.key} has no due date."
+        )
+    return Change("due", {"due_date": due})
+
+
+def waive(item: ItemView, *, actor: str, reason: str, until: date | None, today: date) -> Change:
+    if item.status == Status.DONE:
+        raise Conflict(f"{item.key} is already done; there is nothing to waive.")
+    if until is not None and until < today:
+        raise Conflict(
+            f"A waiver until {until:%Y-%m-%d} would already have expired; give a later date."
+        )
+    if item.status == Status.WAIVED and (reason, until) == (item.waiver_reason, item.waiver_until):
+        raise Conflict(f"{item.key} is already waived with that reason.")
+    fields = {
+        "status": Status.WAIVED,
+        "waiver_reason": reason,
+        "waiver_until": until,
+        "waived_by": actor,
+        **_CLEAR_BLOCK,
+    }
+    detail = reason + (f" (until {until:%Y-%m-%d})" if until else "")
+    return Change("waived", fields, detail, announce=True)
+
+
+def add_note(item: ItemView, *, actor: str, text: str, now: datetime) -> Change:
+    if not text.strip():
+        raise Conflict("The note is empty.")
+    line = f"{now:%Y-%m-%d} @{actor}: {text.strip()}"
+    notes = f"{item.notes}\n{line}" if item.notes else line
+    return Change("noted", {"notes": notes}, text.strip())
+
+
+def set_priority(item: ItemView, *, priority: Priority) -> Change:
+    if priority == item.priority:
+        raise Conflict(f"{item.key} is already {priority.value}.")
+    return Change("priority", {"priority": priority})
+
+
+def set_scope(item: ItemView, *, scenarios: tuple[str, ...] | None) -> Change:
+    if scenarios == item.scenarios:
+        raise Conflict(f"{item.key} already has that scope.")
+    return Change("scoped", {"scenarios": join_scenarios(scenarios)})
+
+
+def describe_status(status: Status) -> str:
+    return {"in_progress": "in progress"}.get(status.value, status.value)

@@ -1,0 +1,1 @@
+"""Time-driven work: digests, reminders, monitors and delivery to Slack."""

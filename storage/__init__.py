@@ -1,0 +1,1 @@
+"""Tables, engine and sessions, migrations and queries: everything that touches the database."""

@@ -1,0 +1,170 @@
+"""The tables. Everything is scoped by Slack workspace (``team_id``).
+
+Values such as priorities and statuses are stored as short strings so that the
+schema reads well in any SQL console; the enums below are their vocabulary.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+class Priority(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Status(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+    WAIVED = "waived"
+
+
+OPEN_STATUSES = (Status.TODO, Status.IN_PROGRESS, Status.BLOCKED)
+CLOSED_STATUSES = (Status.DONE, Status.WAIVED)
+
+
+class Scenario(StrEnum):
+    INTERNAL = "internal"
+    INTERNET_FACING = "internet-facing"
+    REGULATED = "regulated"
+
+
+class Via(StrEnum):
+    """How a change arrived; recorded on every audit event."""
+
+    COMMAND = "command"
+    BUTTON = "button"
+    MODAL = "modal"
+    MONITOR = "monitor"
+    IMPORT = "import"
+    CLI = "cli"
+    CONSOLE = "console"
+
+
+def _ts(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace (or the local one the console uses)."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(default="", max_length=200)
+    created_at: datetime = _ts()
+
+
+class Launch(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("team_id", "name_key", name="uq_launch_team_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", index=True, max_length=32)
+    name: str = Field(max_length=200)
+    # Case- and space-insensitive form of the name: `launch use checkout` finds "Checkout".
+    name_key: str = Field(max_length=200)
+    target_date: date | None = None
+    timezone: str = Field(default="UTC", max_length=64)
+    scenario: str = Field(default=Scenario.INTERNET_FACING.value, max_length=32)
+    owner: str | None = Field(default=None, max_length=64)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    # Bumped in the same transaction as any change to the launch or its items.
+    revision: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+
+
+class ChannelBinding(SQLModel, table=True):
+    """Which launch a channel talks about. A launch may be bound to several channels."""
+
+    __tablename__ = "channel_binding"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(primary_key=True, max_length=64)
+    launch_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    bound_by: str = Field(max_length=64)
+    bound_at: datetime = _ts()
+
+
+class Item(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("launch_id", "key", name="uq_item_launch_key"),
+        Index("ix_item_launch_import_ref", "launch_id", "import_ref"),
+        Index("ix_item_launch_status", "launch_id", "status"),
+        Index("ix_item_launch_due", "launch_id", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    launch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=False)
+    )
+    key: str = Field(max_length=32)  # upper case, e.g. SSL or SEC-3
+    seq: int = 0  # display order within the launch
+    title: str = Field(max_length=500)
+    category: str = Field(default="General", max_length=100)
+    priority: str = Field(default=Priority.MEDIUM.value, max_length=16)
+    status: str = Field(default=Status.TODO.value, max_length=16)
+    owner: str | None = Field(default=None, max_length=64)
+    due_date: date | None = None
+    effort: str | None = Field(default=None, max_length=100)
+    evidence: str | None = Field(default=None, sa_column=Column(Text))
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    blocked_reason: str | None = Field(default=None, sa_column=Column(Text))
+    blocked_by: str | None = Field(default=None, max_length=64)
+    blocked_at: datetime | None = _ts(default=None)
+    waiver_reason: str | None = Field(default=None, sa_column=Column(Text))
+    waiver_until: date | None = None
+    waived_by: str | None = Field(default=None, max_length=64)
+    done_at: datetime | None = _ts(default=None)
+    done_by: str | None = Field(default=None, max_length=64)
+    # Comma-separated scenarios that require this item; NULL means every scenario does.
+    scenarios: str | None = Field(default=None, max_length=200)
+    source: str = Field(default="command", max_length=200)
+    # Stable identity of an imported item ("category/title", normalised): re-import updates it.
+    import_ref: str | None = Field(default=None, max_length=700)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    version: int = 1
+
+
+class Event(SQLModel, table=True):
+    """The append-only audit log: one row per change, with the state before and after."""
+
+    __table_args__ = (
+        Index("ix_event_launch_at", "launch_id", "at"),
+        Index("ix_event_item_at", "item_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    launch_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="SET NULL"), nullable=True),
+    )
+    item_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("item.id", ondelete="SET NULL"), nullable=True),
+    )
+    item_key: str | None = Field(default=None, max_length=32)
+    at: datetime = _ts()
+    actor: str = Field(max_length=64)
+    via: str = Field(max_length=16)
+    action: str = Field(max_length=32)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    note: str | None = Field(default=None, sa_column=Column(Text))

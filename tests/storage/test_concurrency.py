@@ -1,0 +1,62 @@
+"""Two people changing the same item at the same moment: both changes land, both are audited."""
+
+import threading
+
+from commands.replies import ErrorReply
+from commands.run import execute
+from tests.commands.helpers import events, item, ok
+from tests.conftest import make_ctx
+
+ROUNDS = 25
+
+
+def test_simultaneous_changes_to_one_item_are_never_lost(store) -> None:
+    alice, bob = make_ctx("alice"), make_ctx("bob")
+    ok(store, alice, "launch new Checkout")
+    ok(store, alice, "add Configure SSL/TLS certificates key SSL")
+    start = threading.Barrier(2)
+    failures: list[str] = []
+
+    def work(ctx, who: str) -> None:
+        start.wait()
+        for n in range(ROUNDS):
+            reply = execute(store, ctx, f"note SSL {who} {n}")
+            if isinstance(reply, ErrorReply):
+                failures.append(reply.message)
+
+    threads = [threading.Thread(target=work, args=(alice, "alice")), threading.Thread(target=work, args=(bob, "bob"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    ssl = item(store, "SSL")
+    notes = ssl.notes.splitlines()
+    assert len(notes) == 2 * ROUNDS
+    assert {line.split(": ", 1)[1] for line in notes} == {f"{w} {n}" for w in ("alice", "bob") for n in range(ROUNDS)}
+    assert ssl.version == 1 + 2 * ROUNDS
+    noted = [e for e in events(store, "SSL") if e.action == "noted"]
+    assert len(noted) == 2 * ROUNDS
+
+
+def test_simultaneous_adds_never_hand_out_the_same_key(store) -> None:
+    alice = make_ctx("alice")
+    ok(store, alice, "launch new Checkout")
+    start = threading.Barrier(4)
+    failures: list[str] = []
+
+    def work(worker: int) -> None:
+        start.wait()
+        for n in range(10):
+            reply = execute(store, make_ctx(f"u{worker}"), f"add Task {worker}-{n} #Ops")
+            if isinstance(reply, ErrorReply):
+                failures.append(reply.message)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert {e.item_key for e in events(store) if e.action == "created"} == {f"OPS-{n}" for n in range(1, 41)}
