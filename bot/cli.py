@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from commands.assessment.repair import decode_document
 from pydantic import ValidationError
 
 from bot.render_text import render
 from bot.settings import Settings
 from commands import importing
+from commands.assessment.repair import decode_document
 from commands.context import Context
 from commands.errors import CommandError
 from commands.replies import ErrorReply
@@ -96,8 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             name = str(error["loc"][0]) if error["loc"] else "settings"
             print(f"readybot: invalid setting {name.upper()}: {error['msg']}", file=sys.stderr)
         return EXIT_USAGE
+    # One-shot commands and the console print replies, not progress: only warnings go to
+    # stderr unless LOG_LEVEL asks for more.
+    quiet = args.command != "serve" and "LOG_LEVEL" not in os.environ
     logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level="WARNING" if quiet else settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
         return _run(args, settings)

@@ -228,8 +228,8 @@ def describe_change(change: r.ItemChanged) -> str:
     verb = _ACTION_WORDS.get(change.action, lambda c: c.action)(change)
     item = change.item
     line = f"{_user(change.actor)} {verb} {item.key} “{shorten(item.title, 80)}”"
-    if change.note:
-        line += f" — {shorten(change.note, 200)}"
+    if change.detail:
+        line += f" — {shorten(change.detail, 200)}"
     return line
 
 

@@ -13,12 +13,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import case, func, select, type_coerce
+from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
 from commands.assessment.export_md import export_markdown
+from commands.assessment.identity import import_ref
 from commands.assessment.model import Assessment, ParsedItem
-from commands.assessment.parse_md import import_ref, parse_assessment
+from commands.assessment.parse_md import parse_assessment
 from commands.context import Context
 from commands.errors import UsageError
 from commands.items import KeyMaker, apply_change, new_item, record_created
@@ -29,7 +30,6 @@ from commands.transitions import Change
 from storage import queries
 from storage.engine import Store
 from storage.models import Event, Item, Launch, Priority, Status, Via
-from storage.types import UTCDateTime
 
 NO_ITEMS = (
     "I found no checklist items in that text. I look for `- [ ]` / `- [x]` checkboxes, ✅ ❌ ⚠️ bullets, "
@@ -141,6 +141,7 @@ def _import(
     seq = queries.next_seq(session, launch.id)
     outcome = _Outcome()
     seen: set[int] = set()
+    created: list[Item] = []
 
     for parsed in assessment.items:
         ref = import_ref(parsed.category, parsed.title)
@@ -166,16 +167,12 @@ def _import(
                 seq=seq,
                 title=parsed.title,
                 category=parsed.category,
-                source=f"{Via.IMPORT.value}",
+                source=Via.IMPORT.value,
                 import_ref=ref,
                 **_fields(parsed, None),
             )
             seq += 1
-            session.add(item)
-            session.flush()
-            record_created(session, ctx, launch, item)
-            outcome.created += 1
-            seen.add(item.id or 0)
+            created.append(item)
             continue
         seen.add(existing.id or 0)
         if existing.id in touched_here and not applies_as_written:
@@ -198,6 +195,12 @@ def _import(
         apply_change(session, ctx, launch, existing, Change("imported", changes))
         outcome.updated += 1
 
+    # One batched INSERT for the new items (ids come back with it), then their audit events.
+    session.add_all(created)
+    session.flush()
+    for item in created:
+        record_created(session, ctx, launch, item)
+    outcome.created = len(created)
     if outcome.created:
         launch.revision += 1
         launch.updated_at = ctx.now
@@ -251,23 +254,19 @@ def _differs(current: Any, wanted: Any) -> bool:
 
 
 def _changed_since_import(session: Session, launch_id: int) -> set[int]:
-    """Items with a change made in readybot after their latest import."""
-    by_import = type_coerce(
-        func.max(case((Event.via == Via.IMPORT.value, Event.at), else_=None)), UTCDateTime()
-    )
-    by_people = type_coerce(
-        func.max(case((Event.via != Via.IMPORT.value, Event.at), else_=None)), UTCDateTime()
-    )
+    """Items with a change made in readybot after their latest import (event ids only grow)."""
+    by_import = func.max(case((Event.via == Via.IMPORT.value, Event.id), else_=None))
+    by_people = func.max(case((Event.via != Via.IMPORT.value, Event.id), else_=None))
     stmt = (
         select(Event.item_id, by_import, by_people)
         .where(Event.launch_id == launch_id, col(Event.item_id).is_not(None))
         .group_by(Event.item_id)
     )
-    touched: set[int] = set()
-    for item_id, imported_at, changed_at in session.execute(stmt):
-        if imported_at is not None and changed_at is not None and changed_at > imported_at:
-            touched.add(item_id)
-    return touched
+    return {
+        item_id
+        for item_id, imported, changed in session.execute(stmt)
+        if imported is not None and changed is not None and changed > imported
+    }
 
 
 def export(store: Store, ctx: Context, launch_name: str | None = None) -> ExportReply:

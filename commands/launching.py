@@ -13,12 +13,12 @@ from commands.dates import DateError, parse_date
 from commands.errors import Conflict, NoLaunch, UsageError
 from commands.permissions import require_launch_admin
 from commands.replies import LaunchesReply, LaunchReply, LaunchSummary, LaunchView
-from commands.scoring import Tally, score
+from commands.scoring import score, summarise
 from commands.text import user
 from storage import queries
 from storage.audit import append_event, snapshot
 from storage.engine import Store
-from storage.models import Launch, Priority, Status
+from storage.models import Launch
 
 LAUNCH_FIELDS = ("name", "target_date", "timezone", "scenario", "owner")
 
@@ -251,12 +251,9 @@ def launches(store: Store, ctx: Context) -> LaunchesReply:
         for launch in queries.launches(session, ctx.team_id):
             assert launch.id is not None
             today = local_today(ctx, launch)
-            tallies = [
-                Tally(c, Priority(p), Status(s), n, expired)
-                for c, p, s, expired, n in queries.tallies(
-                    session, launch.id, launch.scenario, today
-                )
-            ]
+            tallies = summarise(
+                queries.status_counts(session, launch.id, launch.scenario, today)
+            ).tallies
             count, open_count = queries.count_items(session, launch.id)
             summaries.append(
                 LaunchSummary(view(session, launch), count, open_count, score(tallies).percent)

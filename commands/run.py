@@ -7,7 +7,6 @@ rolls it back, so rejected input changes nothing.
 from __future__ import annotations
 
 import logging
-import uuid
 
 from sqlalchemy.exc import OperationalError
 

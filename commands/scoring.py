@@ -215,3 +215,32 @@ def forecast(
     else:
         ready_on = today + timedelta(days=math.ceil(open_items * window_days / closed_recently))
     return Forecast(open_items, closed_recently, window_days, ready_on, target)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What one grouped pass over the items says (see queries.status_counts)."""
+
+    tallies: list[Tally]
+    open_critical: int
+    blocked: int
+    overdue: int
+    not_required: int
+
+
+def summarise(rows: list[tuple[str, str, str, bool, bool, bool, int]]) -> Counts:
+    tallies: list[Tally] = []
+    critical = blocked = overdue = not_required = 0
+    for category, priority, status, expired, required, late, count in rows:
+        if not required:
+            not_required += count
+            continue
+        tally = Tally(category, Priority(priority), Status(status), count, expired)
+        tallies.append(tally)
+        if tally.priority == Priority.CRITICAL and not tally.ready:
+            critical += count
+        if tally.status == Status.BLOCKED:
+            blocked += count
+        if late:
+            overdue += count
+    return Counts(tallies, critical, blocked, overdue, not_required)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from datetime import date, timedelta
+from weakref import WeakKeyDictionary
 
-from sqlmodel import Session
+from sqlalchemy import Engine
+from sqlmodel import Session, col
 
 from commands import verbs as v
 from commands.context import Context
@@ -20,6 +24,7 @@ from commands.scoring import (
     assume_done,
     forecast,
     score,
+    summarise,
     verdict,
 )
 from storage import queries
@@ -30,45 +35,62 @@ CONCERN_LIMIT = 10
 DUE_LIMIT = 5
 
 
-def _brief(item: Item) -> ItemBrief:
-    return ItemView.of(item).brief()
+def _briefs(rows: list[tuple[object, ...]]) -> tuple[ItemBrief, ...]:
+    return tuple(
+        ItemBrief(key, title, category, Priority(priority), Status(status), reason, owner, due)  # type: ignore[arg-type]
+        for key, title, category, priority, status, reason, owner, due in rows
+    )
 
 
 def build_report(
     session: Session, ctx: Context, launch: Launch, today: date
 ) -> tuple[StatusReport, list[Tally]]:
     assert launch.id is not None
-    tallies = [
-        Tally(category, Priority(priority), Status(status), count, expired)
-        for category, priority, status, expired, count in queries.tallies(
-            session, launch.id, launch.scenario, today
-        )
-    ]
-    critical, critical_count = queries.open_critical(
-        session, launch.id, launch.scenario, today, CONCERN_LIMIT
-    )
-    blocked, blocked_count = queries.blocked(session, launch.id, launch.scenario, CONCERN_LIMIT)
-    overdue, overdue_count = queries.overdue(session, launch.id, launch.scenario, today, DUE_LIMIT)
-    upcoming = queries.next_due(session, launch.id, launch.scenario, today, DUE_LIMIT)
+    lid, scenario = launch.id, launch.scenario
+    counts = summarise(queries.status_counts(session, lid, scenario, today))
+    wanted = {
+        "critical": (
+            queries.open_critical_where(lid, scenario, today),
+            (col(Item.due_date).is_(None), Item.due_date, Item.seq),
+            CONCERN_LIMIT,
+        ),
+        "blocked": (
+            queries.blocked_where(lid, scenario),
+            (Item.blocked_at, Item.seq),
+            CONCERN_LIMIT,
+        ),
+        "overdue": (
+            queries.overdue_where(lid, scenario, today),
+            (Item.due_date, Item.seq),
+            DUE_LIMIT,
+        ),
+        "upcoming": (
+            queries.upcoming_where(lid, scenario, today),
+            (Item.due_date, Item.seq),
+            DUE_LIMIT,
+        ),
+    }
+    counted = {
+        "critical": counts.open_critical,
+        "blocked": counts.blocked,
+        "overdue": counts.overdue,
+    }
+    lists = queries.briefs(session, {k: v for k, v in wanted.items() if counted.get(k, 1)})
+    critical, blocked, overdue, upcoming = (lists.get(k, []) for k in wanted)
 
     since = max(ctx.now - timedelta(days=FORECAST_WINDOW_DAYS), launch.created_at)
     window_days = max(1, math.ceil((ctx.now - since).total_seconds() / 86_400))
-    closed = queries.closed_since(session, launch.id, since)
+    closed = queries.closed_since(session, lid, since)
 
-    concerns = Concerns(
-        tuple(_brief(i) for i in critical),
-        critical_count,
-        tuple(_brief(i) for i in blocked),
-        blocked_count,
-    )
-    current = score(tallies)
+    concerns = Concerns(_briefs(critical), counts.open_critical, _briefs(blocked), counts.blocked)
+    current = score(counts.tallies)
     report = StatusReport(
         score=current,
         verdict=verdict(concerns),
         concerns=concerns,
-        overdue=tuple(_brief(i) for i in overdue),
-        overdue_count=overdue_count,
-        next_due=tuple(_brief(i) for i in upcoming),
+        overdue=_briefs(overdue),
+        overdue_count=counts.overdue,
+        next_due=_briefs(upcoming),
         days_to_target=(launch.target_date - today).days if launch.target_date else None,
         forecast=forecast(
             open_items=current.open,
@@ -77,17 +99,68 @@ def build_report(
             today=today,
             target=launch.target_date,
         ),
-        expired_waivers=sum(t.count for t in tallies if t.expired_waiver),
-        not_required=queries.count_not_required(session, launch.id, launch.scenario),
+        expired_waivers=sum(t.count for t in counts.tallies if t.expired_waiver),
+        not_required=counts.not_required,
     )
-    return report, tallies
+    return report, counts.tallies
+
+
+class ReportCache:
+    """Recent status reports, keyed by the launch's revision.
+
+    Every change to a launch or its items bumps `launch.revision` in the same
+    transaction, so a report computed at one revision is exact for as long as the
+    revision stands; the key also holds the local date and the hour, for what
+    depends on time (overdue items, days to target, the forecast's window). The
+    revision is read from the database each time, so replicas never disagree.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._reports: OrderedDict[tuple[object, ...], tuple[StatusReport, list[Tally]]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def get(
+        self, session: Session, ctx: Context, launch: Launch, today: date
+    ) -> tuple[StatusReport, list[Tally]]:
+        key = (
+            launch.id,
+            launch.revision,
+            launch.scenario,
+            launch.target_date,
+            today,
+            ctx.now.replace(minute=0, second=0, microsecond=0),
+        )
+        with self._lock:
+            found = self._reports.get(key)
+            if found is not None:
+                self._reports.move_to_end(key)
+                return found
+        computed = build_report(session, ctx, launch, today)
+        with self._lock:
+            self._reports[key] = computed
+            while len(self._reports) > self.size:
+                self._reports.popitem(last=False)
+        return computed
+
+
+_CACHES: WeakKeyDictionary[Engine, ReportCache] = WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def report_cache(store: Store) -> ReportCache:
+    """One cache per database (tests open many; a deployment opens one)."""
+    with _CACHES_LOCK:
+        return _CACHES.setdefault(store.engine, ReportCache())
 
 
 def status(store: Store, ctx: Context, cmd: v.Status) -> StatusReply:
     with store.read() as session:
         launch = current_launch(session, ctx, cmd.launch)
         today = local_today(ctx, launch)
-        report, tallies = build_report(session, ctx, launch, today)
+        report, tallies = report_cache(store).get(session, ctx, launch, today)
         what_if = _what_if(session, launch, report, tallies, cmd.what_if) if cmd.what_if else None
         return StatusReply(view(session, launch), report, today, what_if, public=cmd.here)
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, func, literal, or_, select, union_all, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -184,87 +185,109 @@ def open_clause(today: date) -> ColumnElement[bool]:
     )
 
 
-def tallies(
+def status_counts(
     session: Session, launch_id: int, scenario: str, today: date
-) -> list[tuple[str, str, str, bool, int]]:
-    """(category, priority, status, waiver expired, count) over the items the scenario requires."""
-    expired = case(
-        (and_(Item.status == Status.WAIVED.value, col(Item.waiver_until) < today), True),
-        else_=False,
-    ).label("expired")
-    stmt = (
-        select(Item.category, Item.priority, Item.status, expired, func.count())
-        .where(Item.launch_id == launch_id, required_clause(scenario))
-        .group_by(Item.category, Item.priority, Item.status, expired)
+) -> list[tuple[str, str, str, bool, bool, bool, int]]:
+    """Every count `status` shows, as rows of
+    (category, priority, status, waiver expired, required, overdue, count).
+
+    One round trip of three grouped parts instead of one grouped scan with per-row
+    expressions: the main part reads only the covering index ix_item_status_counts, and
+    the two date-dependent subsets (expired waivers, overdue items) are small.
+    """
+    columns = (Item.category, Item.priority, Item.status, Item.scenarios)
+    main = select(literal(0).label("part"), *columns, func.count()).where(
+        Item.launch_id == launch_id
     )
-    return [(r[0], r[1], r[2], bool(r[3]), int(r[4])) for r in session.execute(stmt)]
+    expired = select(literal(1), *columns, func.count()).where(
+        Item.launch_id == launch_id,
+        Item.status == Status.WAIVED.value,
+        col(Item.waiver_until) < today,
+    )
+    late = select(literal(2), *columns, func.count()).where(
+        Item.launch_id == launch_id,
+        col(Item.status).in_([s.value for s in OPEN_STATUSES]),
+        col(Item.due_date) < today,
+    )
+    stmt = union_all(*(part.group_by(*columns) for part in (main, expired, late)))
+    counts: dict[tuple[str, str, str, bool, bool, bool], int] = {}
+    for part, category, priority, status, scenarios, n in session.execute(stmt):
+        required = is_required(scenarios, scenario)
+        plain = (category, priority, status, False, required, False)
+        counts[plain] = counts.get(plain, 0) + (n if part == 0 else -n)
+        if part:
+            flagged = (category, priority, status, part == 1, required, part == 2)
+            counts[flagged] = counts.get(flagged, 0) + n
+    return [(*key, n) for key, n in counts.items() if n > 0]
 
 
-def count_not_required(session: Session, launch_id: int, scenario: str) -> int:
-    stmt = select(func.count()).where(Item.launch_id == launch_id, ~required_clause(scenario))
-    return int(session.execute(stmt).scalar_one())
+def is_required(scenarios: str | None, scenario: str) -> bool:
+    """Python twin of `required_clause`, for rows already fetched."""
+    return not scenarios or f",{scenario}," in scenarios
 
 
-def _brief_select(launch_id: int, scenario: str) -> object:
-    return select(Item).where(Item.launch_id == launch_id, required_clause(scenario))
+BRIEF_COLUMNS = (
+    Item.key,
+    Item.title,
+    Item.category,
+    Item.priority,
+    Item.status,
+    Item.blocked_reason,
+    Item.owner,
+    Item.due_date,
+)
 
 
-def open_critical(
-    session: Session, launch_id: int, scenario: str, today: date, limit: int
-) -> tuple[list[Item], int]:
-    where = and_(
+def briefs(
+    session: Session, parts: dict[str, tuple[ColumnElement[bool], Sequence[Any], int]]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """For each named (where, order, limit): the first matching items as plain rows of
+    BRIEF_COLUMNS, all in one round trip (no ORM objects: cheap)."""
+    found: dict[str, list[tuple[Any, ...]]] = {name: [] for name in parts}
+    if not parts:
+        return found
+    selects = []
+    for number, (where, order, limit) in enumerate(parts.values()):
+        ranked = select(*BRIEF_COLUMNS).where(where).order_by(*order).limit(limit).subquery()
+        selects.append(select(literal(number).label("part"), *ranked.c).select_from(ranked))
+    names = list(parts)
+    # Parts come back in any order; within a part the rows keep their subquery's order.
+    for part, *row in session.execute(union_all(*selects)):
+        found[names[part]].append(tuple(row))
+    return found
+
+
+def open_critical_where(launch_id: int, scenario: str, today: date) -> ColumnElement[bool]:
+    return and_(
         Item.launch_id == launch_id,
         required_clause(scenario),
         Item.priority == Priority.CRITICAL.value,
         open_clause(today),
     )
-    return _page(session, where, (col(Item.due_date).is_(None), Item.due_date, Item.seq), limit)
 
 
-def blocked(session: Session, launch_id: int, scenario: str, limit: int) -> tuple[list[Item], int]:
-    where = and_(
+def blocked_where(launch_id: int, scenario: str) -> ColumnElement[bool]:
+    return and_(
         Item.launch_id == launch_id, required_clause(scenario), Item.status == Status.BLOCKED.value
     )
-    return _page(session, where, (Item.blocked_at, Item.seq), limit)
 
 
-def overdue(
-    session: Session, launch_id: int, scenario: str, today: date, limit: int
-) -> tuple[list[Item], int]:
-    where = and_(
+def overdue_where(launch_id: int, scenario: str, today: date) -> ColumnElement[bool]:
+    return and_(
         Item.launch_id == launch_id,
         required_clause(scenario),
         col(Item.due_date) < today,
         col(Item.status).in_([s.value for s in OPEN_STATUSES]),
     )
-    return _page(session, where, (Item.due_date, Item.seq), limit)
 
 
-def next_due(
-    session: Session, launch_id: int, scenario: str, today: date, limit: int
-) -> list[Item]:
-    stmt = (
-        select(Item)
-        .where(
-            Item.launch_id == launch_id,
-            required_clause(scenario),
-            col(Item.due_date) >= today,
-            col(Item.status).in_([s.value for s in OPEN_STATUSES]),
-        )
-        .order_by(Item.due_date, Item.seq)
-        .limit(limit)
+def upcoming_where(launch_id: int, scenario: str, today: date) -> ColumnElement[bool]:
+    return and_(
+        Item.launch_id == launch_id,
+        required_clause(scenario),
+        col(Item.due_date) >= today,
+        col(Item.status).in_([s.value for s in OPEN_STATUSES]),
     )
-    return list(session.exec(stmt).scalars())
-
-
-def _page(
-    session: Session, where: ColumnElement[bool], order: Sequence[object], limit: int
-) -> tuple[list[Item], int]:
-    rows = list(session.exec(select(Item).where(where).order_by(*order).limit(limit)).scalars())  # type: ignore[arg-type]
-    if len(rows) < limit:
-        return rows, len(rows)
-    total = int(session.execute(select(func.count()).select_from(Item).where(where)).scalar_one())
-    return rows, total
 
 
 def list_items(

@@ -25,14 +25,19 @@ from storage.engine import Store, open_store
 from storage.migrate import upgrade
 from storage.models import Via
 
-POSTGRES_URL = os.environ.get("READYBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "READYBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REQUIRE_POSTGRES = os.environ.get("READYBOT_TEST_REQUIRE_POSTGRES") == "1"
 TABLES = ("event", "item", "channel_binding", "launch", "workspace")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--db", action="append", choices=["sqlite", "postgresql"], help="run database tests on these engines only"
+        "--db",
+        action="append",
+        choices=["sqlite", "postgresql"],
+        help="run database tests on these engines only",
     )
 
 
@@ -104,11 +109,24 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday
 
 
 def make_ctx(
-    user: str = "alice", *, channel: str | None = "C-LAUNCH", team: str = "T1", now: datetime = NOW,
-    admins: frozenset[str] = frozenset(), via: Via = Via.COMMAND, local: bool = False,
+    user: str = "alice",
+    *,
+    channel: str | None = "C-LAUNCH",
+    team: str = "T1",
+    now: datetime = NOW,
+    admins: frozenset[str] = frozenset(),
+    via: Via = Via.COMMAND,
+    local: bool = False,
 ) -> Context:
-    return Context(team_id=team, user_id=user, channel_id=channel, via=via, now=now, admins=admins,
-                   local_operator=local)
+    return Context(
+        team_id=team,
+        user_id=user,
+        channel_id=channel,
+        via=via,
+        now=now,
+        admins=admins,
+        local_operator=local,
+    )
 
 
 @pytest.fixture

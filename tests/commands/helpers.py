@@ -50,7 +50,8 @@ def fingerprint(store: Store) -> tuple[Any, ...]:
             for x in session.exec(select(Launch).order_by(Launch.id)).scalars()  # type: ignore[call-overload]
         ]
         bindings = sorted(
-            (b.channel_id, b.launch_id) for b in session.exec(select(ChannelBinding)).scalars()  # type: ignore[call-overload]
+            (b.channel_id, b.launch_id)
+            for b in session.exec(select(ChannelBinding)).scalars()  # type: ignore[call-overload]
         )
         event_count = session.execute(select(func.count()).select_from(Event)).scalar_one()
     return tuple(items), tuple(launches), tuple(bindings), event_count

@@ -40,7 +40,9 @@ def test_adding_a_month_to_the_31st_lands_on_the_last_day() -> None:
     assert parse_date("in 1 month", today=date(2027, 1, 31)) == date(2027, 2, 28)
 
 
-@pytest.mark.parametrize("text", ["", "soon", "2026-02-30", "feb 30", "13/13", "next blursday", "dec 1 20"])
+@pytest.mark.parametrize(
+    "text", ["", "soon", "2026-02-30", "feb 30", "13/13", "next blursday", "dec 1 20"]
+)
 def test_it_rejects_what_is_not_a_date_with_a_hint(text: str) -> None:
     with pytest.raises(DateError) as err:
         parse_date(text, today=FRIDAY)

@@ -11,11 +11,17 @@ def test_a_fresh_workspace_is_told_how_to_start(store, ctx) -> None:
 
 
 def test_launch_new_makes_the_creator_owner_and_binds_the_channel(store, ctx) -> None:
-    reply = ok(store, ctx, "launch new Checkout v2 date 2026-12-04 scenario regulated tz Europe/London")
+    reply = ok(
+        store, ctx, "launch new Checkout v2 date 2026-12-04 scenario regulated tz Europe/London"
+    )
     assert isinstance(reply, LaunchReply) and reply.announce
     launch = reply.launch
     assert (launch.owner, launch.scenario, launch.timezone, str(launch.target_date)) == (
-        "alice", "regulated", "Europe/London", "2026-12-04")
+        "alice",
+        "regulated",
+        "Europe/London",
+        "2026-12-04",
+    )
     assert launch.channels == ("C-LAUNCH",)
     assert [e.action for e in events(store)] == ["launch.created", "launch.bound"]
 
@@ -48,9 +54,16 @@ def test_launch_changes_are_for_the_owner_and_audited(store, ctx) -> None:
     ok(store, ctx, "launch owner <@U2>")
     shown = ok(store, ctx, "launch")
     assert (str(shown.launch.target_date), shown.launch.scenario, shown.launch.owner) == (
-        "2026-12-24", "internal", "U2")
+        "2026-12-24",
+        "internal",
+        "U2",
+    )
     changed = [e for e in events(store) if e.action == "launch.changed"]
-    assert [e.after for e in changed] == [{"target_date": "2026-12-24"}, {"scenario": "internal"}, {"owner": "U2"}]
+    assert [e.after for e in changed] == [
+        {"target_date": "2026-12-24"},
+        {"scenario": "internal"},
+        {"owner": "U2"},
+    ]
 
 
 def test_duplicate_launch_names_are_refused_whatever_the_case(store, ctx) -> None:

@@ -15,28 +15,44 @@ def test_the_slash_command_prefix_is_optional() -> None:
 
 
 def test_status_if_takes_several_items() -> None:
-    assert parse("status if SSL, BAA and configure dns") == v.Status(what_if=("SSL", "BAA", "configure dns"))
+    assert parse("status if SSL, BAA and configure dns") == v.Status(
+        what_if=("SSL", "BAA", "configure dns")
+    )
 
 
 def test_add_reads_every_option_anywhere() -> None:
-    command = parse("add Configure SSL/TLS certificates #security !critical <@U123|alice> due dec 1 key SSL")
+    command = parse(
+        "add Configure SSL/TLS certificates #security !critical <@U123|alice> due dec 1 key SSL"
+    )
     assert command == v.Add(
-        title="Configure SSL/TLS certificates", category="security", priority=Priority.CRITICAL, owner="U123",
-        due=v.DateText("dec 1"), key="SSL",
+        title="Configure SSL/TLS certificates",
+        category="security",
+        priority=Priority.CRITICAL,
+        owner="U123",
+        due=v.DateText("dec 1"),
+        key="SSL",
     )
 
 
 def test_add_keeps_words_that_only_look_like_options_in_the_title() -> None:
-    assert parse("add Review due diligence key material").title == "Review due diligence key material"
+    assert (
+        parse("add Review due diligence key material").title == "Review due diligence key material"
+    )
 
 
 def test_add_accepts_a_quoted_title_and_a_quoted_category() -> None:
     command = parse('add "Rotate key SSL" #"Data Privacy" !h')
-    assert (command.title, command.category, command.priority) == ("Rotate key SSL", "Data Privacy", Priority.HIGH)
+    assert (command.title, command.category, command.priority) == (
+        "Rotate key SSL",
+        "Data Privacy",
+        Priority.HIGH,
+    )
 
 
 def test_due_finds_the_date_at_the_end() -> None:
-    assert parse("due configure ssl next friday") == v.Due("configure ssl", v.DateText("next friday"))
+    assert parse("due configure ssl next friday") == v.Due(
+        "configure ssl", v.DateText("next friday")
+    )
 
 
 def test_due_none_clears_the_date() -> None:
@@ -44,7 +60,9 @@ def test_due_none_clears_the_date() -> None:
 
 
 def test_waive_reads_until() -> None:
-    assert parse("waive PEN accepted by CISO until jan 15") == v.Waive("PEN accepted by CISO", v.DateText("jan 15"))
+    assert parse("waive PEN accepted by CISO until jan 15") == v.Waive(
+        "PEN accepted by CISO", v.DateText("jan 15")
+    )
 
 
 def test_assign_reads_mentions_me_and_nobody() -> None:
@@ -62,13 +80,15 @@ def test_list_filters() -> None:
 
 
 def test_launch_new_reads_its_options() -> None:
-    assert parse("launch new Checkout v2 date dec 1 scenario regulated tz Europe/London") == v.LaunchNew(
-        "Checkout v2", v.DateText("dec 1"), "regulated", "Europe/London"
-    )
+    assert parse(
+        "launch new Checkout v2 date dec 1 scenario regulated tz Europe/London"
+    ) == v.LaunchNew("Checkout v2", v.DateText("dec 1"), "regulated", "Europe/London")
 
 
 def test_import_keeps_the_markdown_lines() -> None:
-    assert parse("import --dry-run\n## Security\n- [ ] SSL") == v.Import("## Security\n- [ ] SSL", True)
+    assert parse("import --dry-run\n## Security\n- [ ] SSL") == v.Import(
+        "## Security\n- [ ] SSL", True
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,7 +116,9 @@ def test_import_keeps_the_markdown_lines() -> None:
         ("help frobnicate", "help", "don't know"),
     ],
 )
-def test_malformed_input_names_the_problem_and_the_verb(text: str, verb: str, fragment: str) -> None:
+def test_malformed_input_names_the_problem_and_the_verb(
+    text: str, verb: str, fragment: str
+) -> None:
     with pytest.raises(UsageError) as err:
         parse(text)
     assert err.value.usage_verb == verb

@@ -34,7 +34,9 @@ def test_an_expired_waiver_counts_as_open() -> None:
 
 
 def test_the_score_never_reaches_100_while_anything_is_open() -> None:
-    result = score([Tally("A", Priority.CRITICAL, Status.DONE, 999), Tally("A", Priority.LOW, Status.TODO, 1)])
+    result = score(
+        [Tally("A", Priority.CRITICAL, Status.DONE, 999), Tally("A", Priority.LOW, Status.TODO, 1)]
+    )
     assert result.percent == 99
 
 
@@ -56,19 +58,29 @@ def test_the_verdict_is_go_when_nothing_critical_is_open_or_blocked() -> None:
 
 def test_what_if_moves_the_items_to_done_and_recomputes() -> None:
     ssl = ItemBrief("SSL", "Certificates", "Security", Priority.CRITICAL, Status.TODO)
-    tallies = [Tally("Security", Priority.CRITICAL, Status.TODO, 1), Tally("Security", Priority.LOW, Status.DONE, 1)]
+    tallies = [
+        Tally("Security", Priority.CRITICAL, Status.TODO, 1),
+        Tally("Security", Priority.LOW, Status.DONE, 1),
+    ]
     adjusted, concerns = assume_done(tallies, Concerns((ssl,), 1), [ssl])
     assert score(adjusted).percent == 100
     assert verdict(concerns).go
 
 
 def test_forecast_projects_the_pace_forward_and_compares_with_the_target() -> None:
-    result = forecast(open_items=10, closed_recently=14, window_days=14, today=date(2026, 11, 20),
-                      target=date(2026, 11, 25))
+    result = forecast(
+        open_items=10,
+        closed_recently=14,
+        window_days=14,
+        today=date(2026, 11, 20),
+        target=date(2026, 11, 25),
+    )
     assert result.ready_on == date(2026, 11, 30)
     assert result.days_late == 5
 
 
 def test_forecast_has_no_date_without_recent_progress() -> None:
-    result = forecast(open_items=3, closed_recently=0, window_days=14, today=date(2026, 11, 20), target=None)
+    result = forecast(
+        open_items=3, closed_recently=0, window_days=14, today=date(2026, 11, 20), target=None
+    )
     assert result.ready_on is None

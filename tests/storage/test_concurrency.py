@@ -24,7 +24,10 @@ def test_simultaneous_changes_to_one_item_are_never_lost(store) -> None:
             if isinstance(reply, ErrorReply):
                 failures.append(reply.message)
 
-    threads = [threading.Thread(target=work, args=(alice, "alice")), threading.Thread(target=work, args=(bob, "bob"))]
+    threads = [
+        threading.Thread(target=work, args=(alice, "alice")),
+        threading.Thread(target=work, args=(bob, "bob")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -34,7 +37,9 @@ def test_simultaneous_changes_to_one_item_are_never_lost(store) -> None:
     ssl = item(store, "SSL")
     notes = ssl.notes.splitlines()
     assert len(notes) == 2 * ROUNDS
-    assert {line.split(": ", 1)[1] for line in notes} == {f"{w} {n}" for w in ("alice", "bob") for n in range(ROUNDS)}
+    assert {line.split(": ", 1)[1] for line in notes} == {
+        f"{w} {n}" for w in ("alice", "bob") for n in range(ROUNDS)
+    }
     assert ssl.version == 1 + 2 * ROUNDS
     noted = [e for e in events(store, "SSL") if e.action == "noted"]
     assert len(noted) == 2 * ROUNDS
@@ -59,4 +64,6 @@ def test_simultaneous_adds_never_hand_out_the_same_key(store) -> None:
     for thread in threads:
         thread.join()
     assert failures == []
-    assert {e.item_key for e in events(store) if e.action == "created"} == {f"OPS-{n}" for n in range(1, 41)}
+    assert {e.item_key for e in events(store) if e.action == "created"} == {
+        f"OPS-{n}" for n in range(1, 41)
+    }

@@ -28,7 +28,9 @@ def test_a_fresh_sqlite_file_is_created_with_wal_and_foreign_keys(tmp_path) -> N
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
-    assert {"launch", "item", "event", "workspace", "channel_binding"} <= set(inspect(store.engine).get_table_names())
+    assert {"launch", "item", "event", "workspace", "channel_binding"} <= set(
+        inspect(store.engine).get_table_names()
+    )
     store.dispose()
 
 

@@ -1,0 +1,97 @@
+"""`status` and `block` on big launches, on SQLite and PostgreSQL: median and p99 per command.
+
+    python -m bench.commands [--items 5000,50000] [--runs 300] [--engines sqlite,postgresql]
+
+Measures the whole command path without Slack: parse, the transaction, scoring and
+the reply model, plus rendering to text (what the console shows). `status` is
+measured twice: on an unchanged launch (the report is reused while the launch's
+revision stands) and right after a change (the report is computed afresh).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+from bench.common import big_launch, ctx, database, postgres_available, summary, table, timings
+from bot.render_text import render
+from commands.replies import ErrorReply
+from commands.run import execute
+from storage.engine import Store
+
+
+def command(store: Store, text: str) -> Callable[[], None]:
+    context = ctx()
+
+    def run() -> None:
+        reply = execute(store, context, text)
+        assert not isinstance(reply, ErrorReply), reply
+        render(reply)
+
+    return run
+
+
+def status_after_change(store: Store, runs: int) -> list[float]:
+    change, status = command(store, "note SSL bench"), command(store, "status")
+    result = []
+    for _ in range(runs):
+        change()  # bumps the launch's revision: the next status is computed afresh
+        started = time.perf_counter()
+        status()
+        result.append((time.perf_counter() - started) * 1000)
+    return result
+
+
+def measure(engine: str, size: int, runs: int) -> list[list[str]]:
+    rows = []
+    with database(engine) as store:
+        big_launch(store, size)
+        status = command(store, "status")
+        block, unblock = (
+            command(store, "block SSL waiting on the CA"),
+            command(store, "unblock SSL"),
+        )
+        blocks: list[float] = []
+
+        def block_then_unblock() -> None:
+            started = time.perf_counter()
+            block()
+            blocks.append((time.perf_counter() - started) * 1000)
+            unblock()
+
+        timings(block_then_unblock, runs)
+        cases = {
+            "status, unchanged launch (cached by revision)": timings(status, runs),
+            "status right after a change (computed)": status_after_change(store, runs),
+            "block (item found by key)": blocks[5:],
+        }
+        for name, values in cases.items():
+            median, p99 = summary(values)
+            rows.append([engine, f"{size:,}", name, f"{median:.1f}", f"{p99:.1f}"])
+            print(" | ".join(rows[-1]), file=sys.stderr)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", default="5000,50000")
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    args = parser.parse_args()
+    engines = args.engines.split(",")
+    if "postgresql" in engines and not postgres_available():
+        print("PostgreSQL is not reachable; measuring SQLite only", file=sys.stderr)
+        engines.remove("postgresql")
+    rows = [
+        row
+        for engine in engines
+        for size in map(int, args.items.split(","))
+        for row in measure(engine, size, args.runs)
+    ]
+    print(table(["engine", "items", "command", "median ms", "p99 ms"], rows))
+
+
+if __name__ == "__main__":
+    main()

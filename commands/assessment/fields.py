@@ -1,0 +1,78 @@
+"""`Label: value` lines: the metadata vocabulary shared by readybot's own format and
+free-form documents ("- **Timeline**: 1-2 business days", "**Effort:** 2-3 days",
+"- Owner: <@U123>")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+# Label (case-insensitive) -> ParsedItem field, or one of the pseudo fields "status",
+# "priority" and "notes" that readers interpret themselves.
+FIELD_LABELS: dict[str, str] = {
+    "key": "key",
+    "status": "status",
+    "priority": "priority",
+    "owner": "owner",
+    "assignee": "owner",
+    "assigned to": "owner",
+    "due": "due",
+    "due date": "due",
+    "deadline": "due",
+    "effort": "effort",
+    "estimate": "effort",
+    "estimated effort": "effort",
+    "time estimate": "effort",
+    "timeline": "effort",
+    "evidence": "evidence",
+    "blocked because": "blocked_reason",
+    "blocked by": "blocked_reason",
+    "blocker": "blocked_reason",
+    "waived because": "waiver_reason",
+    "waiver": "waiver_reason",
+    "waiver reason": "waiver_reason",
+    "waived until": "waiver_until",
+    "waiver until": "waiver_until",
+    "scenarios": "scenarios",
+    "notes": "notes",
+    "note": "notes",
+}
+
+# "Label: value", "**Label**: value", "**Label:** value", "__Label__: value".
+_LABELLED = re.compile(
+    r"^(?:\*\*|__)?(?P<label>[A-Za-z][A-Za-z '/-]{0,40}?)\s*"
+    r"(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)(?:\s+|$)(?P<value>.*)$"
+)
+
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
+
+
+def split_label(text: str) -> tuple[str, str] | None:
+    """("Label", "value") of a `Label: value` line, emphasis markers removed; else None."""
+    match = _LABELLED.match(text.strip())
+    if not match:
+        return None
+    return match.group("label").strip(), match.group("value").strip()
+
+
+def field_of(label: str) -> str | None:
+    """The field a label names, if any."""
+    return FIELD_LABELS.get(" ".join(label.casefold().split()))
+
+
+def parse_date(text: str) -> date | None:
+    """An absolute date: ISO "2026-03-01" or "March 1, 2026" / "1 March 2026"; else None.
+
+    Relative dates ("next friday") need a today and a timezone, which belong to the caller.
+    """
+    text = text.strip().strip("*_`").strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007  a date, no time
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,217 @@
+"""What a heading of a free-form assessment says: a topic, a status, a priority, or that
+the section is a plan or summary rather than checklist state.
+
+"## 1. AWS Infrastructure Assessment" names the topic "AWS Infrastructure". "### ✅ COMPLETED
+(100%)" names no topic, only a status; "#### 🔴 SECURITY (High Priority)" names the topic
+"Security" with priority high. "## 7. Critical Path to Production" is a plan and its
+contents are not checklist items.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from commands.assessment.inline import CATEGORY_MAX, collapse_spaces, plain_text, truncate
+from commands.assessment.vocabulary import (
+    priority_from_emoji,
+    priority_word_spans,
+    status_from_emoji,
+)
+from storage.models import Priority, Status
+
+# Sections that plan, summarise or explain rather than state the checklist: what they list
+# restates gaps found elsewhere ("Phase 1: ... 1. ✅ Environment variables" is a plan step,
+# not a finished task). Checkbox items are still read inside them, see `freeform`.
+SKIPPED_SECTION_WORDS = (
+    "executive summary",
+    "summary",
+    "conclusion",
+    "conclusions",
+    "bottom line",
+    "cost",
+    "costs",
+    "cost analysis",
+    "budget",
+    "critical path",
+    "recommendation",
+    "recommendations",
+    "recommended",
+    "next steps",
+    "timeline",
+    "roadmap",
+    "action plan",
+    "quick wins",
+    "launch checklist",
+    "mvp",
+    "minimum viable product",
+    "phase <n>",
+    "week <n>",
+    "weeks <n>",
+    "day <n>",
+    "what i added",
+    "what i just added",
+    "documentation created",
+    "answers",
+    "questions",
+    "faq",
+    "blockers",
+)
+_SKIPPED = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(words).replace("<n>", r"\d+") for words in SKIPPED_SECTION_WORDS)
+    + r")\b"
+)
+
+# Words that only describe a heading's role, never its topic.
+_FILLER = re.compile(
+    r"\b(?:assessment|issues?|gaps?|findings|overview|current status|current state"
+    r"|status|what[’']?s working(?: well)?|what[’']?s missing|what is missing|missing"
+    r"|completed|complete|done|not ready|production[- ]ready|ready|in progress|blocked"
+    r"|to ?do|fixed|priority|severity)\b",
+    re.I,
+)
+# Words that are topical enough alone but not next to a status: "✅ COMPLETED Features".
+_WEAK_FILLER = re.compile(r"\b(?:features|items|tasks|areas|work)\b", re.I)
+# "Required Before Using Domain", "Must Fix Before Launch", "Fix Soon After Launch".
+_QUALIFIER = re.compile(
+    r"\b(?:required|needed|must[- ]\w+|fix soon|fix|to do|todo|do)\s+(?:before|after|prior to)\b.*",
+    re.I,
+)
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.):]?|[A-Za-z][.)])\s+")
+_PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_PERCENT = re.compile(r"[~≈]?\d+(?:\.\d+)?\s*%")
+_PART_SEPARATOR = re.compile(r"\s+[-–—]\s+|:(?=\s|$)")
+_EDGE_PUNCTUATION = " \t-–—:;,.&/|+!?*_#~"
+_PARTIAL = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_DONE_WORD = re.compile(r"\b(?:completed?|done)\b", re.I)
+_TODO_WORD = re.compile(r"\b(?:not ready|missing|to ?do)\b", re.I)
+
+# Upper-case words that stay upper case when an ALL-CAPS heading is put in title case.
+_ACRONYM_WORDS = """
+AI API APIS AWS BAA CCPA CDN CI CD CORS CRM CSP CSRF DB DNS DR ETL FAQ GCP GDPR HIPAA HTTP
+HTTPS IAM ID IP IT JWT KMS MFA MVP OS PCI PHI PII POPIA QA RBAC RDS RLS SDK SEO SES SLA
+SLO SMS SMTP SOC SQL SSL SSO TLS UI UX VPC VPN XSS
+"""
+_ACRONYMS = frozenset(_ACRONYM_WORDS.split())
+_SMALL_TEXT = """
+a an and as at by for in of on or the to vs via with
+"""
+_SMALL_WORDS = frozenset(_SMALL_TEXT.split())
+
+
+@dataclass(frozen=True)
+class HeadingInfo:
+    """What a heading says. `topic` is None when it only states a status or priority."""
+
+    topic: str | None
+    status: Status | None
+    priority_word: Priority | None
+    priority_emoji: Priority | None
+    skipped: bool
+
+
+def read_heading(text: str) -> HeadingInfo:
+    """Read one heading's text (without the leading #'s)."""
+    plain = plain_text(text)
+    return HeadingInfo(
+        topic=_topic(text, plain),
+        status=_status(text, plain),
+        priority_word=_first_priority_word(plain),
+        priority_emoji=priority_from_emoji(text),
+        skipped=is_skipped_heading(plain),
+    )
+
+
+def is_skipped_heading(plain: str) -> bool:
+    """Whether a heading (plain text) names a plan or summary section."""
+    return _SKIPPED.search(_NUMBERING.sub("", plain).casefold()) is not None
+
+
+def _first_priority_word(plain: str) -> Priority | None:
+    spans = priority_word_spans(plain)
+    return spans[0][2] if spans else None
+
+
+def _status(text: str, plain: str) -> Status | None:
+    # "✅ 90% Complete" is a progress report, not a finished section.
+    partial = any(float(number) < 100 for number in _PARTIAL.findall(plain))
+    emoji = status_from_emoji(text)
+    # In headings ⚠️ marks a warning ("⚠️ CRITICAL AWS ISSUES"), not work in progress.
+    if emoji is Status.DONE or (emoji is None and _DONE_WORD.search(plain)):
+        return None if partial else Status.DONE
+    if emoji is Status.TODO or (emoji is None and _TODO_WORD.search(plain)):
+        return Status.TODO
+    return None
+
+
+def _without_priority_words(text: str) -> str:
+    pieces, position = [], 0
+    for start, end, _ in priority_word_spans(text):
+        if start >= position:
+            pieces.append(text[position:start])
+            position = end
+    pieces.append(text[position:])
+    return " ".join(pieces)
+
+
+def _topical(part: str, *, stated: bool) -> str:
+    part = _QUALIFIER.sub(" ", part)
+    part = _PERCENT.sub(" ", part)
+    part = _without_priority_words(part)
+    part = _FILLER.sub(" ", part)
+    if stated:
+        part = _WEAK_FILLER.sub(" ", part)
+    part = collapse_spaces(part).strip(_EDGE_PUNCTUATION)
+    # "Current State vs. Production Ready" leaves only "vs": nothing topical.
+    words = re.findall(r"\w+", part.casefold())
+    return part if any(word not in _SMALL_WORDS for word in words) else ""
+
+
+def _topic(text: str, plain: str) -> str | None:
+    stated = (
+        status_from_emoji(text) is not None
+        or priority_from_emoji(text) is not None
+        or bool(priority_word_spans(plain))
+        or _DONE_WORD.search(plain) is not None
+    )
+    body = _PARENTHETICAL.sub(" ", _NUMBERING.sub("", plain))
+    shouting = not any(char.islower() for char in body)
+    # "CASES ETL - Daily Export Processing", "Infrastructure Compliance: ✅ 90% Complete":
+    # the first part that names something is the topic; the rest elaborates.
+    for part in _PART_SEPARATOR.split(body):
+        topic = _topical(part, stated=stated)
+        if topic:
+            return truncate(_title_case(topic) if shouting else _capitalise(topic), CATEGORY_MAX)
+    return None
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _title_case(text: str) -> str:
+    """Title case for an ALL-CAPS heading, keeping acronyms: "SECURITY & CI/CD" becomes
+    "Security & CI/CD"."""
+    words = []
+    for index, word in enumerate(text.split(" ")):
+        if index and word.lower() in _SMALL_WORDS:
+            words.append(word.lower())
+        else:
+            words.append(_WORD_PIECES.sub(_title_piece, word))
+    return " ".join(words)
+
+
+_WORD_PIECES = re.compile(r"[^\W_]+")
+
+
+def _title_piece(match: re.Match[str]) -> str:
+    piece = match.group()
+    if piece in _ACRONYMS or any(char.isdigit() for char in piece) or len(piece) == 1:
+        return piece
+    return piece.capitalize()
+
+
+def topic_words(topic: str) -> frozenset[str]:
+    """The words of a topic, for "is this sub-heading just its parent again" checks."""
+    return frozenset(re.findall(r"\w+", topic.casefold()))

@@ -1,0 +1,43 @@
+"""The console reads lines like Slack's /ready and prints replies."""
+
+import io
+from datetime import UTC, datetime
+
+from bot.console import run_console
+from commands.context import Context
+from storage.models import Via
+
+
+def test_a_console_session(store) -> None:
+    ctx = Context(
+        team_id="local",
+        user_id="me",
+        channel_id="console",
+        via=Via.CONSOLE,
+        now=datetime.now(UTC),
+        local_operator=True,
+    )
+    script = (
+        "\n".join(
+            [
+                "/ready launch new Checkout",
+                "import",
+                "## Security",
+                "- [ ] 🔴 Configure SSL certificates",
+                "- [x] MFA for admins",
+                ".",
+                ":as bob",
+                "block ssl waiting on the CA",
+                "status",
+                ":quit",
+            ]
+        )
+        + "\n"
+    )
+    out = io.StringIO()
+    assert run_console(store, ctx, offer_sample=True, stdin=io.StringIO(script), stdout=out) == 0
+    text = out.getvalue()
+    assert "Imported 2 items into Checkout" in text
+    assert "@bob blocked SEC-1 “Configure SSL certificates” — waiting on the CA" in text
+    assert "Checkout: NO-GO" in text
+    assert "Import a sample" not in text  # not a terminal: never asks

@@ -1,0 +1,291 @@
+"""A fake Slack Web API: a real HTTP server on an ephemeral port.
+
+It answers the methods readybot uses, records every call with its parsed body,
+serves `response_url` endpoints, and can be scripted to fail (429 with
+Retry-After, 500, slow replies) per method. Point the bot at `fake.base_url`
+(SLACK_API_URL) and assert on `fake.calls`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+BOT_USER = "UREADYBOT"
+TEAM = "T1"
+
+
+@dataclass
+class Call:
+    method: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Fault:
+    """A scripted answer: an HTTP status (429/500/...), optional Retry-After, optional delay."""
+
+    status: int = 200
+    retry_after: int | None = None
+    delay: float = 0.0
+    body: dict[str, Any] | None = None
+
+
+class FakeSlack:
+    def __init__(self, token: str = "xoxb-test-token") -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.responses: dict[str, list[dict[str, Any]]] = {}  # response_url token -> posts
+        self.uploads: dict[str, bytes] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+        self.socket_url: str | None = None
+        self._faults: dict[str, list[Fault]] = {}
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.root}/response/{name}"
+
+    # -- scripting and inspection ---------------------------------------------------------
+    def fail(self, method: str, *faults: Fault) -> None:
+        """The next calls of `method` get these answers, in order; later ones succeed."""
+        with self._lock:
+            self._faults.setdefault(method, []).extend(faults)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.calls_to(method)
+            if len(found) >= count:
+                return found
+            time.sleep(0.01)
+        raise AssertionError(
+            f"expected {count} call(s) to {method}, got {len(self.calls_to(method))}: "
+            f"{[c.method for c in self.calls]}"
+        )
+
+    def wait_for_response(
+        self, name: str = "r1", count: int = 1, timeout: float = 5.0
+    ) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                posts = list(self.responses.get(name, []))
+            if len(posts) >= count:
+                return posts
+            time.sleep(0.01)
+        raise AssertionError(f"expected {count} post(s) to response_url {name}, got {len(posts)}")
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.responses.clear()
+            self._faults.clear()
+
+    # -- answers --------------------------------------------------------------------------
+    def _next_fault(self, method: str) -> Fault | None:
+        with self._lock:
+            queue = self._faults.get(method)
+            return queue.pop(0) if queue else None
+
+    def _ts_now(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def answer(self, method: str, body: dict[str, Any], auth: str | None) -> dict[str, Any]:
+        if method != "apps.connections.open" and auth != f"Bearer {self.token}":
+            return {"ok": False, "error": "not_authed" if not auth else "invalid_auth"}
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://acme.slack.com/",
+                "team": "Acme",
+                "user": "readybot",
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": "BREADYBOT",
+            }
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            blocks = body.get("blocks")
+            if isinstance(blocks, str):
+                blocks = json.loads(blocks)
+            if blocks is not None and len(blocks) > 50:
+                return {
+                    "ok": False,
+                    "error": "invalid_blocks",
+                    "errors": ["must be less than 51 items"],
+                }
+            if not body.get("channel"):
+                return {"ok": False, "error": "channel_not_found"}
+            if method == "chat.postEphemeral":
+                return {"ok": True, "message_ts": self._ts_now()}
+            ts = body.get("ts") if method == "chat.update" else self._ts_now()
+            return {
+                "ok": True,
+                "channel": body["channel"],
+                "ts": ts,
+                "message": {"text": body.get("text"), "blocks": blocks, "ts": ts},
+            }
+        if method in ("views.open", "views.update", "views.push", "views.publish"):
+            view = body.get("view")
+            if isinstance(view, str):
+                view = json.loads(view)
+            blocks = (view or {}).get("blocks") or []
+            if len(blocks) > 100:
+                return {"ok": False, "error": "invalid_arguments"}
+            return {
+                "ok": True,
+                "view": {**(view or {}), "id": f"V{next(self._ids):06d}", "hash": "h1"},
+            }
+        if method == "users.info":
+            user = body.get("user", "")
+            profile = self.users.get(user, {})
+            return {
+                "ok": True,
+                "user": {
+                    "id": user,
+                    "name": profile.get("name", user.lower()),
+                    "tz": profile.get("tz", "UTC"),
+                    "is_admin": profile.get("is_admin", False),
+                    "profile": {"display_name": profile.get("name", user.lower())},
+                },
+            }
+        if method == "conversations.info":
+            return {
+                "ok": True,
+                "channel": {"id": body.get("channel"), "name": "launch", "is_member": True},
+            }
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{body.get('users', 'X')}"}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ids):06d}"
+            return {"ok": True, "upload_url": f"{self.root}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": f["id"]} for f in _json_list(body.get("files"))]}
+        if method == "apps.connections.open":
+            if not self.socket_url:
+                return {"ok": False, "error": "socket_mode_not_enabled"}
+            return {"ok": True, "url": self.socket_url}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                path = urlparse(self.path).path
+                if path.startswith("/upload/"):
+                    fake.uploads[path.rsplit("/", 1)[1]] = raw
+                    return self._send(200, b"OK - uploaded", "text/plain")
+                body = _parse_body(raw, self.headers.get("Content-Type", ""), self.path)
+                if path.startswith("/response/"):
+                    name = path.rsplit("/", 1)[1]
+                    with fake._lock:
+                        fake.responses.setdefault(name, []).append(body)
+                    return self._json(200, {"ok": True})
+                method = path.removeprefix("/api/")
+                with fake._lock:
+                    fake.calls.append(Call(method, body, dict(self.headers)))
+                fault = fake._next_fault(method)
+                if fault:
+                    if fault.delay:
+                        time.sleep(fault.delay)
+                    if fault.status != 200:
+                        extra = (
+                            {"Retry-After": str(fault.retry_after)}
+                            if fault.retry_after is not None
+                            else {}
+                        )
+                        error = "ratelimited" if fault.status == 429 else "internal_error"
+                        return self._json(
+                            fault.status, fault.body or {"ok": False, "error": error}, extra
+                        )
+                    if fault.body is not None:
+                        return self._json(200, fault.body)
+                self._json(200, fake.answer(method, body, self.headers.get("Authorization")))
+
+            do_GET = do_POST
+
+            def _json(
+                self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+            ) -> None:
+                self._send(
+                    status, json.dumps(payload).encode(), "application/json; charset=utf-8", headers
+                )
+
+            def _send(
+                self,
+                status: int,
+                data: bytes,
+                content_type: str,
+                headers: dict[str, str] | None = None,
+            ) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def _parse_body(raw: bytes, content_type: str, path: str) -> dict[str, Any]:
+    query = {k: v[-1] for k, v in parse_qs(urlparse(path).query).items()}
+    if not raw:
+        return query
+    if "json" in content_type:
+        return {**query, **json.loads(raw)}
+    return {**query, **{k: v[-1] for k, v in parse_qs(raw.decode()).items()}}
+
+
+def _json_list(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, str):
+        return json.loads(value)
+    return list(value or [])
