@@ -45,6 +45,8 @@ _SPACES = re.compile(r"\s+")
 def _outside_code(text: str, prose: Callable[[str], str], code: Callable[[str], str]) -> str:
     """Apply `prose` to the text between code spans and `code` to each code span (with its
     backticks): markup inside code is not markup."""
+    if "`" not in text:
+        return prose(text)
     pieces, position = [], 0
     for match in _CODE.finditer(text):
         pieces.append(prose(text[position : match.start()]))
@@ -55,7 +57,15 @@ def _outside_code(text: str, prose: Callable[[str], str], code: Callable[[str], 
 
 
 def _strip_strong(text: str) -> str:
-    return _STRONG_UNDERSCORE.sub(r"\1", _STRONG_STAR.sub(r"\1", text))
+    if "**" in text:
+        text = _STRONG_STAR.sub(r"\1", text)
+    if "__" in text:
+        text = _STRONG_UNDERSCORE.sub(r"\1", text)
+    return text
+
+
+def _unescape(text: str) -> str:
+    return unescape(text) if "\\" in text or "&" in text else text
 
 
 def strip_emoji(text: str) -> str:
@@ -65,15 +75,22 @@ def strip_emoji(text: str) -> str:
 
 def strip_emphasis(text: str) -> str:
     """Remove bold, italic and strike-through markers; keep the words."""
-    text = _STRIKE.sub(r"\1", _strip_strong(text))
-    text = _EMPHASIS_STAR.sub(r"\1", text)
-    return _EMPHASIS_UNDERSCORE.sub(r"\1", text)
+    text = _strip_strong(text)
+    if "~~" in text:
+        text = _STRIKE.sub(r"\1", text)
+    if "*" in text:
+        text = _EMPHASIS_STAR.sub(r"\1", text)
+    if "_" in text:
+        text = _EMPHASIS_UNDERSCORE.sub(r"\1", text)
+    return text
 
 
 def _plain_prose(text: str) -> str:
-    text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    return unescape(strip_emphasis(text))
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", text)
+    return _unescape(strip_emphasis(text))
 
 
 def strip_markup(text: str) -> str:
@@ -101,4 +118,4 @@ def plain_text(text: str) -> str:
 def note_text(text: str) -> str:
     """A line of notes: bold markers and escapes removed; code spans (with their backticks),
     links and emoji kept."""
-    return collapse_spaces(_outside_code(text, lambda prose: unescape(_strip_strong(prose)), str))
+    return collapse_spaces(_outside_code(text, lambda prose: _unescape(_strip_strong(prose)), str))
