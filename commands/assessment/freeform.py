@@ -148,9 +148,10 @@ _DURATION = (
     r"(?:min(?:ute)?s?|hrs?|hours?|h|business days?|working days?|days?|d|wks?|weeks?|w"
     r"|months?|sprints?)\b"
 )
-# "(1-2 days)", "(30 min - quick win)", "(2 days with legal help)"; not "(30 days retention)".
+# "(1-2 days)", "(Effort: 1 day)", "(30 min - quick win)", "(2 days with legal help)";
+# not "(30 days retention)".
 _EFFORT_PAREN = re.compile(
-    rf"\s*\((?P<effort>{_DURATION}(?:\s*[-–—,;:][^()]*|\s+(?:with|including|incl|for)\b[^()]*)?)"
+    rf"\s*\((?:(?:effort|estimate|timeline)\s*:\s*)?(?P<effort>{_DURATION}(?:\s*[-–—,;:][^()]*|\s+(?:with|including|incl|for)\b[^()]*)?)"
     r"\)\s*$",
     re.I,
 )

@@ -68,7 +68,7 @@ _FILLER = re.compile(
     r"\b(?:assessment|issues?|gaps?|findings|overview|current status|current state"
     r"|status|what[’']?s working(?: well)?|what[’']?s missing|what is missing|missing"
     r"|completed|complete|done|not ready|production[- ]ready|ready|in progress|blocked"
-    r"|to ?do|fixed|priority|severity)\b",
+    r"|to ?do|fixed|priority|severity|open|outstanding|remaining|pending)\b",
     re.I,
 )
 # Words that are topical enough alone but not next to a status: "✅ COMPLETED Features".
