@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
             )
 
     sub.add_parser("run", help="serve Slack if credentials are set, otherwise open the console")
+    sub.add_parser("serve", help="serve Slack (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN)")
     console = sub.add_parser("console", help="an interactive console for /ready commands")
     who(console)
     console.add_argument(
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # One-shot commands and the console print replies, not progress: only warnings go to
     # stderr unless LOG_LEVEL asks for more.
-    quiet = args.command != "serve" and "LOG_LEVEL" not in os.environ
+    quiet = args.command not in ("serve", "run") and "LOG_LEVEL" not in os.environ
     logging.basicConfig(
         level="WARNING" if quiet else settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -114,15 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve" or (args.command == "run" and settings.has_slack):
+        return _serve(settings)
     if args.command == "run":
         from bot.console import run_console
 
         store = _open(settings)
-        return run_console(
-            store,
-            _context(store, settings, team=None, user=None, channel="console", via=Via.CONSOLE),
-            offer_sample=True,
-        )
+        ctx = _context(store, settings, team=None, user=None, channel="console", via=Via.CONSOLE)
+        return run_console(store, ctx, offer_sample=True)
     store = _open(settings)
     if args.command == "db":
         if args.action == "current":
@@ -176,6 +176,34 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(exported.markdown)
         return EXIT_OK
     raise CliError(f"unknown command {args.command}")
+
+
+def _serve(settings: Settings) -> int:
+    problems = settings.slack_problems()
+    if problems:
+        print("readybot: cannot serve Slack:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        print(
+            'Set them (see README, "Install in Slack"), or try readybot locally: readybot console',
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from bot import logs, server
+
+    secrets = [
+        s.get_secret_value()
+        for s in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.slack_client_secret,
+        )
+        if s
+    ]
+    logs.configure(settings.log_level, fmt=settings.log_format, secrets=secrets)
+    server.run(settings, _open(settings))
+    return EXIT_OK
 
 
 def _read_file(path: str) -> bytes:

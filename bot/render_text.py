@@ -49,6 +49,11 @@ def _(reply: r.Message) -> str:
 
 
 @_render.register
+def _(reply: r.AlreadyApplied) -> str:
+    return reply.text
+
+
+@_render.register
 def _(reply: r.ErrorReply) -> str:
     lines = [f"✗ {plain(reply.message)}"]
     if reply.candidates:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+_TOKEN_SHAPES = {
+    "SLACK_BOT_TOKEN": re.compile(r"^xoxb-[\w-]+$"),
+    "SLACK_APP_TOKEN": re.compile(r"^xapp-[\w-]+$"),
+    "SLACK_SIGNING_SECRET": re.compile(r"^[0-9a-f]{16,}$"),
+}
 
 
 class Settings(BaseSettings):
@@ -14,11 +22,25 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default="sqlite:///readybot.db", validation_alias="DATABASE_URL")
 
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default=DEFAULT_SLACK_API_URL, validation_alias="SLACK_API_URL")
+    slack_client_id: str | None = Field(default=None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_CLIENT_SECRET"
+    )
+
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    host: str = Field(default="0.0.0.0", validation_alias="HOST")  # noqa: S104  (a server in a container)
     admins: Annotated[frozenset[str], NoDecode] = Field(
         default=frozenset(), validation_alias="READYBOT_ADMINS"
     )
     default_timezone: str = Field(default="UTC", validation_alias="READYBOT_TIMEZONE")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    log_format: str = Field(default="json", validation_alias="LOG_FORMAT")
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -47,3 +69,64 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value.lower() not in {"json", "text"}:
+            raise ValueError("LOG_FORMAT must be json or text")
+        return value.lower()
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        if not re.match(r"^https?://", value):
+            raise ValueError("SLACK_API_URL must be an http(s) URL such as https://slack.com/api/")
+        # slack_sdk joins method names onto the base URL, so it must end with "/".
+        return value if value.endswith("/") else value + "/"
+
+    # -- what is configured ----------------------------------------------------------------
+    @property
+    def multi_workspace(self) -> bool:
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @property
+    def has_slack(self) -> bool:
+        return any(
+            (
+                self.slack_bot_token,
+                self.slack_signing_secret,
+                self.slack_app_token,
+                self.multi_workspace,
+            )
+        )
+
+    def slack_problems(self) -> list[str]:
+        """What stops `readybot serve`: each missing or malformed variable, by name."""
+        problems = []
+        needed = {"SLACK_SIGNING_SECRET": self.slack_signing_secret}
+        if not self.multi_workspace:
+            needed["SLACK_BOT_TOKEN"] = self.slack_bot_token
+        if self.slack_client_id and not self.slack_client_secret:
+            problems.append("SLACK_CLIENT_SECRET is missing (SLACK_CLIENT_ID is set)")
+        if self.socket_mode:  # Socket Mode has no signed requests, but a token per workspace
+            needed.pop("SLACK_SIGNING_SECRET")
+            needed["SLACK_APP_TOKEN"] = self.slack_app_token
+        for name, value in needed.items():
+            if value is None or not value.get_secret_value().strip():
+                problems.append(f"{name} is missing")
+            elif not _TOKEN_SHAPES[name].match(value.get_secret_value().strip()):
+                problems.append(f"{name} does not look right ({_expected(name)})")
+        return problems
+
+
+def _expected(name: str) -> str:
+    return {
+        "SLACK_BOT_TOKEN": "a bot token starts with xoxb-",
+        "SLACK_APP_TOKEN": "an app-level token starts with xapp-",
+        "SLACK_SIGNING_SECRET": "the signing secret is a hex string from Basic Information",
+    }[name]

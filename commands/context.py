@@ -20,6 +20,10 @@ class Context:
     # The console and CLI run on the operator's own machine against the database
     # directly; they act with full rights, as the database itself would allow.
     local_operator: bool = False
+    # A Slack delivery's identity (action_ts, event_id …): a repeat of it changes nothing.
+    request_key: str | None = None
+    # Act on this launch whatever the channel says (buttons on items, the App Home).
+    launch_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:

@@ -27,6 +27,7 @@ from commands.launching import create_launch, current_launch, find_launch, view
 from commands.permissions import require_launch_admin
 from commands.replies import ExportReply, ImportReply, join_scenarios, split_scenarios
 from commands.transitions import Change
+from commands.writes import writing
 from storage import queries
 from storage.engine import Store
 from storage.models import Event, Item, Launch, Priority, Status, Via
@@ -66,7 +67,7 @@ def import_text(
         raise UsageError(NO_ITEMS, usage_verb="import")
     ctx = replace(ctx, via=Via.IMPORT)  # the audit log says these changes came from a document
     try:
-        with store.write() as session:
+        with writing(store, ctx) as session:
             reply = _import(session, ctx, assessment, dry_run=dry_run, launch_name=launch_name)
             if dry_run:
                 raise _DryRun(reply)
@@ -103,7 +104,7 @@ def _target_launch(
 
 
 def _create(session: Session, ctx: Context, assessment: Assessment, name: str) -> Launch:
-    return create_launch(
+    launch, _created = create_launch(
         session,
         ctx,
         name=name,
@@ -111,6 +112,7 @@ def _create(session: Session, ctx: Context, assessment: Assessment, name: str) -
         scenario=assessment.scenario,
         timezone=assessment.timezone,
     )
+    return launch
 
 
 def _import(

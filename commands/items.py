@@ -11,11 +11,12 @@ from sqlmodel import Session, col
 
 from commands import transitions as t
 from commands import verbs as v
+from commands.announce import announce
 from commands.context import Context
-from commands.errors import Conflict, UsageError
+from commands.errors import Conflict, UnknownItem, UsageError
 from commands.launching import current_launch, local_today, resolve_date, view
 from commands.permissions import require_item_change, require_launch_admin
-from commands.refs import ItemIndex, resolve, split_reference
+from commands.refs import ItemIndex, parse_id_ref, resolve, split_reference
 from commands.replies import (
     EventView,
     HistoryReply,
@@ -25,6 +26,7 @@ from commands.replies import (
     ItemView,
 )
 from commands.text import plural
+from commands.writes import writing
 from storage import queries
 from storage.audit import append_event, jsonable, snapshot
 from storage.engine import Store
@@ -61,6 +63,12 @@ def find_item(
 
     An exact key is looked up by index first, so `block SSL …` does not read every title.
     """
+    by_id = parse_id_ref(text)
+    if by_id is not None:
+        item_id, rest = by_id
+        if not queries.item_in_launch(session, launch_id, item_id):
+            raise UnknownItem("that item", [], usage_verb=verb)
+        return item_id, rest
     text = text.strip()
     first, _, remainder = text.partition(" ")
     if first and not first.startswith(('"', "“")):
@@ -85,7 +93,7 @@ def apply_change(
     item.updated_at = ctx.now
     launch.revision += 1
     launch.updated_at = ctx.now
-    append_event(
+    event = append_event(
         session,
         team_id=ctx.team_id,
         launch_id=launch.id,
@@ -99,6 +107,8 @@ def apply_change(
         after={name: jsonable(getattr(item, name)) for name in change.fields},
         note=change.note,
     )
+    if change.announce:
+        announce(session, ctx, launch, event)
 
 
 Decide = Callable[[Context, Launch, ItemView, str], t.Change]
@@ -115,7 +125,7 @@ def change_item(
     admin_only: str | None = None,
 ) -> ItemChanged:
     """Resolve the item, check permission, let `decide` compute the change, apply it atomically."""
-    with store.write() as session:
+    with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         assert launch.id is not None
         item_id, rest = find_item(session, launch.id, text, split=split, verb=verb)
@@ -336,7 +346,7 @@ def record_created(session: Session, ctx: Context, launch: Launch, item: Item) -
 
 
 def add(store: Store, ctx: Context, cmd: v.Add) -> ItemChanged:
-    with store.write() as session:
+    with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         assert launch.id is not None
         taken = queries.all_keys(session, launch.id)
@@ -478,7 +488,7 @@ def history(store: Store, ctx: Context, cmd: v.History) -> HistoryReply:
 
 
 def remove(store: Store, ctx: Context, cmd: v.Remove) -> ItemRemoved:
-    with store.write() as session:
+    with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         assert launch.id is not None
         require_launch_admin(ctx, launch, action="remove items")

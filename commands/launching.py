@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from commands import verbs as v
+from commands.announce import announce
 from commands.context import Context
 from commands.dates import DateError, parse_date
 from commands.errors import Conflict, NoLaunch, UsageError
@@ -15,10 +16,11 @@ from commands.permissions import require_launch_admin
 from commands.replies import LaunchesReply, LaunchReply, LaunchSummary, LaunchView
 from commands.scoring import score, summarise
 from commands.text import user
+from commands.writes import writing
 from storage import queries
 from storage.audit import append_event, snapshot
 from storage.engine import Store
-from storage.models import Launch
+from storage.models import Event, Launch
 
 LAUNCH_FIELDS = ("name", "target_date", "timezone", "scenario", "owner")
 
@@ -60,11 +62,16 @@ def current_launch(
     Writers pass `lock=True`: every write to a launch and its items takes the launch
     row first, so writers queue in one order and never deadlock.
     """
-    launch = (
-        find_launch(session, ctx, name)
-        if name
-        else queries.launch_for_channel(session, ctx.team_id, ctx.channel_id)
-    )
+    if ctx.launch_id is not None and not name:
+        launch = session.get(Launch, ctx.launch_id)
+        if launch is None or launch.team_id != ctx.team_id:
+            raise NoLaunch("That launch no longer exists.")
+    else:
+        launch = (
+            find_launch(session, ctx, name)
+            if name
+            else queries.launch_for_channel(session, ctx.team_id, ctx.channel_id)
+        )
     if launch is None:
         all_launches = queries.launches(session, ctx.team_id)
         if len(all_launches) == 1:
@@ -97,7 +104,8 @@ def create_launch(
     target_date: date | None = None,
     scenario: str | None = None,
     timezone: str | None = None,
-) -> Launch:
+) -> tuple[Launch, Event]:
+    """A new launch owned by the caller, and its audit event."""
     if queries.launch_by_name(session, ctx.team_id, name):
         raise Conflict(
             f"A launch called “{name}” already exists. To use it here: `/ready launch use {name}`."
@@ -117,7 +125,7 @@ def create_launch(
     )
     session.add(launch)
     session.flush()
-    append_event(
+    created = append_event(
         session,
         team_id=ctx.team_id,
         launch_id=launch.id,
@@ -127,18 +135,18 @@ def create_launch(
         at=ctx.now,
         after=snapshot(launch, LAUNCH_FIELDS),
     )
-    return launch
+    return launch, created
 
 
 def launch_new(store: Store, ctx: Context, cmd: v.LaunchNew) -> LaunchReply:
-    with store.write() as session:
+    with writing(store, ctx) as session:
         today = (
             local_today(ctx, None)
             if cmd.timezone is None
             else ctx.now.astimezone(ZoneInfo(cmd.timezone)).date()
         )
         target = resolve_date(cmd.target_date, today, "launch") if cmd.target_date else None
-        launch = create_launch(
+        launch, created = create_launch(
             session,
             ctx,
             name=cmd.name,
@@ -153,6 +161,7 @@ def launch_new(store: Store, ctx: Context, cmd: v.LaunchNew) -> LaunchReply:
         ):
             _bind(session, ctx, launch)
             bound = True
+        announce(session, ctx, launch, created)
         detail = "bound to this channel" if bound else None
         return LaunchReply(view(session, launch), "created", ctx.user_id, detail, announce=True)
 
@@ -185,7 +194,7 @@ def launch_use(store: Store, ctx: Context, cmd: v.LaunchUse) -> LaunchReply:
         raise UsageError(
             "`launch use` binds the current channel, and there is none here.", usage_verb="launch"
         )
-    with store.write() as session:
+    with writing(store, ctx) as session:
         launch = find_launch(session, ctx, cmd.name)
         bound = queries.launch_for_channel(session, ctx.team_id, ctx.channel_id)
         if bound is not None and bound.id == launch.id:
@@ -207,7 +216,7 @@ def launch_show(store: Store, ctx: Context) -> LaunchReply:
 
 
 def launch_set(store: Store, ctx: Context, cmd: v.LaunchSet) -> LaunchReply:
-    with store.write() as session:
+    with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         require_launch_admin(ctx, launch, action="change the launch")
         value: object

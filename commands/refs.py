@@ -21,6 +21,9 @@ from rapidfuzz import fuzz, process
 from commands.errors import AmbiguousItem, Candidate, UnknownItem
 
 _WORD = re.compile(r"[0-9a-z]+")
+# Buttons name items by id. The mark is a control character, which typed text never
+# contains (commands.text.clean strips them), so nobody can type an id reference.
+ID_MARK = "\x01"
 MAX_REFERENCE_WORDS = 10
 _TYPO_SCORE = 85  # rapidfuzz ratio for "sertificate" ~ "certificate"
 _SUGGEST_SCORE = 50
@@ -171,3 +174,13 @@ def split_reference(
         raise AmbiguousItem(phrase, _candidates(matches), usage_verb=usage_verb)
     rest = text.split(None, count)[count] if len(tokens) > count else ""
     return matches[0], rest.strip()
+
+
+def ref_for_id(item_id: int) -> str:
+    return f"{ID_MARK}{item_id}{ID_MARK}"
+
+
+def parse_id_ref(text: str) -> tuple[int, str] | None:
+    """(item id, the text after it) for a reference made by `ref_for_id`, else None."""
+    match = re.match(rf"^{ID_MARK}(\d+){ID_MARK}\s*(.*)$", text, re.DOTALL)
+    return (int(match[1]), match[2].strip()) if match else None

@@ -152,6 +152,13 @@ class Message:
 
 
 @dataclass(frozen=True)
+class AlreadyApplied:
+    """A Slack delivery that was applied before (Slack sent it twice): nothing more to do."""
+
+    text: str = "That was already applied."
+
+
+@dataclass(frozen=True)
 class ErrorReply:
     message: str
     usage: str | None = None
@@ -285,6 +292,7 @@ class ExportReply:
 
 Reply = (
     Message
+    | AlreadyApplied
     | ErrorReply
     | HelpReply
     | StatusReply

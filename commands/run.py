@@ -7,6 +7,8 @@ rolls it back, so rejected input changes nothing.
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable
 
 from sqlalchemy.exc import OperationalError
 
@@ -15,8 +17,9 @@ from commands import verbs as v
 from commands.context import Context
 from commands.errors import AmbiguousItem, CommandError, UnknownItem
 from commands.parse import parse
-from commands.replies import ErrorReply, HelpReply, Reply
+from commands.replies import AlreadyApplied, ErrorReply, HelpReply, Reply
 from commands.text import clean
+from commands.writes import Duplicate
 from storage.engine import Store
 
 log = logging.getLogger(__name__)
@@ -27,15 +30,32 @@ INTERNAL_ERROR_PREFIX = "Something went wrong on readybot's side"
 
 def execute(store: Store, ctx: Context, text: str) -> Reply:
     """Parse and run `text`; never raises for anything a user can type."""
+    return _guarded(store, ctx, lambda: parse(clean(text)))
+
+
+def execute_command(store: Store, ctx: Context, command: v.Command) -> Reply:
+    """Run an already-typed command (buttons and modals build these); never raises."""
+    return _guarded(store, ctx, lambda: command)
+
+
+def _guarded(store: Store, ctx: Context, make: Callable[[], v.Command]) -> Reply:
     try:
-        command = parse(clean(text))
-        return dispatch(store, ctx, command)
+        return dispatch(store, ctx, make())
+    except Duplicate:
+        return AlreadyApplied()
     except CommandError as exc:
         return error_reply(exc)
     except OperationalError:
         log.exception("database error while running a command")
         return ErrorReply(
             "The checklist database is not answering right now. Try again in a moment."
+        )
+    except Exception:
+        # A bug, not bad input: logged with its traceback; the user sees no internals.
+        incident = uuid.uuid4().hex[:8]
+        log.exception("command failed (incident %s)", incident)
+        return ErrorReply(
+            f"{INTERNAL_ERROR_PREFIX} (incident {incident}); it has been logged. Nothing was changed."
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -18,6 +19,15 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant works; it only has to be the same for every replica.
 _PG_MIGRATION_LOCK = 0x72656479  # "redy"
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """slack_sdk owns the schema of its OAuth tables (slack_*); autogenerate leaves them alone."""
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    table_name = getattr(table, "name", name) or ""
+    return not table_name.startswith("slack_")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

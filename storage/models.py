@@ -170,3 +170,65 @@ class Event(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ProcessedRequest(SQLModel, table=True):
+    """Slack deliveries already applied (by action_ts, event_id, view id …): a repeat is a no-op.
+
+    Written in the same transaction as the change it guards, so a delivery that failed
+    part-way can be retried and one that succeeded cannot apply twice.
+    """
+
+    __tablename__ = "processed_request"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    key: str = Field(primary_key=True, max_length=200)
+    at: datetime = _ts()
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for its next attempt
+    SENDING = "sending"  # claimed by a worker until claimed_until
+    UNCERTAIN = "uncertain"  # an attempt may have reached Slack: check before sending again
+    SENT = "sent"
+    FAILED = "failed"  # a permanent error (e.g. channel_not_found), kept for the record
+    EXPIRED = "expired"  # too old to be worth sending (an announcement from hours ago)
+
+
+class Outbox(SQLModel, table=True):
+    """Messages to post to Slack, written in the transaction that caused them and delivered by
+    scheduler.outbox, which claims each row with a conditional UPDATE so several replicas never
+    send the same message twice and a restart never loses one."""
+
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=64)
+    kind: str = Field(max_length=32)  # announce, digest, alert, reminder …
+    ref_id: int | None = None  # e.g. the Event an announcement tells about
+    dedupe_key: str = Field(max_length=200)
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = _ts()
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = _ts(default=None)
+    sent_ts: str | None = Field(default=None, max_length=32)  # Slack's message ts
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _ts()
+    sent_at: datetime | None = _ts(default=None)
+
+
+class Draft(SQLModel, table=True):
+    """Text a modal needs across steps (a pasted assessment between preview and confirm):
+    Slack's private_metadata holds only 3,000 characters."""
+
+    id: str = Field(primary_key=True, max_length=36)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=64)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _ts()

@@ -126,6 +126,16 @@ def item_id_by_key(session: Session, launch_id: int, key: str) -> int | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
+def item_in_launch(session: Session, launch_id: int, item_id: int) -> bool:
+    stmt = select(Item.id).where(Item.id == item_id, Item.launch_id == launch_id)
+    return session.execute(stmt).first() is not None
+
+
+def launch_of_item(session: Session, team_id: str, item_id: int) -> int | None:
+    stmt = select(Item.launch_id).where(Item.id == item_id, Item.team_id == team_id)
+    return session.execute(stmt).scalar_one_or_none()
+
+
 def get_item(session: Session, item_id: int, *, for_update: bool = False) -> Item:
     stmt = select(Item).where(Item.id == item_id)
     if for_update:

@@ -29,7 +29,10 @@ POSTGRES_URL = os.environ.get(
     "READYBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("READYBOT_TEST_REQUIRE_POSTGRES") == "1"
-TABLES = ("event", "item", "channel_binding", "launch", "workspace")
+TABLES = (
+    "event", "item", "channel_binding", "launch", "workspace", "outbox", "processed_request", "draft",
+    "slack_installations", "slack_bots", "slack_oauth_states",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -10,6 +10,7 @@ from sqlmodel.sql.sqltypes import AutoString
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.engine import make_engine
+from storage.migrate import include_object
 from storage.types import UTCDateTime
 
 target_metadata = SQLModel.metadata
@@ -41,6 +42,7 @@ def _run(connection: Any) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
+        include_object=include_object,
         compare_type=True,
     )
     with context.begin_transaction():

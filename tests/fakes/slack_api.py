@@ -37,6 +37,9 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     body: dict[str, Any] | None = None
+    # Carry the call out (e.g. post the message) and only then answer with the fault: the
+    # "Slack posted it but the answer was lost" case.
+    apply: bool = False
 
 
 class FakeSlack:
@@ -46,6 +49,9 @@ class FakeSlack:
         self.responses: dict[str, list[dict[str, Any]]] = {}  # response_url token -> posts
         self.uploads: dict[str, bytes] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.messages: dict[
+            str, list[dict[str, Any]]
+        ] = {}  # channel -> posted messages, oldest first
         self.socket_url: str | None = None
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
@@ -86,6 +92,10 @@ class FakeSlack:
         """The next calls of `method` get these answers, in order; later ones succeed."""
         with self._lock:
             self._faults.setdefault(method, []).extend(faults)
+
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.messages.get(channel, []))
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -158,12 +168,17 @@ class FakeSlack:
             if method == "chat.postEphemeral":
                 return {"ok": True, "message_ts": self._ts_now()}
             ts = body.get("ts") if method == "chat.update" else self._ts_now()
-            return {
-                "ok": True,
-                "channel": body["channel"],
-                "ts": ts,
-                "message": {"text": body.get("text"), "blocks": blocks, "ts": ts},
-            }
+            metadata = body.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            message = {"text": body.get("text"), "blocks": blocks, "ts": ts, "metadata": metadata}
+            with self._lock:
+                posted = self.messages.setdefault(body["channel"], [])
+                if method == "chat.postMessage":
+                    posted.append(message)
+                else:
+                    posted[:] = [message if m["ts"] == ts else m for m in posted]
+            return {"ok": True, "channel": body["channel"], "ts": ts, "message": message}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             view = body.get("view")
             if isinstance(view, str):
@@ -187,6 +202,17 @@ class FakeSlack:
                     "is_admin": profile.get("is_admin", False),
                     "profile": {"display_name": profile.get("name", user.lower())},
                 },
+            }
+        if method == "conversations.history":
+            with self._lock:
+                posted = list(reversed(self.messages.get(body.get("channel", ""), [])))
+            keep_metadata = str(body.get("include_all_metadata")).lower() in ("true", "1")
+            return {
+                "ok": True,
+                "messages": [
+                    {k: v for k, v in m.items() if k != "metadata" or keep_metadata} for m in posted
+                ],
+                "has_more": False,
             }
         if method == "conversations.info":
             return {
@@ -235,6 +261,8 @@ class FakeSlack:
                 if fault:
                     if fault.delay:
                         time.sleep(fault.delay)
+                    if fault.apply:
+                        fake.answer(method, body, self.headers.get("Authorization"))
                     if fault.status != 200:
                         extra = (
                             {"Retry-After": str(fault.retry_after)}

@@ -12,7 +12,11 @@ from storage.migrate import current_revision, head_revision, upgrade
 
 def test_migrations_match_the_models(store) -> None:
     with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        from storage.migrate import include_object
+
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         assert compare_metadata(context, SQLModel.metadata) == []
 
 

@@ -1,0 +1,1 @@
+"""Bolt listeners: the Slack edge of each command, button, modal and event."""

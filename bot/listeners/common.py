@@ -1,0 +1,175 @@
+"""Pieces the listeners share: payload fields, reply payloads, refreshing the message a click came from."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from bot.slack_render import ids
+from bot.slack_render.messages import SlackMessage, render_message
+from commands import verbs as v
+from commands.replies import ErrorReply, ItemListReply, Reply, StatusReply
+from commands.run import execute_command
+from storage import queries
+from storage.models import Via
+
+log = logging.getLogger(__name__)
+VIEW_TAG = "view:"  # block_id of a message's first block: what to re-run to refresh it
+
+
+def team_of(body: dict[str, Any]) -> str:
+    team = (
+        body.get("team_id")
+        or (body.get("team") or {}).get("id")
+        or (body.get("user") or {}).get("team_id")
+    )
+    return str(team or "")
+
+
+def user_of(body: dict[str, Any]) -> str:
+    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
+
+
+def channel_of(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    container = body.get("container") or {}
+    return channel or container.get("channel_id")
+
+
+def view_key(command: v.Command, launch_id: int | None) -> str | None:
+    """How to re-run the command that produced a message, for refreshing it in place."""
+    if isinstance(command, v.Status):
+        return json.dumps({"v": "status", "launch": launch_id})
+    if isinstance(command, v.ListItems):
+        return json.dumps(
+            {
+                "v": "list",
+                "kind": command.kind.value,
+                "value": command.value,
+                "page": command.page,
+                "launch": launch_id,
+            }
+        )
+    return None
+
+
+def command_for_view(key: dict[str, Any]) -> v.Command | None:
+    if key.get("v") == "status":
+        return v.Status()
+    if key.get("v") == "list":
+        return v.ListItems(v.ListKind(key["kind"]), key.get("value"), int(key.get("page") or 1))
+    return None
+
+
+def message_for(reply: Reply, command: v.Command | None) -> SlackMessage:
+    """Render a reply; tag status and list messages so a click can refresh them in place."""
+    launch_id = getattr(getattr(reply, "launch", None), "id", None)
+    more = None
+    if (
+        isinstance(reply, ItemListReply)
+        and isinstance(command, v.ListItems)
+        and reply.pages > reply.page
+    ):
+        more = ids.list_more_value(command.kind.value, command.value, reply.page + 1, launch_id)
+    message = render_message(reply, more_value=more)
+    key = view_key(command, launch_id) if command is not None else None
+    if key and message.blocks and "block_id" not in message.blocks[0] and len(key) < 240:
+        message.blocks[0]["block_id"] = VIEW_TAG + key
+    return message
+
+
+def response_payload(reply: Reply, command: v.Command | None) -> dict[str, Any]:
+    message = message_for(reply, command)
+    public = isinstance(reply, StatusReply) and reply.public
+    return {
+        "text": message.text,
+        "blocks": message.blocks,
+        "response_type": "in_channel" if public else "ephemeral",
+    }
+
+
+def tagged_view(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for block in blocks[:1]:
+        block_id = block.get("block_id", "")
+        if block_id.startswith(VIEW_TAG):
+            try:
+                return json.loads(block_id[len(VIEW_TAG) :])
+            except ValueError:
+                return None
+    return None
+
+
+async def refresh_origin(
+    runtime: Runtime,
+    client: AsyncWebClient,
+    *,
+    origin: dict[str, Any],
+    team: str,
+    user: str,
+    fallback: Reply | None = None,
+) -> None:
+    """Show the truth where the click came from: re-run the status or list the message showed
+    (or show `fallback`), replacing an ephemeral message via its response_url or updating a
+    channel message in place; on the App Home, publish the Home again."""
+    from bot.listeners.home import publish_home
+
+    if origin.get("home"):
+        await publish_home(runtime, client, team=team, user=user)
+        return
+    key = origin.get("view")
+    command = command_for_view(key) if key else None
+    reply: Reply | None = fallback
+    if command is not None:
+        ctx = runtime.context(
+            team=team,
+            user=user,
+            channel=origin.get("channel"),
+            via=Via.BUTTON,
+            launch_id=key.get("launch") if key else None,
+        )
+        reply = await runtime.run(execute_command, runtime.store, ctx, command)
+    if reply is None or isinstance(reply, ErrorReply):
+        return
+    message = message_for(reply, command)
+    try:
+        if origin.get("ephemeral") or not origin.get("ts"):
+            if origin.get("response_url"):
+                from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+                webhook = AsyncWebhookClient(origin["response_url"])
+                await webhook.send(text=message.text, blocks=message.blocks, replace_original=True)
+        else:
+            await client.chat_update(
+                channel=origin["channel"], ts=origin["ts"], text=message.text, blocks=message.blocks
+            )
+    except Exception:
+        log.exception("could not refresh the message a click came from")
+
+
+def origin_of(body: dict[str, Any]) -> dict[str, Any]:
+    """Where an interaction came from, compact enough for a modal's private_metadata."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    if container.get("type") == "view" and (body.get("view") or {}).get("type") == "home":
+        return {"home": True}
+    return {
+        "channel": channel_of(body),
+        "ts": container.get("message_ts") or message.get("ts"),
+        "ephemeral": bool(container.get("is_ephemeral")),
+        "response_url": body.get("response_url"),
+        "view": tagged_view(message.get("blocks") or []),
+    }
+
+
+def launch_for_ref(runtime: Runtime, team: str, ref: ids.ItemRef) -> tuple[int | None, str]:
+    """(launch id, the reference text to give a command) for a button's item reference."""
+    from commands.refs import ref_for_id
+
+    if ref.item_id is not None:
+        with runtime.store.read() as session:
+            return queries.launch_of_item(session, team, ref.item_id), ref_for_id(ref.item_id)
+    return ref.launch_id, ref.key or ""

@@ -1,0 +1,30 @@
+"""The App Home tab: published on every `app_home_opened` and after a click on it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from bot.slack_render.home import home_view
+from commands.home import home
+from storage.models import Via
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    @app.event("app_home_opened")
+    async def opened(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return  # the Messages tab
+        await publish_home(runtime, client, team=body.get("team_id") or "", user=event["user"])
+
+
+async def publish_home(runtime: Runtime, client: AsyncWebClient, *, team: str, user: str) -> None:
+    ctx = runtime.context(team=team, user=user, channel=None, via=Via.BUTTON)
+    reply = await runtime.run(home, runtime.store, ctx)
+    await client.views_publish(user_id=user, view=home_view(reply))

@@ -1,0 +1,325 @@
+"""Modal submissions: add item, block, waive, due date, import (preview, then confirm).
+
+Invalid input is answered next to the field (`response_action: errors`) and changes
+nothing; a valid submission closes the modal and refreshes the message it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.listeners.common import message_for, refresh_origin
+from bot.runtime import Runtime
+from bot.slack_render import ids, modals
+from bot.slack_render.mrkdwn import plain
+from commands import importing
+from commands import verbs as v
+from commands.errors import CommandError
+from commands.parse import KEY_PATTERN, MAX_TITLE
+from commands.refs import ref_for_id
+from commands.replies import AlreadyApplied, ErrorReply, ImportReply, Reply
+from commands.run import error_reply, execute_command
+from storage.models import Draft, Priority, Via
+
+log = logging.getLogger(__name__)
+DRAFT_TTL_HOURS = 24
+
+
+def _value(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
+    return ((view.get("state") or {}).get("values") or {}).get(block, {}).get(action) or {}
+
+
+def _text(view: dict[str, Any], block: str, action: str) -> str:
+    return (_value(view, block, action).get("value") or "").strip()
+
+
+def _error_text(reply: ErrorReply) -> str:
+    """An error short enough for a field (Slack shows it under the input)."""
+    text = reply.message
+    if reply.candidates:
+        text += " It could be: " + ", ".join(c.key for c in reply.candidates[:8])
+    return plain(text)[:300]
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    def submission(callback_id: str):  # type: ignore[no-untyped-def]
+        def decorator(handler):  # type: ignore[no-untyped-def]
+            @app.view(callback_id)
+            async def listener(
+                ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+            ) -> None:
+                meta = json.loads(view.get("private_metadata") or "{}")
+                team, user = body["team"]["id"], body["user"]["id"]
+                ctx = runtime.context(
+                    team=team,
+                    user=user,
+                    channel=(meta.get("origin") or {}).get("channel") or meta.get("channel"),
+                    via=Via.MODAL,
+                    launch_id=meta.get("launch"),
+                    request_key=f"view:{view['id']}:{view.get('hash')}",
+                )
+                await handler(
+                    ack=ack, view=view, meta=meta, ctx=ctx, client=client, team=team, user=user
+                )
+
+            return listener
+
+        return decorator
+
+    async def finish(
+        ack: AsyncAck,
+        reply: Reply,
+        *,
+        field: str,
+        meta: dict[str, Any],
+        client: AsyncWebClient,
+        team: str,
+        user: str,
+    ) -> None:
+        if isinstance(reply, ErrorReply):
+            await ack(response_action="errors", errors={field: _error_text(reply)})
+            return
+        await ack()
+        runtime.wake_delivery()
+        if not isinstance(reply, AlreadyApplied):
+            await refresh_origin(
+                runtime, client, origin=meta.get("origin") or {}, team=team, user=user
+            )
+
+    @submission(ids.CALLBACK_BLOCK)
+    async def block(
+        *,
+        ack: AsyncAck,
+        view: dict[str, Any],
+        meta: dict[str, Any],
+        ctx: Any,
+        client: AsyncWebClient,
+        team: str,
+        user: str,
+    ) -> None:
+        reason = _text(view, ids.BLOCK_REASON, ids.ACTION_REASON)
+        if not reason:
+            await ack(
+                response_action="errors",
+                errors={ids.BLOCK_REASON: "Say why, e.g. waiting on the CA."},
+            )
+            return
+        reply = await runtime.run(
+            execute_command, runtime.store, ctx, v.Block(f"{ref_for_id(meta['item'])} {reason}")
+        )
+        await finish(
+            ack, reply, field=ids.BLOCK_REASON, meta=meta, client=client, team=team, user=user
+        )
+
+    @submission(ids.CALLBACK_WAIVE)
+    async def waive(
+        *,
+        ack: AsyncAck,
+        view: dict[str, Any],
+        meta: dict[str, Any],
+        ctx: Any,
+        client: AsyncWebClient,
+        team: str,
+        user: str,
+    ) -> None:
+        reason = _text(view, ids.BLOCK_REASON, ids.ACTION_REASON)
+        until = _value(view, ids.BLOCK_UNTIL, ids.ACTION_UNTIL).get("selected_date")
+        if not reason:
+            await ack(
+                response_action="errors",
+                errors={ids.BLOCK_REASON: "Say who accepted the risk and why."},
+            )
+            return
+        command = v.Waive(
+            f"{ref_for_id(meta['item'])} {reason}", v.DateText(until) if until else None
+        )
+        reply = await runtime.run(execute_command, runtime.store, ctx, command)
+        field = (
+            ids.BLOCK_UNTIL
+            if isinstance(reply, ErrorReply) and "waiver until" in reply.message
+            else ids.BLOCK_REASON
+        )
+        await finish(ack, reply, field=field, meta=meta, client=client, team=team, user=user)
+
+    @submission(ids.CALLBACK_DUE)
+    async def due(
+        *,
+        ack: AsyncAck,
+        view: dict[str, Any],
+        meta: dict[str, Any],
+        ctx: Any,
+        client: AsyncWebClient,
+        team: str,
+        user: str,
+    ) -> None:
+        chosen = _value(view, ids.BLOCK_DUE, ids.ACTION_DUE).get("selected_date")
+        command = v.Due(ref_for_id(meta["item"]), v.DateText(chosen) if chosen else None)
+        reply = await runtime.run(execute_command, runtime.store, ctx, command)
+        await finish(
+            ack, reply, field=ids.BLOCK_DUE, meta=meta, client=client, team=team, user=user
+        )
+
+    @submission(ids.CALLBACK_ADD_ITEM)
+    async def add(
+        *,
+        ack: AsyncAck,
+        view: dict[str, Any],
+        meta: dict[str, Any],
+        ctx: Any,
+        client: AsyncWebClient,
+        team: str,
+        user: str,
+    ) -> None:
+        errors, command = _add_command(view)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        assert command is not None
+        reply = await runtime.run(execute_command, runtime.store, ctx, command)
+        field = (
+            ids.BLOCK_KEY
+            if isinstance(reply, ErrorReply) and "key" in reply.message.lower()
+            else ids.BLOCK_TITLE
+        )
+        await finish(ack, reply, field=field, meta=meta, client=client, team=team, user=user)
+
+    @submission(ids.CALLBACK_IMPORT)
+    async def import_(
+        *,
+        ack: AsyncAck,
+        view: dict[str, Any],
+        meta: dict[str, Any],
+        ctx: Any,
+        client: AsyncWebClient,
+        team: str,
+        user: str,
+    ) -> None:
+        markdown = _text(view, ids.BLOCK_MARKDOWN, ids.ACTION_MARKDOWN)
+        chosen = _value(view, ids.BLOCK_DRY_RUN, ids.ACTION_DRY_RUN).get("selected_options") or []
+        preview_first = any(o.get("value") == ids.DRY_RUN_VALUE for o in chosen)
+        reply = await runtime.run(_import, runtime, ctx, markdown, preview_first)
+        if isinstance(reply, ErrorReply):
+            await ack(response_action="errors", errors={ids.BLOCK_MARKDOWN: _error_text(reply)})
+            return
+        assert isinstance(reply, ImportReply)
+        if preview_first:
+            draft = await runtime.run(_save_draft, runtime, team, user, markdown)
+            metadata = json.dumps({**meta, "draft": draft})
+            await ack(response_action="update", view=modals.import_preview_modal(reply, metadata))
+            return
+        await ack()
+        await _tell(client, ctx.channel_id, user, reply)
+
+    @submission(ids.CALLBACK_IMPORT_CONFIRM)
+    async def import_confirm(
+        *,
+        ack: AsyncAck,
+        view: dict[str, Any],
+        meta: dict[str, Any],
+        ctx: Any,
+        client: AsyncWebClient,
+        team: str,
+        user: str,
+    ) -> None:
+        markdown = await runtime.run(_take_draft, runtime, team, user, meta.get("draft", ""))
+        if markdown is None:
+            await ack(
+                response_action="update",
+                view=_notice("That preview has expired. Start again with /ready import."),
+            )
+            return
+        reply = await runtime.run(_import, runtime, ctx, markdown, False)
+        await ack()
+        runtime.wake_delivery()
+        await _tell(client, ctx.channel_id, user, reply)
+
+
+def _notice(text: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "readybot"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": text}}],
+    }
+
+
+def _add_command(view: dict[str, Any]) -> tuple[dict[str, str], v.Add | None]:
+    title = _text(view, ids.BLOCK_TITLE, ids.ACTION_TITLE)
+    new_category = _text(view, ids.BLOCK_NEW_CATEGORY, ids.ACTION_NEW_CATEGORY)
+    picked = (
+        _value(view, ids.BLOCK_CATEGORY, ids.ACTION_CATEGORY).get("selected_option") or {}
+    ).get("value")
+    priority = (
+        _value(view, ids.BLOCK_PRIORITY, ids.ACTION_PRIORITY).get("selected_option") or {}
+    ).get("value")
+    owner = _value(view, ids.BLOCK_OWNER, ids.ACTION_OWNER).get("selected_user")
+    due = _value(view, ids.BLOCK_DUE, ids.ACTION_DUE).get("selected_date")
+    key = _text(view, ids.BLOCK_KEY, ids.ACTION_KEY).upper()
+    errors = {}
+    if not title:
+        errors[ids.BLOCK_TITLE] = "Give the item a title."
+    elif len(title) > MAX_TITLE:
+        errors[ids.BLOCK_TITLE] = f"Keep the title under {MAX_TITLE} characters."
+    if key and (not KEY_PATTERN.fullmatch(key) or len(key) > 16):
+        errors[ids.BLOCK_KEY] = (
+            "A key is up to 16 upper case letters, digits and dashes, e.g. SSL or SEC-3."
+        )
+    if errors:
+        return errors, None
+    return {}, v.Add(
+        title=" ".join(title.split()),
+        category=new_category or picked,
+        priority=Priority(priority or "medium"),
+        owner=owner,
+        due=v.DateText(due) if due else None,
+        key=key or None,
+    )
+
+
+def _import(runtime: Runtime, ctx: Any, markdown: str, dry_run: bool) -> Reply:
+    try:
+        return importing.import_text(runtime.store, ctx, markdown, dry_run=dry_run)
+    except CommandError as exc:
+        return error_reply(exc)
+
+
+def _save_draft(runtime: Runtime, team: str, user: str, body: str) -> str:
+    draft_id = str(uuid.uuid4())
+    with runtime.store.write() as session:
+        session.add(
+            Draft(id=draft_id, team_id=team, user_id=user, body=body, created_at=runtime.clock())
+        )
+    return draft_id
+
+
+def _take_draft(runtime: Runtime, team: str, user: str, draft_id: str) -> str | None:
+    with runtime.store.write() as session:
+        draft = session.get(Draft, draft_id)
+        if draft is None or draft.team_id != team or draft.user_id != user:
+            return None
+        body = draft.body
+        session.delete(draft)
+        return body
+
+
+async def _tell(client: AsyncWebClient, channel: str | None, user: str, reply: Reply) -> None:
+    """After a modal closes there is no response_url: say the result where the user started."""
+    message = message_for(reply, None)
+    try:
+        if channel:
+            await client.chat_postEphemeral(
+                channel=channel, user=user, text=message.text, blocks=message.blocks
+            )
+        else:
+            dm = await client.conversations_open(users=user)
+            await client.chat_postMessage(
+                channel=dm["channel"]["id"], text=message.text, blocks=message.blocks
+            )
+    except Exception:
+        log.exception("could not tell the user the import result")

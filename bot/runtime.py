@@ -1,0 +1,58 @@
+"""What every listener needs, built once per process and passed in (no globals)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from bot.metrics import Metrics
+from bot.settings import Settings
+from commands.context import Context
+from storage.engine import Store
+from storage.models import Via
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    metrics: Metrics = field(default_factory=Metrics)
+    clock: Clock = utc_now
+    # Called after a command that may have queued outbox rows (announcements): deliver soon.
+    wake_delivery: Callable[[], None] = lambda: None
+
+    def context(
+        self,
+        *,
+        team: str,
+        user: str,
+        channel: str | None,
+        via: Via,
+        request_key: str | None = None,
+        launch_id: int | None = None,
+    ) -> Context:
+        return Context(
+            team_id=team,
+            user_id=user,
+            channel_id=channel,
+            via=via,
+            now=self.clock(),
+            admins=self.settings.admins,
+            default_timezone=self.settings.default_timezone,
+            request_key=request_key,
+            launch_id=launch_id,
+        )
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking work (database, rendering of big replies) off the event loop."""
+        return await asyncio.to_thread(fn, *args, **kwargs)

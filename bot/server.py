@@ -1,0 +1,211 @@
+"""`readybot serve`: the Bolt app behind Starlette on uvicorn, plus /healthz and /metrics.
+
+HTTP mode answers Slack on POST /slack/events. Socket Mode (SLACK_APP_TOKEN) talks to
+Slack over a WebSocket instead, and the same small HTTP server still runs on PORT for
+/healthz, /metrics and the heartbeat hooks monitors use. The outbox deliverer runs in the
+same event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.delivery import SlackSender
+from bot.metrics import Metrics
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.slack_app import create_app
+from bot.slack_client import web_client
+from scheduler.outbox import Deliverer, Outcome, Permanent, Retry, Sent, Uncertain
+from storage import outbox
+from storage.engine import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Service:
+    """Everything `serve` runs, wired once."""
+
+    runtime: Runtime
+    app: AsyncApp
+    deliverer: Deliverer
+    extra_routes: list[Route] = field(default_factory=list)
+    background: list[Any] = field(default_factory=list)  # async callables taking the stop event
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def build_service(settings: Settings, store: Store, *, metrics: Metrics | None = None) -> Service:
+    runtime = Runtime(settings=settings, store=store, metrics=metrics or Metrics())
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = web_client(
+        token=None if settings.multi_workspace else token,
+        base_url=settings.slack_api_url,
+        metrics=runtime.metrics,
+    )
+    app = create_app(runtime, client=client)
+    poster = web_client(
+        token=token,
+        base_url=settings.slack_api_url,
+        metrics=runtime.metrics,
+        retry_server_errors=False,
+    )
+
+    async def client_for(team_id: str) -> AsyncWebClient:
+        if not settings.multi_workspace:
+            return poster
+        from bot.oauth import installations
+
+        bot = await installations(settings, store).async_find_bot(
+            enterprise_id=None, team_id=team_id
+        )
+        if bot is None:
+            raise RuntimeError(f"no installation for workspace {team_id}")
+        return web_client(
+            token=bot.bot_token,
+            base_url=settings.slack_api_url,
+            metrics=runtime.metrics,
+            retry_server_errors=False,
+        )
+
+    def count(kind: str, outcome: Outcome | str) -> None:
+        name = (
+            outcome
+            if isinstance(outcome, str)
+            else {Sent: "sent", Retry: "retry", Uncertain: "uncertain", Permanent: "failed"}[
+                type(outcome)
+            ]
+        )
+        runtime.metrics.outbox.labels(kind, name).inc()
+
+    deliverer = Deliverer(
+        store=store,
+        sender=SlackSender(store, client_for),
+        worker_id=worker_id(),
+        clock=runtime.clock,
+        on_outcome=count,
+    )
+    runtime.wake_delivery = deliverer.wake
+    return Service(runtime=runtime, app=app, deliverer=deliverer)
+
+
+def create_web(service: Service) -> Starlette:
+    settings, runtime = service.runtime.settings, service.runtime
+    handler = AsyncSlackRequestHandler(service.app)
+
+    async def slack_events(request: Request) -> Response:
+        started = time.perf_counter()
+        response = await handler.handle(request)
+        kind = _kind_of(request.headers.get("content-type", ""), await request.body())
+        runtime.metrics.latency.labels(kind).observe(time.perf_counter() - started)
+        return response
+
+    async def oauth(request: Request) -> Response:
+        return await handler.handle(request)
+
+    async def healthz(request: Request) -> Response:
+        try:
+            backlog = await runtime.run(_health, runtime.store)
+        except Exception as exc:
+            log.warning("health check: database unreachable: %s", type(exc).__name__)
+            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
+        return JSONResponse({"ok": True, "database": "ok", "outbox": backlog})
+
+    async def metrics(request: Request) -> Response:
+        with contextlib.suppress(Exception):
+            for status, count in (await runtime.run(_health, runtime.store)).items():
+                runtime.metrics.outbox_backlog.labels(status).set(count)
+        return Response(
+            runtime.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+    if not settings.socket_mode:
+        routes.append(Route("/slack/events", slack_events, methods=["POST"]))
+    if settings.multi_workspace:
+        routes += [
+            Route("/slack/install", oauth, methods=["GET"]),
+            Route("/slack/oauth_redirect", oauth, methods=["GET"]),
+        ]
+    routes += service.extra_routes
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(service.deliverer.run(stop))]
+        tasks += [asyncio.create_task(job(stop)) for job in service.background]
+        socket_handler = None
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            assert settings.slack_app_token is not None
+            socket_handler = AsyncSocketModeHandler(
+                service.app,
+                settings.slack_app_token.get_secret_value(),
+                web_client=web_client(
+                    token=None, base_url=settings.slack_api_url, metrics=runtime.metrics
+                ),
+            )
+            await socket_handler.connect_async()
+            log.info("connected to Slack over Socket Mode")
+        try:
+            yield
+        finally:
+            stop.set()
+            if socket_handler is not None:
+                await socket_handler.close_async()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _health(store: Store) -> dict[str, int]:
+    with store.read() as session:
+        session.execute(text("SELECT 1"))
+        return outbox.backlog(session)
+
+
+def _kind_of(content_type: str, body: bytes) -> str:
+    if "json" in content_type:
+        return "event"
+    return "interaction" if body.startswith(b"payload=") else "command"
+
+
+def run(settings: Settings, store: Store) -> None:
+    """Serve until interrupted (SIGINT/SIGTERM stop uvicorn gracefully)."""
+    service = build_service(settings, store)
+    web = create_web(service)
+    mode = "Socket Mode" if settings.socket_mode else "HTTP (POST /slack/events)"
+    log.info("readybot serving on %s:%s, %s", settings.host, settings.port, mode)
+    uvicorn.run(
+        web,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )

@@ -1,0 +1,129 @@
+"""Turning plain text into safe Slack mrkdwn and plain_text.
+
+Contract:
+
+- Everything that did not come from this package is *text*, never markup: `&`, `<` and `>`
+  become `&amp;`, `&lt;` and `&gt;`, so `<!channel>` or `<http://evil|ok>` show as typed and
+  ping or link nothing. This applies to plain_text objects too: Slack stores and returns
+  message text entity-encoded and decodes those three entities for display everywhere.
+- People: reply strings mark them with `commands.text.user()`. `text()` turns a marker into
+  `<@U…>` when the id looks like a Slack user id, else into a visible `@name` (console users).
+- Formatting characters: Slack mrkdwn has no escape character. Where we wrap user text in our
+  own markup we swap the wrapper character for a look-alike inside it (the same trick as
+  jsx-slack): `*` → `∗` inside `bold()`, and backticks → `ˋ` in every inline user fragment,
+  because a stray backtick would open a code span that swallows our formatting and mentions.
+  `*`, `_` and `~` outside our wrappers stay as typed: at worst they style the user's own
+  words, they cannot hide or forge anything.
+- Length: helpers take a limit for the *escaped* result and shorten the raw text first, so an
+  entity or mention is never cut in half.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from commands.text import replace_users, shorten
+
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+SLACK_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
+_SPACES = re.compile(r"\s+")
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(raw: str) -> str:
+    """`&`, `<`, `>` as entities; NUL (user markers' delimiter) never leaves this package."""
+    return raw.translate(_ESCAPES).replace("\x00", "")
+
+
+def _mention_escaped(user_id: str) -> str:
+    if SLACK_USER_ID.fullmatch(user_id):
+        return f"<@{user_id}>"
+    return "@" + user_id.replace("`", "ˋ").replace("\n", " ")
+
+
+def mention(user_id: str) -> str:
+    """`<@U123>` for a Slack user id, else the escaped `@name` (one line, ≤ 65 chars)."""
+    if SLACK_USER_ID.fullmatch(user_id):
+        return f"<@{user_id}>"
+    return "@" + inline(user_id, 64)
+
+
+def channel(channel_id: str) -> str:
+    """`<#C123>` for a Slack channel id, else the escaped name."""
+    return f"<#{channel_id}>" if SLACK_CHANNEL_ID.fullmatch(channel_id) else escape(channel_id)
+
+
+def text(raw: str) -> str:
+    """A reply string (plain text with user markers) as mrkdwn: escaped, markers → mentions.
+
+    Backticks are kept: command replies use them on purpose (`/ready help`)."""
+    escaped = raw.translate(_ESCAPES)  # Slack ids contain none of &<>, names stay escaped
+    return replace_users(escaped, _mention_escaped).replace("\x00", "")
+
+
+def plain(raw: str) -> str:
+    """A reply string for a plain-text surface: markers → `@id`, then escaped."""
+    return escape(replace_users(raw, lambda user_id: f"@{user_id}"))
+
+
+def fit(raw: str, limit: int, convert: Callable[[str], str] = escape) -> str:
+    """`convert(raw)` shortened (with `…`) so the converted result is at most `limit` chars."""
+    keep = limit
+    result = convert(shorten(raw, keep))
+    while len(result) > limit and keep > 1:
+        # Entities make the result longer than the raw text: shrink in proportion.
+        keep = max(1, min(keep - 1, keep * limit // len(result)))
+        result = convert(shorten(raw, keep))
+    return result if len(result) <= limit else ""
+
+
+def _inline_convert(raw: str) -> str:
+    return escape(_SPACES.sub(" ", raw).strip()).replace("`", "ˋ")
+
+
+def inline(raw: str, limit: int) -> str:
+    """User text on one line (title, reason, category, name): escaped, no line breaks,
+    no backticks, at most `limit` chars."""
+    return fit(_SPACES.sub(" ", raw).strip(), limit, _inline_convert)
+
+
+def block_text(raw: str, limit: int) -> str:
+    """Multi-line user text (notes, evidence): escaped, backticks neutralised, ≤ `limit`."""
+    return fit(raw.strip(), limit, lambda s: escape(s).replace("`", "ˋ"))
+
+
+def plain_text(raw: str, limit: int) -> str:
+    """Text for a plain_text object (header, button, option): escaped, one line, ≤ `limit`."""
+    return fit(_SPACES.sub(" ", raw).strip(), limit) or "…"
+
+
+def bold(escaped: str) -> str:
+    """`*…*` around already-escaped text; its own asterisks become `∗` so they cannot end it."""
+    inner = escaped.replace("*", "∗").strip()
+    return f"*{inner}*" if inner else ""
+
+
+def code(escaped: str) -> str:
+    """Inline code around already-escaped text (keys, usage lines)."""
+    inner = escaped.replace("`", "ˋ")
+    return f"`{inner}`" if inner else ""
+
+
+def quote(escaped: str) -> str:
+    """A block quote of already-escaped text: our own `>` (user `>` is `&gt;` by now)."""
+    return "\n".join(f">{line}" for line in escaped.splitlines() or [""])
+
+
+def truncate(mrkdwn: str, limit: int) -> str:
+    """Cut finished mrkdwn to `limit` chars without splitting an entity or a `<…>` token."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    cut = mrkdwn[: max(0, limit - 1)]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    angle = cut.rfind("<")
+    if angle != -1 and ">" not in cut[angle:]:
+        cut = cut[:angle]
+    return cut.rstrip() + "…"

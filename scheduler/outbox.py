@@ -1,0 +1,209 @@
+"""Deliver outbox rows to Slack: claimed one by one, paced per channel, retried, never doubled.
+
+Outcomes a sender reports:
+- Sent: done (the Slack message ts is kept).
+- Retry: Slack said no and nothing was posted (429, a transient error): try again later;
+  a 429's Retry-After is honoured.
+- Uncertain: the request may have reached Slack (timeout, 5xx): try again later, but the
+  next attempt first looks for the message (senders tag it with the outbox id) and only
+  posts if it is not there.
+- Permanent: it can never work (the channel is gone); kept as failed and logged.
+Rows are never dropped silently: expired ones (an announcement too old to matter) and
+failed ones stay in the table with their error, are logged and counted in /metrics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from storage import outbox as rows
+from storage.engine import Store
+from storage.models import OutboxStatus
+from storage.outbox import Claimed
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 300
+MAX_AGE = {"announce": timedelta(hours=1)}  # kinds not listed never expire
+
+
+@dataclass(frozen=True)
+class Sent:
+    ts: str | None
+
+
+@dataclass(frozen=True)
+class Retry:
+    error: str
+    after: float | None = None  # seconds; None: exponential backoff
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    error: str
+
+
+@dataclass(frozen=True)
+class Permanent:
+    error: str
+
+
+Outcome = Sent | Retry | Uncertain | Permanent
+Sender = Callable[[Claimed], Awaitable[Outcome]]
+Clock = Callable[[], datetime]
+
+
+def backoff(attempts: int) -> float:
+    return float(min(MAX_BACKOFF_SECONDS, 2 ** max(0, attempts - 1)))
+
+
+@dataclass
+class Pacer:
+    """At most one message per `interval` seconds per channel (Slack allows about one)."""
+
+    interval: float = 1.0
+    _last: dict[str, float] = field(default_factory=dict)
+
+    async def wait(self, channel: str) -> None:
+        last = self._last.get(channel)
+        if last is not None:
+            delay = last + self.interval - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        self._last[channel] = time.monotonic()
+
+
+@dataclass
+class Deliverer:
+    store: Store
+    sender: Sender
+    worker_id: str
+    clock: Clock
+    lease: timedelta = timedelta(seconds=60)
+    batch: int = 50
+    poll_seconds: float = 2.0
+    pacer: Pacer = field(default_factory=Pacer)
+    on_outcome: Callable[[str, Outcome | str], None] | None = None  # metrics hook
+    _wake: asyncio.Event | None = None
+
+    def wake(self) -> None:
+        """Deliver soon: something was just queued."""
+        if self._wake is not None:
+            self._wake.set()
+
+    async def deliver_due(self) -> int:
+        """One pass over the rows that are due; returns how many were handled."""
+        now = self.clock()
+        ids = await asyncio.to_thread(self._due, now)
+        handled = 0
+        for outbox_id in ids:
+            claimed = await asyncio.to_thread(self._claim, outbox_id)
+            if claimed is None:
+                continue  # another replica has it
+            handled += 1
+            await self._deliver(claimed)
+        return handled
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self._wake = asyncio.Event()
+        while not stop.is_set():
+            try:
+                await self.deliver_due()
+            except Exception:
+                log.exception("outbox pass failed; retrying on the next tick")
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+            await asyncio.wait(
+                waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in waiters:
+                waiter.cancel()
+
+    # -- steps ---------------------------------------------------------------------------
+    def _due(self, now: datetime) -> list[int]:
+        with self.store.write() as session:
+            return rows.due_ids(session, now, self.batch)
+
+    def _claim(self, outbox_id: int) -> Claimed | None:
+        with self.store.write() as session:
+            return rows.claim(
+                session, outbox_id, worker=self.worker_id, now=self.clock(), lease=self.lease
+            )
+
+    async def _deliver(self, claimed: Claimed) -> None:
+        max_age = MAX_AGE.get(claimed.kind)
+        if max_age is not None and self.clock() - claimed.created_at > max_age:
+            log.warning(
+                "outbox %s (%s to %s) expired unsent", claimed.id, claimed.kind, claimed.channel_id
+            )
+            await asyncio.to_thread(
+                self._final, claimed, OutboxStatus.EXPIRED, "expired before it could be sent"
+            )
+            self._count(claimed.kind, "expired")
+            return
+        await self.pacer.wait(claimed.channel_id)
+        try:
+            outcome = await self.sender(claimed)
+        except Exception as exc:  # a bug in rendering or sending: keep the row, try later
+            log.exception("outbox %s: sender failed", claimed.id)
+            outcome = Uncertain(f"{type(exc).__name__}: {exc}")
+        await asyncio.to_thread(self._record, claimed, outcome)
+        self._count(claimed.kind, outcome)
+
+    def _record(self, claimed: Claimed, outcome: Outcome) -> None:
+        now = self.clock()
+        with self.store.write() as session:
+            match outcome:
+                case Sent(ts):
+                    rows.mark_sent(session, claimed.id, worker=self.worker_id, ts=ts, now=now)
+                case Retry(error, after):
+                    delay = after if after is not None else backoff(claimed.attempts)
+                    log.info("outbox %s: %s; retrying in %.0fs", claimed.id, error, delay)
+                    rows.reschedule(
+                        session,
+                        claimed.id,
+                        worker=self.worker_id,
+                        at=now + timedelta(seconds=delay),
+                        error=error,
+                        uncertain=claimed.uncertain,
+                    )
+                case Uncertain(error):
+                    delay = backoff(claimed.attempts)
+                    log.warning(
+                        "outbox %s: %s; will check Slack before retrying in %.0fs",
+                        claimed.id,
+                        error,
+                        delay,
+                    )
+                    rows.reschedule(
+                        session,
+                        claimed.id,
+                        worker=self.worker_id,
+                        at=now + timedelta(seconds=delay),
+                        error=error,
+                        uncertain=True,
+                    )
+                case Permanent(error):
+                    log.error(
+                        "outbox %s to %s failed for good: %s", claimed.id, claimed.channel_id, error
+                    )
+                    rows.mark_final(
+                        session,
+                        claimed.id,
+                        worker=self.worker_id,
+                        status=OutboxStatus.FAILED,
+                        error=error,
+                    )
+
+    def _final(self, claimed: Claimed, status: OutboxStatus, error: str) -> None:
+        with self.store.write() as session:
+            rows.mark_final(session, claimed.id, worker=self.worker_id, status=status, error=error)
+
+    def _count(self, kind: str, outcome: Outcome | str) -> None:
+        if self.on_outcome is not None:
+            self.on_outcome(kind, outcome)
