@@ -127,7 +127,7 @@ def _(reply: r.StatusReply) -> str:
         d = report.days_to_target
         when = f"{d} days to go" if d > 0 else ("today" if d == 0 else f"{-d} days ago")
         lines.append(f"  Target: {launch.target_date:%a %b %d, %Y} ({when})")
-    lines.append("  Forecast: " + _forecast(report))
+    lines.append("  Forecast: " + forecast_text(report))
     if score.categories:
         lines += ["", "  By category:"] + [_category_line(c) for c in score.categories]
     concerns = report.concerns
@@ -160,7 +160,8 @@ def _(reply: r.StatusReply) -> str:
     return "\n".join(lines)
 
 
-def _forecast(report: r.StatusReport) -> str:
+def forecast_text(report: r.StatusReport) -> str:
+    """The forecast in words; Slack's renderer uses the same wording."""
     f = report.forecast
     if f.open_items == 0:
         return "everything is done or waived"

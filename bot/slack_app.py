@@ -45,10 +45,7 @@ def create_app(runtime: Runtime, *, client: AsyncWebClient) -> AsyncApp:
     }
     if settings.multi_workspace:
         kwargs["oauth_settings"] = oauth_settings(settings, runtime.store)
-    else:
-        kwargs["token"] = (
-            settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-        )
+    # Otherwise Bolt takes the bot token from `client`, which was built with it.
     app = AsyncApp(**kwargs)
 
     @app.middleware

@@ -30,8 +30,17 @@ POSTGRES_URL = os.environ.get(
 )
 REQUIRE_POSTGRES = os.environ.get("READYBOT_TEST_REQUIRE_POSTGRES") == "1"
 TABLES = (
-    "event", "item", "channel_binding", "launch", "workspace", "outbox", "processed_request", "draft",
-    "slack_installations", "slack_bots", "slack_oauth_states",
+    "event",
+    "item",
+    "channel_binding",
+    "launch",
+    "workspace",
+    "outbox",
+    "processed_request",
+    "draft",
+    "slack_installations",
+    "slack_bots",
+    "slack_oauth_states",
 )
 
 

@@ -57,6 +57,10 @@ async def handle_command(
     ctx = runtime.context(
         team=body["team_id"], user=body["user_id"], channel=body.get("channel_id"), via=Via.COMMAND
     )
+    if text.strip().lower() in ("import", "import --dry-run") and body.get("trigger_id"):
+        await ack()  # a document is too long for a slash command: paste it in a modal
+        await _open_import_modal(runtime, client, body)
+        return
     parsed = _parse(text)
     if not isinstance(parsed, v.Command):
         runtime.metrics.commands.labels(verb_of(text) or "unknown", "refused").inc()
@@ -64,10 +68,6 @@ async def handle_command(
         return
     command = parsed
     verb = verb_of(text) or "status"
-    if isinstance(command, v.Import) and not command.text.strip():
-        await ack()
-        await _open_import_modal(runtime, client, body)
-        return
     work = asyncio.ensure_future(runtime.run(execute_command, runtime.store, ctx, command))
     slow = verb in SLOW_VERBS
     if not slow:

@@ -27,4 +27,4 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 async def publish_home(runtime: Runtime, client: AsyncWebClient, *, team: str, user: str) -> None:
     ctx = runtime.context(team=team, user=user, channel=None, via=Via.BUTTON)
     reply = await runtime.run(home, runtime.store, ctx)
-    await client.views_publish(user_id=user, view=home_view(reply))
+    await client.views_publish(user_id=user, view=home_view(reply, today=ctx.now.date()))

@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.listeners.common import message_for, refresh_origin
 from bot.runtime import Runtime
 from bot.slack_render import ids, modals
-from bot.slack_render.mrkdwn import plain
+from bot.slack_render.mrkdwn import fit, plain
 from commands import importing
 from commands import verbs as v
 from commands.errors import CommandError
@@ -44,7 +44,7 @@ def _error_text(reply: ErrorReply) -> str:
     text = reply.message
     if reply.candidates:
         text += " It could be: " + ", ".join(c.key for c in reply.candidates[:8])
-    return plain(text)[:300]
+    return fit(text, 300, plain)
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:

@@ -43,11 +43,8 @@ def header(raw: str, *, suffix: str = "") -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": text[:HEADER_LIMIT]}}
 
 
-def section(mrkdwn: str, *, accessory: Block | None = None) -> Block:
-    block: Block = {"type": "section", "text": mrkdwn_text(mrkdwn)}
-    if accessory:
-        block["accessory"] = accessory
-    return block
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": mrkdwn_text(mrkdwn)}
 
 
 def context(*mrkdwn: str) -> Block:

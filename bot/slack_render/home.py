@@ -68,7 +68,7 @@ def _launch(layout: b.Layout, home: HomeLaunch, today: date | None, *, reserve: 
         hidden = home.mine_count - rows.close()
         if hidden > 0:
             layout.add(b.context(f"+{hidden:,} more — `/ready list mine`"), **fixed)
-    layout.add(b.divider(), reserve_blocks=max(0, reserve - 1))
+    layout.add(b.divider(), **fixed)
 
 
 def getting_started() -> list[dict[str, Any]]:

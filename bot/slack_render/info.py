@@ -107,7 +107,7 @@ def history_blocks(reply: r.HistoryReply, layout: b.Layout) -> None:
 def import_blocks(reply: r.ImportReply, layout: b.Layout) -> None:
     total = sum(sum(s.values()) for s in reply.counts.values())
     verb = "Would import" if reply.dry_run else "Imported"
-    head = f"*{verb} {plural(total, 'item')} into* {md.bold(md.inline(reply.launch_name, 200))}"
+    head = f"{verb} {plural(total, 'item')} into {md.bold(md.inline(reply.launch_name, 200))}"
     if reply.launch_created:
         head += " (new launch)"
     layout.add(b.section(head), reserve_blocks=2, reserve_text=600)

@@ -42,12 +42,12 @@ def fallback(plain_text: str) -> str:
 def render_message(reply: r.Reply, *, more_value: str | None = None) -> SlackMessage:
     """Render any reply. `more_value` (from `ids.list_more_value`) adds "Show more" to an item
     list with further pages; other replies ignore it. Raises TypeError for unknown types."""
-    layout = b.Layout(b.MAX_MESSAGE_BLOCKS, b.MESSAGE_TEXT_BUDGET)
     if isinstance(reply, r.ItemListReply):
         blocks = list_blocks(reply, more_value)
     elif isinstance(reply, r.StatusReply):
         blocks = status_blocks(reply)
     else:
+        layout = b.Layout(b.MAX_MESSAGE_BLOCKS, b.MESSAGE_TEXT_BUDGET)
         _blocks(reply, layout)
         blocks = layout.blocks
     return SlackMessage(fallback(render_text.render(reply)), blocks)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.render_text import forecast_text
 from bot.slack_render import blocks as b
 from bot.slack_render import ids
 from bot.slack_render import mrkdwn as md
@@ -34,21 +35,6 @@ def bar(percent: int, width: int = BAR_WIDTH) -> str:
 
 def verdict_label(go: bool) -> str:
     return "✅ GO" if go else "⛔ NO-GO"
-
-
-def forecast_text(report: r.StatusReport) -> str:
-    """Plain text, the terminal's wording."""
-    f = report.forecast
-    if f.open_items == 0:
-        return "everything is done or waived"
-    if f.ready_on is None:
-        return f"no forecast yet: nothing was closed in the last {plural(f.window_days, 'day')}"
-    pace = f"{f.per_day:.1f} items/day over {plural(f.window_days, 'day')}"
-    text = f"at {pace}, the {plural(f.open_items, 'open item')} close by {f.ready_on:%a %b %d}"
-    late = f.days_late
-    if late is not None:
-        text += f" — {late} days after the target ⚠" if late > 0 else " — on time for the target"
-    return text
 
 
 def target_text(reply: r.StatusReply) -> str:
@@ -133,7 +119,7 @@ def status_blocks(reply: r.StatusReply) -> list[b.Block]:
     layout = b.Layout(b.MAX_MESSAGE_BLOCKS, b.MESSAGE_TEXT_BUDGET)
     end = footer(launch.id)
     notes = notes_text(reply)
-    reserve = {"reserve_blocks": 1 + bool(notes), "reserve_text": 600}
+    reserve = {"reserve_blocks": 2 if notes else 1, "reserve_text": 600}
     layout.add(
         b.header(launch.name, suffix=f" — {verdict_label(report.verdict.go)}"),
         b.section(score_text(reply)),

@@ -43,43 +43,93 @@ class Served:
         self.verifier = SignatureVerifier(SIGNING_SECRET)
         self._counter = 0
 
-    def signed_post(self, body: str, *, content_type: str, timestamp: int | None = None,
-                    signature: str | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+    def signed_post(
+        self,
+        body: str,
+        *,
+        content_type: str,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         sig = signature or self.verifier.generate_signature(timestamp=ts, body=body)
-        return self.http.post("/slack/events", content=body.encode(), headers={
-            "Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig,
-            **(headers or {}),
-        })
+        return self.http.post(
+            "/slack/events",
+            content=body.encode(),
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": sig,
+                **(headers or {}),
+            },
+        )
 
-    def command(self, text: str, *, user: str = "U1ALICE", channel: str = CHANNEL,
-                response_url: str | None = None, **extra: Any) -> httpx.Response:
+    def command(
+        self,
+        text: str,
+        *,
+        user: str = "U1ALICE",
+        channel: str = CHANNEL,
+        response_url: str | None = None,
+        **extra: Any,
+    ) -> httpx.Response:
         self._counter += 1
         form = {
-            "token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel,
-            "channel_name": "launch", "user_id": user, "user_name": user.lower(), "command": "/ready",
-            "text": text, "api_app_id": "A1", "is_enterprise_install": "false",
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "acme",
+            "channel_id": channel,
+            "channel_name": "launch",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/ready",
+            "text": text,
+            "api_app_id": "A1",
+            "is_enterprise_install": "false",
             "response_url": response_url or self.fake.response_url(f"cmd{self._counter}"),
-            "trigger_id": f"trigger.{self._counter}", **extra,
+            "trigger_id": f"trigger.{self._counter}",
+            **extra,
         }
-        return self.signed_post(urlencode(form), content_type="application/x-www-form-urlencoded", **{})
+        return self.signed_post(
+            urlencode(form), content_type="application/x-www-form-urlencoded", **{}
+        )
 
     def interaction(self, payload: dict[str, Any], **kwargs: Any) -> httpx.Response:
         body = urlencode({"payload": json.dumps(payload)})
         return self.signed_post(body, content_type="application/x-www-form-urlencoded", **kwargs)
 
-    def click(self, action_id: str, value: str, *, user: str = "U1ALICE", message: dict[str, Any] | None = None,
-              ephemeral: bool = True, channel: str = CHANNEL, action_ts: str | None = None,
-              response_url: str = "", selected: str | None = None, home: bool = False) -> httpx.Response:
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str = "U1ALICE",
+        message: dict[str, Any] | None = None,
+        ephemeral: bool = True,
+        channel: str = CHANNEL,
+        action_ts: str | None = None,
+        response_url: str = "",
+        selected: str | None = None,
+        home: bool = False,
+    ) -> httpx.Response:
         self._counter += 1
-        action: dict[str, Any] = {"action_id": action_id, "block_id": "b", "type": "button", "value": value,
-                                  "action_ts": action_ts or f"{time.time():.6f}"}
+        action: dict[str, Any] = {
+            "action_id": action_id,
+            "block_id": "b",
+            "type": "button",
+            "value": value,
+            "action_ts": action_ts or f"{time.time():.6f}",
+        }
         if selected is not None:
             action = {**action, "type": "overflow", "selected_option": {"value": selected}}
             action.pop("value")
         payload: dict[str, Any] = {
-            "type": "block_actions", "user": {"id": user, "team_id": TEAM}, "team": {"id": TEAM},
-            "api_app_id": "A1", "trigger_id": f"trigger.{self._counter}",
+            "type": "block_actions",
+            "user": {"id": user, "team_id": TEAM},
+            "team": {"id": TEAM},
+            "api_app_id": "A1",
+            "trigger_id": f"trigger.{self._counter}",
             "response_url": response_url or self.fake.response_url(f"click{self._counter}"),
             "actions": [action],
         }
@@ -88,24 +138,54 @@ class Served:
             payload["view"] = {"type": "home", "id": "VHOME"}
         else:
             payload["channel"] = {"id": channel}
-            payload["container"] = {"type": "message", "message_ts": (message or {}).get("ts", "1.0"),
-                                    "channel_id": channel, "is_ephemeral": ephemeral}
+            payload["container"] = {
+                "type": "message",
+                "message_ts": (message or {}).get("ts", "1.0"),
+                "channel_id": channel,
+                "is_ephemeral": ephemeral,
+            }
             payload["message"] = message or {"ts": "1.0", "blocks": []}
         return self.interaction(payload)
 
-    def submit(self, callback_id: str, values: dict[str, Any], *, metadata: str, user: str = "U1ALICE",
-               view_id: str = "V1") -> httpx.Response:
+    def submit(
+        self,
+        callback_id: str,
+        values: dict[str, Any],
+        *,
+        metadata: str,
+        user: str = "U1ALICE",
+        view_id: str = "V1",
+    ) -> httpx.Response:
         payload = {
-            "type": "view_submission", "user": {"id": user, "team_id": TEAM}, "team": {"id": TEAM},
+            "type": "view_submission",
+            "user": {"id": user, "team_id": TEAM},
+            "team": {"id": TEAM},
             "api_app_id": "A1",
-            "view": {"id": view_id, "hash": "h1", "type": "modal", "callback_id": callback_id,
-                     "private_metadata": metadata, "state": {"values": values}},
+            "view": {
+                "id": view_id,
+                "hash": "h1",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": metadata,
+                "state": {"values": values},
+            },
         }
         return self.interaction(payload)
 
-    def event(self, event: dict[str, Any], *, event_id: str = "Ev1", **kwargs: Any) -> httpx.Response:
-        body = json.dumps({"token": "legacy", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
-                           "event_id": event_id, "event_time": int(time.time()), "event": event})
+    def event(
+        self, event: dict[str, Any], *, event_id: str = "Ev1", **kwargs: Any
+    ) -> httpx.Response:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
         return self.signed_post(body, content_type="application/json", **kwargs)
 
     def deliver(self) -> int:
@@ -115,15 +195,22 @@ class Served:
 
 def settings_for(fake: FakeSlack, store_url: str, **overrides: Any) -> Settings:
     values = {
-        "DATABASE_URL": store_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.base_url, "READYBOT_ADMINS": "UADMIN", "LOG_FORMAT": "text", **overrides,
+        "DATABASE_URL": store_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.base_url,
+        "READYBOT_ADMINS": "UADMIN",
+        "LOG_FORMAT": "text",
+        **overrides,
     }
     return Settings(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
 
 
 @contextmanager
 def serve(store: Store, fake: FakeSlack, **overrides: Any) -> Iterator[Served]:
-    settings = settings_for(fake, str(store.engine.url.render_as_string(hide_password=False)), **overrides)
+    settings = settings_for(
+        fake, str(store.engine.url.render_as_string(hide_password=False)), **overrides
+    )
     service = build_service(settings, store)
     service.deliverer.poll_seconds = 0.05
     service.deliverer.pacer.interval = 0.0

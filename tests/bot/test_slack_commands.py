@@ -60,7 +60,11 @@ def test_block_changes_the_item_and_announces_it_in_the_channel_once(served, sto
     assert "blocked" in response.json()["text"]
     with store.read() as session:
         ssl = session.exec(select(Item).where(Item.key == "SSL")).scalars().one()
-        assert (ssl.status, ssl.blocked_reason, ssl.blocked_by) == ("blocked", "waiting on the CA", "U1ALICE")
+        assert (ssl.status, ssl.blocked_reason, ssl.blocked_by) == (
+            "blocked",
+            "waiting on the CA",
+            "U1ALICE",
+        )
         event = session.exec(select(Event).where(Event.action == "blocked")).scalars().one()
         assert (event.via, event.actor) == ("command", "U1ALICE")
     fake.wait_for("chat.postMessage")
@@ -75,9 +79,12 @@ def test_block_changes_the_item_and_announces_it_in_the_channel_once(served, sto
 def test_a_bad_signature_or_a_stale_timestamp_gets_401_and_changes_nothing(served, store) -> None:
     seed_launch(store)
     body = "team_id=T1&user_id=U1ALICE&channel_id=C0LAUNCH&command=%2Fready&text=done+SSL"
-    bad = served.signed_post(body, content_type="application/x-www-form-urlencoded", signature="v0=deadbeef")
-    stale = served.signed_post(body, content_type="application/x-www-form-urlencoded",
-                               timestamp=int(time.time()) - 600)
+    bad = served.signed_post(
+        body, content_type="application/x-www-form-urlencoded", signature="v0=deadbeef"
+    )
+    stale = served.signed_post(
+        body, content_type="application/x-www-form-urlencoded", timestamp=int(time.time()) - 600
+    )
     assert (bad.status_code, stale.status_code) == (401, 401)
     assert count(store, Item, Item.status == "done") == 0
 
@@ -91,17 +98,23 @@ def test_an_unknown_item_gets_a_helpful_reply(served, store) -> None:
 
 def test_user_text_is_escaped_and_pings_nobody(served, store, fake) -> None:
     seed_launch(store)
-    served.command('add "<!channel> hello <@U999> <http://evil.example|ok> & more" #Security key EVIL')
+    served.command(
+        'add "<!channel> hello <@U999> <http://evil.example|ok> & more" #Security key EVIL'
+    )
     body = served.command("list all").json()
     raw = json.dumps(body)
     assert "<!channel>" not in raw and "<@U999>" not in raw and "<http://evil" not in raw
     assert "&lt;!channel&gt;" in raw and "&amp; more" in raw
 
 
-def test_import_is_acknowledged_at_once_and_answered_through_the_response_url(served, store, fake) -> None:
+def test_import_is_acknowledged_at_once_and_answered_through_the_response_url(
+    served, store, fake
+) -> None:
     seed_launch(store)
-    response = served.command("import ## Ops\n- [ ] 🔴 Pager rota\n- [x] Dashboards",
-                              response_url=fake.response_url("imp"))
+    response = served.command(
+        "import ## Ops\n- [ ] 🔴 Pager rota\n- [x] Dashboards",
+        response_url=fake.response_url("imp"),
+    )
     assert "Working on it" in response.json()["text"]
     answer = fake.wait_for_response("imp")[0]
     assert "Imported 2 items into Checkout v2" in answer["text"]

@@ -1,0 +1,240 @@
+"""Buttons, modals and the App Home over real HTTP."""
+
+import json
+import time
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.slack_render import ids
+from storage.models import Event, Item
+from tests.bot.harness import CHANNEL, serve
+from tests.commands.helpers import ok
+from tests.conftest import make_ctx
+from tests.fakes.slack_api import FakeSlack
+
+
+@pytest.fixture
+def fake():
+    with FakeSlack(token="xoxb-test-token") as slack:
+        yield slack
+
+
+@pytest.fixture
+def served(store, fake):
+    with serve(store, fake) as running:
+        yield running
+
+
+def seed(store) -> int:
+    ctx = make_ctx("U1ALICE", channel=CHANNEL, now=datetime.now(UTC))
+    ok(store, ctx, "launch new Checkout v2")
+    ok(store, ctx, "add Configure SSL/TLS certificates #Security !critical key SSL")
+    return item(store, "SSL").id
+
+
+def item(store, key: str) -> Item:
+    with store.read() as session:
+        return session.exec(select(Item).where(Item.key == key)).scalars().one()
+
+
+def eventually(check, timeout: float = 5.0):
+    """Interactions are acknowledged first and applied right after: wait for the effect."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def status_is(store, key: str, status: str):
+    def check():
+        found = item(store, key)
+        assert found.status == status, (found.status, status)
+        return found
+
+    return check
+
+
+def events(store, action: str) -> list[Event]:
+    with store.read() as session:
+        return list(session.exec(select(Event).where(Event.action == action)).scalars())
+
+
+def test_done_button_applies_as_the_clicker_and_refreshes_the_ephemeral_status(
+    served, store, fake
+) -> None:
+    item_id = seed(store)
+    status = served.command("status").json()
+    message = {"ts": "1.0", "blocks": status["blocks"]}
+    response = served.click(
+        ids.ACTION_ITEM_DONE,
+        str(item_id),
+        user="U2BOB",
+        message=message,
+        response_url=fake.response_url("status1"),
+    )
+    assert response.status_code == 200
+    assert eventually(status_is(store, "SSL", "done")).done_by == "U2BOB"
+    assert events(store, "done")[0].via == "button"
+    refreshed = fake.wait_for_response("status1")[0]
+    assert refreshed["replace_original"] is True
+    assert "GO" in refreshed["text"]
+
+
+def test_a_click_on_a_channel_message_updates_it_in_place(served, store, fake) -> None:
+    item_id = seed(store)
+    status = served.command("status here").json()
+    message = {"ts": "1700000000.000100", "blocks": status["blocks"]}
+    served.click(ids.ACTION_ITEM_DONE, str(item_id), message=message, ephemeral=False)
+    update = fake.wait_for("chat.update")[0].body
+    assert (update["channel"], update["ts"]) == (CHANNEL, "1700000000.000100")
+
+
+def test_a_repeated_delivery_of_one_click_applies_once(served, store, fake) -> None:
+    item_id = seed(store)
+    for _ in range(2):
+        served.click(ids.ACTION_ITEM_DONE, str(item_id), action_ts="1700000000.123456")
+        eventually(status_is(store, "SSL", "done"))
+    served.click(ids.ACTION_ITEM_REOPEN, str(item_id), action_ts="1700000001.123456")
+    eventually(status_is(store, "SSL", "todo"))
+    served.click(ids.ACTION_ITEM_REOPEN, str(item_id), action_ts="1700000001.123456")
+    time.sleep(0.3)
+    assert len(events(store, "done")) == 1
+    assert len(events(store, "reopened")) == 1
+    assert item(store, "SSL").status == "todo"
+
+
+def test_block_button_opens_a_modal_and_its_submission_validates_then_applies(
+    served, store, fake
+) -> None:
+    item_id = seed(store)
+    served.click(ids.ACTION_ITEM_BLOCK, str(item_id))
+    opened = fake.wait_for("views.open")[0].body
+    view = opened["view"] if isinstance(opened["view"], dict) else json.loads(opened["view"])
+    assert view["callback_id"] == ids.CALLBACK_BLOCK
+    metadata = view["private_metadata"]
+    empty = served.submit(
+        ids.CALLBACK_BLOCK,
+        {ids.BLOCK_REASON: {ids.ACTION_REASON: {"value": " "}}},
+        metadata=metadata,
+    )
+    assert (
+        empty.json()["response_action"] == "errors" and ids.BLOCK_REASON in empty.json()["errors"]
+    )
+    assert item(store, "SSL").status == "todo"
+    done = served.submit(
+        ids.CALLBACK_BLOCK,
+        {ids.BLOCK_REASON: {ids.ACTION_REASON: {"value": "CA is slow"}}},
+        metadata=metadata,
+        view_id="V2",
+    )
+    assert done.status_code == 200 and not done.content
+    assert (
+        item(store, "SSL").blocked_reason == "CA is slow"
+    )  # a submission is applied before its ack
+    assert events(store, "blocked")[0].via == "modal"
+
+
+def test_waive_from_the_menu_is_refused_to_non_owners_next_to_the_field(
+    served, store, fake
+) -> None:
+    item_id = seed(store)
+    served.click(
+        ids.ACTION_ITEM_MORE,
+        "",
+        user="U2BOB",
+        selected=ids.overflow_value(ids.OVERFLOW_WAIVE, str(item_id)),
+    )
+    opened = fake.wait_for("views.open")[0].body
+    metadata = opened["view"]["private_metadata"]
+    reply = served.submit(
+        ids.CALLBACK_WAIVE,
+        {ids.BLOCK_REASON: {ids.ACTION_REASON: {"value": "not needed"}}},
+        metadata=metadata,
+        user="U2BOB",
+    )
+    assert reply.json()["response_action"] == "errors"
+    assert "launch owner" in reply.json()["errors"][ids.BLOCK_REASON]
+    assert item(store, "SSL").status == "todo"
+
+
+def test_add_item_modal_adds_with_all_fields(served, store, fake) -> None:
+    seed(store)
+    launch_id = item(store, "SSL").launch_id
+    served.click(ids.ACTION_OPEN_ADD_ITEM, str(launch_id))
+    opened = fake.wait_for("views.open")[0].body
+    metadata = opened["view"]["private_metadata"]
+    values = {
+        ids.BLOCK_TITLE: {ids.ACTION_TITLE: {"value": "Pen test booked"}},
+        ids.BLOCK_NEW_CATEGORY: {ids.ACTION_NEW_CATEGORY: {"value": "Testing"}},
+        ids.BLOCK_PRIORITY: {ids.ACTION_PRIORITY: {"selected_option": {"value": "high"}}},
+        ids.BLOCK_OWNER: {ids.ACTION_OWNER: {"selected_user": "U2BOB"}},
+        ids.BLOCK_DUE: {ids.ACTION_DUE: {"selected_date": "2026-12-24"}},
+        ids.BLOCK_KEY: {ids.ACTION_KEY: {"value": "pen"}},
+    }
+    bad = served.submit(
+        ids.CALLBACK_ADD_ITEM,
+        {**values, ids.BLOCK_KEY: {ids.ACTION_KEY: {"value": "SSL"}}},
+        metadata=metadata,
+    )
+    assert "taken" in bad.json()["errors"][ids.BLOCK_KEY]
+    served.submit(ids.CALLBACK_ADD_ITEM, values, metadata=metadata, view_id="V9")
+    pen = item(store, "PEN")
+    assert (pen.title, pen.category, pen.priority, pen.owner, str(pen.due_date)) == (
+        "Pen test booked",
+        "Testing",
+        "high",
+        "U2BOB",
+        "2026-12-24",
+    )
+
+
+def test_the_app_home_shows_the_users_items_and_refreshes_after_a_click(
+    served, store, fake
+) -> None:
+    item_id = seed(store)
+    ok(store, make_ctx("U1ALICE", channel=CHANNEL, now=datetime.now(UTC)), "assign SSL me")
+    served.event({"type": "app_home_opened", "user": "U1ALICE", "channel": "D1", "tab": "home"})
+    published = fake.wait_for("views.publish")[0].body
+    assert published["user_id"] == "U1ALICE"
+    view = (
+        published["view"] if isinstance(published["view"], dict) else json.loads(published["view"])
+    )
+    assert view["type"] == "home" and "Configure SSL/TLS certificates" in json.dumps(view)
+    served.click(ids.ACTION_ITEM_DONE, str(item_id), home=True)
+    fake.wait_for("views.publish", count=2)
+    eventually(status_is(store, "SSL", "done"))
+
+
+def test_import_modal_previews_then_imports(served, store, fake) -> None:
+    seed(store)
+    served.command("import")
+    opened = fake.wait_for("views.open")[0].body
+    metadata = opened["view"]["private_metadata"]
+    doc = "## Ops\n- [ ] 🔴 Pager rota\n- [x] Dashboards"
+    preview = served.submit(
+        ids.CALLBACK_IMPORT,
+        {
+            ids.BLOCK_MARKDOWN: {ids.ACTION_MARKDOWN: {"value": doc}},
+            ids.BLOCK_DRY_RUN: {
+                ids.ACTION_DRY_RUN: {"selected_options": [{"value": ids.DRY_RUN_VALUE}]}
+            },
+        },
+        metadata=metadata,
+    ).json()
+    assert preview["response_action"] == "update"
+    assert preview["view"]["callback_id"] == ids.CALLBACK_IMPORT_CONFIRM
+    with store.read() as session:
+        assert len(list(session.exec(select(Item)).scalars())) == 1
+    served.submit(
+        ids.CALLBACK_IMPORT_CONFIRM, {}, metadata=preview["view"]["private_metadata"], view_id="V3"
+    )
+    told = fake.wait_for("chat.postEphemeral")[0].body
+    assert "Imported 2 items" in told["text"]
+    with store.read() as session:
+        assert len(list(session.exec(select(Item)).scalars())) == 3
