@@ -69,7 +69,7 @@ def build_service(settings: Settings, store: Store, *, metrics: Metrics | None =
         token=token,
         base_url=settings.slack_api_url,
         metrics=runtime.metrics,
-        retry_server_errors=False,
+        retries=False,
     )
 
     async def client_for(team_id: str) -> AsyncWebClient:
@@ -86,7 +86,7 @@ def build_service(settings: Settings, store: Store, *, metrics: Metrics | None =
             token=bot.bot_token,
             base_url=settings.slack_api_url,
             metrics=runtime.metrics,
-            retry_server_errors=False,
+            retries=False,
         )
 
     def count(kind: str, outcome: Outcome | str) -> None:

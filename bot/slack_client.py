@@ -1,8 +1,9 @@
 """Slack Web API clients: base URL from settings, metered, with retries where they are safe.
 
 Rate limits (429) are retried after Retry-After and 5xx answers with backoff, except on
-the client the outbox posts with: a 5xx after a post may mean the message went out, so
-the outbox decides for itself (scheduler.outbox) instead of letting the SDK post twice.
+the client the outbox posts with (`retries=False`): a 5xx after a post may mean the
+message went out, and a 429's wait would hold up every other channel, so the outbox
+reschedules such rows itself (scheduler.outbox) instead of letting the SDK sleep or post twice.
 """
 
 from __future__ import annotations
@@ -60,19 +61,16 @@ def web_client(
     token: str | None,
     base_url: str,
     metrics: Metrics | None,
-    retry_server_errors: bool = True,
+    retries: bool = True,
     timeout: int = 10,
 ) -> MeteredWebClient:
-    handlers: list[AsyncRetryHandler] = [
-        _counting(AsyncRateLimitErrorRetryHandler, "ratelimited", metrics, max_retry_count=2),
-    ]
-    if retry_server_errors:
+    handlers: list[AsyncRetryHandler] = []
+    if retries:
         handlers += [
+            _counting(AsyncRateLimitErrorRetryHandler, "ratelimited", metrics, max_retry_count=2),
             _counting(AsyncServerErrorRetryHandler, "server_error", metrics, max_retry_count=2),
             _counting(AsyncConnectionErrorRetryHandler, "connection", metrics, max_retry_count=2),
         ]
-    client = MeteredWebClient(
-        token=token, base_url=base_url, retry_handlers=handlers, timeout=timeout
-    )
+    client = MeteredWebClient(token=token, base_url=base_url, retry_handlers=handlers, timeout=timeout)
     client.metrics = metrics
     return client
