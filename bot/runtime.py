@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ from storage.engine import Store
 from storage.models import Via
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
@@ -30,6 +32,8 @@ class Runtime:
     clock: Clock = utc_now
     # Called after a command that may have queued outbox rows (announcements): deliver soon.
     wake_delivery: Callable[[], None] = lambda: None
+    # Follow-up work started after an acknowledgement; kept so it is not garbage-collected.
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def context(
         self,
@@ -52,6 +56,28 @@ class Runtime:
             request_key=request_key,
             launch_id=launch_id,
         )
+
+    def spawn(self, work: Coroutine[Any, Any, Any], *, what: str) -> None:
+        """Run `work` after the acknowledgement has gone back to Slack.
+
+        readybot is a long-running server, so a task on its event loop outlives the request
+        (Bolt's lazy listeners exist for serverless hosts, and deep-copy every request).
+        """
+
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("%s failed after the acknowledgement", what)
+
+        task = asyncio.get_running_loop().create_task(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for follow-up work (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking work (database, rendering of big replies) off the event loop."""

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -197,6 +198,10 @@ def _kind_of(content_type: str, body: bytes) -> str:
 
 def run(settings: Settings, store: Store) -> None:
     """Serve until interrupted (SIGINT/SIGTERM stop uvicorn gracefully)."""
+    # Database work runs in threads beside the event loop. With the default 5 ms switch
+    # interval a thread that wants the GIL waits behind the loop for up to 5 ms at a time,
+    # which under load shows up directly in acknowledgement latency (BENCHMARKS.md).
+    sys.setswitchinterval(0.0005)
     service = build_service(settings, store)
     web = create_web(service)
     mode = "Socket Mode" if settings.socket_mode else "HTTP (POST /slack/events)"

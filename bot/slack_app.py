@@ -40,7 +40,9 @@ def create_app(runtime: Runtime, *, client: AsyncWebClient) -> AsyncApp:
         "signing_secret": secret,
         "client": client,
         "request_verification_enabled": secret is not None,
-        "process_before_response": False,
+        # ack() becomes the HTTP response when the listener returns; follow-up work runs in
+        # tasks the listeners spawn (bot.runtime.Runtime.spawn), without Bolt's 10 ms ack polling.
+        "process_before_response": True,
         "logger": logging.getLogger("slack_bolt"),
     }
     if settings.multi_workspace:

@@ -71,6 +71,8 @@ def web_client(
             _counting(AsyncServerErrorRetryHandler, "server_error", metrics, max_retry_count=2),
             _counting(AsyncConnectionErrorRetryHandler, "connection", metrics, max_retry_count=2),
         ]
-    client = MeteredWebClient(token=token, base_url=base_url, retry_handlers=handlers, timeout=timeout)
+    client = MeteredWebClient(
+        token=token, base_url=base_url, retry_handlers=handlers, timeout=timeout
+    )
     client.metrics = metrics
     return client

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all, update
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -47,15 +47,29 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+# Built once: building a statement costs more than running it on the hot path of every
+# command (finding the channel's launch, its channels).
+_LAUNCH_FOR_CHANNEL = (
+    select(Launch)
+    .join(ChannelBinding, col(ChannelBinding.launch_id) == col(Launch.id))
+    .where(
+        ChannelBinding.team_id == bindparam("team"),
+        ChannelBinding.channel_id == bindparam("channel"),
+    )
+)
+_CHANNELS_OF = select(ChannelBinding.channel_id).where(
+    ChannelBinding.launch_id == bindparam("launch")
+)
+
+
 def launch_for_channel(session: Session, team_id: str, channel_id: str | None) -> Launch | None:
     if not channel_id:
         return None
-    stmt = (
-        select(Launch)
-        .join(ChannelBinding, col(ChannelBinding.launch_id) == col(Launch.id))
-        .where(ChannelBinding.team_id == team_id, ChannelBinding.channel_id == channel_id)
-    )
-    return session.exec(stmt).scalars().first()
+    return (
+        session.exec(_LAUNCH_FOR_CHANNEL, params={"team": team_id, "channel": channel_id})
+        .scalars()
+        .first()
+    )  # type: ignore[call-overload]
 
 
 def launch_by_name(session: Session, team_id: str, name: str) -> Launch | None:
@@ -69,8 +83,7 @@ def launches(session: Session, team_id: str) -> list[Launch]:
 
 
 def channels_of(session: Session, launch_id: int) -> tuple[str, ...]:
-    stmt = select(ChannelBinding.channel_id).where(ChannelBinding.launch_id == launch_id)
-    return tuple(sorted(session.exec(stmt).scalars()))
+    return tuple(sorted(session.execute(_CHANNELS_OF, {"launch": launch_id}).scalars()))
 
 
 def bind_channel(

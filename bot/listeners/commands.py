@@ -1,8 +1,12 @@
 """`/ready …`: every request acknowledged within Slack's three seconds.
 
-Fast replies go in the acknowledgement. Slow work (import, export, or anything that has not
-finished within FAST_BUDGET, say a database waiting on a lock) is acknowledged at once with a
-"working on it" note and answered through the response_url when it is done.
+Bolt runs this app with `process_before_response=True`: the listener's `ack()` becomes the
+HTTP response as soon as the listener returns. (With the default, Bolt polls every 10 ms
+for the ack, which costs latency and CPU under load; see BENCHMARKS.md.)
+
+Fast replies go in the acknowledgement. Slow work (import, export, or anything not done
+within FAST_BUDGET, say a database waiting on a lock) is acknowledged at once with a
+"working on it" note and answered through the response_url by a follow-up task.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from bot.slack_render import modals
 from commands import verbs as v
 from commands.errors import CommandError
 from commands.parse import parse
-from commands.replies import Reply
-from commands.run import SLOW_VERBS, error_reply, execute_command, verb_of
+from commands.replies import ErrorReply, Reply
+from commands.run import INTERNAL_ERROR_PREFIX, SLOW_VERBS, error_reply, execute_command, verb_of
 from commands.text import clean
 from storage.models import Via
 
 log = logging.getLogger(__name__)
 FAST_BUDGET = 2.0  # seconds; Slack gives up at 3
+WORKING = "⏳ Working on it; the answer follows here shortly."
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -36,6 +41,11 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await handle_command(runtime, ack=ack, body=body, respond=respond, client=client)
+
+
+def _is_import_form(text: str) -> bool:
+    """`/ready import` with no document: a document is too long to type, so open a modal."""
+    return text.strip().lower() in ("import", "import --dry-run")
 
 
 def _parse(text: str) -> v.Command | Reply:
@@ -54,55 +64,54 @@ async def handle_command(
     client: AsyncWebClient,
 ) -> None:
     text = body.get("text") or ""
+    if _is_import_form(text):
+        await ack()
+        runtime.spawn(_open_import_modal(client, body), what="opening the import modal")
+        return
+    parsed = _parse(text)
+    verb = verb_of(text) or "status"
+    if not isinstance(parsed, v.Command):
+        runtime.metrics.commands.labels(verb, "refused").inc()
+        await ack(**response_payload(parsed, None))
+        return
     ctx = runtime.context(
         team=body["team_id"], user=body["user_id"], channel=body.get("channel_id"), via=Via.COMMAND
     )
-    if text.strip().lower() in ("import", "import --dry-run") and body.get("trigger_id"):
-        await ack()  # a document is too long for a slash command: paste it in a modal
-        await _open_import_modal(runtime, client, body)
-        return
-    parsed = _parse(text)
-    if not isinstance(parsed, v.Command):
-        runtime.metrics.commands.labels(verb_of(text) or "unknown", "refused").inc()
-        await ack(**response_payload(parsed, None))
-        return
-    command = parsed
-    verb = verb_of(text) or "status"
-    work = asyncio.ensure_future(runtime.run(execute_command, runtime.store, ctx, command))
-    slow = verb in SLOW_VERBS
-    if not slow:
+    work = asyncio.ensure_future(runtime.run(execute_command, runtime.store, ctx, parsed))
+    if verb not in SLOW_VERBS:
         done, _ = await asyncio.wait({work}, timeout=FAST_BUDGET)
         if done:
             reply = work.result()
-            await ack(**response_payload(reply, command))
+            await ack(**response_payload(reply, parsed))
             _count(runtime, verb, reply)
             runtime.wake_delivery()
             return
-    await ack(response_type="ephemeral", text="⏳ Working on it; the answer follows here shortly.")
+    await ack(response_type="ephemeral", text=WORKING)
+    runtime.spawn(_answer_later(runtime, work, parsed, verb, respond), what=f"/ready {verb}")
+
+
+async def _open_import_modal(client: AsyncWebClient, body: dict[str, Any]) -> None:
+    metadata = json.dumps({"channel": body.get("channel_id")})
+    await client.views_open(trigger_id=body["trigger_id"], view=modals.import_modal(None, metadata))
+
+
+async def _answer_later(
+    runtime: Runtime,
+    work: asyncio.Future[Reply],
+    command: v.Command,
+    verb: str,
+    respond: AsyncRespond,
+) -> None:
     reply = await work
     _count(runtime, verb, reply)
     runtime.wake_delivery()
-    payload = response_payload(reply, command)
-    try:
-        await respond(**payload, replace_original=False)
-    except Exception:
-        log.exception("could not answer through the response_url")
+    await respond(**response_payload(reply, command), replace_original=False)
 
 
 def _count(runtime: Runtime, verb: str, reply: Reply) -> None:
-    from commands.replies import ErrorReply
-    from commands.run import INTERNAL_ERROR_PREFIX
-
     outcome = "ok"
     if isinstance(reply, ErrorReply):
         outcome = "internal_error" if reply.message.startswith(INTERNAL_ERROR_PREFIX) else "refused"
         if outcome == "internal_error":
             runtime.metrics.errors.labels("command").inc()
     runtime.metrics.commands.labels(verb, outcome).inc()
-
-
-async def _open_import_modal(
-    runtime: Runtime, client: AsyncWebClient, body: dict[str, Any]
-) -> None:
-    metadata = json.dumps({"channel": body.get("channel_id")})
-    await client.views_open(trigger_id=body["trigger_id"], view=modals.import_modal(None, metadata))

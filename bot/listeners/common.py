@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -65,8 +68,49 @@ def command_for_view(key: dict[str, Any]) -> v.Command | None:
     return None
 
 
+class StatusMessages:
+    """Rendered status messages, reused while the status report they show is.
+
+    Status reports are cached per launch revision (commands.status.ReportCache) and are
+    immutable, so the Block Kit for one is the same every time: rendering it again for each
+    `/ready status` and each refresh would be most of the request's work. Entries hold the
+    report itself, so its id() cannot be reused while it is a key here. Messages are
+    shared, not copied: nothing may change a SlackMessage's blocks after rendering.
+    """
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._messages: OrderedDict[tuple[object, ...], tuple[object, SlackMessage]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, reply: StatusReply, render: Callable[[], SlackMessage]) -> SlackMessage:
+        if reply.what_if is not None:
+            return render()
+        key = (id(reply.report), reply.launch, reply.today, reply.public)
+        with self._lock:
+            found = self._messages.get(key)
+            if found is not None and found[0] is reply.report:
+                self._messages.move_to_end(key)
+                return found[1]
+        message = render()
+        with self._lock:
+            self._messages[key] = (reply.report, message)
+            while len(self._messages) > self.size:
+                self._messages.popitem(last=False)
+        return message
+
+
+STATUS_MESSAGES = StatusMessages()
+
+
 def message_for(reply: Reply, command: v.Command | None) -> SlackMessage:
     """Render a reply; tag status and list messages so a click can refresh them in place."""
+    if isinstance(reply, StatusReply):
+        return STATUS_MESSAGES.get(reply, lambda: _render_tagged(reply, command))
+    return _render_tagged(reply, command)
+
+
+def _render_tagged(reply: Reply, command: v.Command | None) -> SlackMessage:
     launch_id = getattr(getattr(reply, "launch", None), "id", None)
     more = None
     if (

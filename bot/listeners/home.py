@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
@@ -18,10 +18,17 @@ log = logging.getLogger(__name__)
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.event("app_home_opened")
-    async def opened(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def opened(
+        ack: AsyncAck, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
         if event.get("tab", "home") != "home":
             return  # the Messages tab
-        await publish_home(runtime, client, team=body.get("team_id") or "", user=event["user"])
+        team = body.get("team_id") or ""
+        runtime.spawn(
+            publish_home(runtime, client, team=team, user=event["user"]),
+            what="publishing the Home tab",
+        )
 
 
 async def publish_home(runtime: Runtime, client: AsyncWebClient, *, team: str, user: str) -> None:

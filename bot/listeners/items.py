@@ -7,8 +7,10 @@ message it came from so the channel shows the truth. A repeated delivery of the 
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -41,61 +43,31 @@ _BUTTON_COMMANDS = {
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    for action_id in _BUTTON_COMMANDS:
+    """Every click is acknowledged at once; the work runs in a follow-up task after it."""
 
-        @app.action(action_id)
-        async def item_button(
-            ack: AsyncAck,
-            body: dict[str, Any],
-            action: dict[str, Any],
-            respond: AsyncRespond,
-            client: AsyncWebClient,
-        ) -> None:
-            await ack()
-            await on_item_button(runtime, body=body, action=action, respond=respond, client=client)
+    async def item_button(
+        body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await on_item_button(runtime, body=body, action=action, respond=respond, client=client)
 
-    @app.action(ids.ACTION_ITEM_BLOCK)
     async def block_button(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
+        body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await ack()
-        await open_item_modal(
-            runtime,
-            client,
-            respond,
-            body=body,
-            ref=ids.parse_item_ref(action["value"]),
-            verb="block",
-        )
+        ref = ids.parse_item_ref(action["value"])
+        await open_item_modal(runtime, client, respond, body=body, ref=ref, verb="block")
 
-    @app.action(ids.ACTION_ITEM_MORE)
     async def overflow(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
+        body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await ack()
         verb, ref = ids.parse_overflow(action["selected_option"]["value"])
         await open_item_modal(runtime, client, respond, body=body, ref=ref, verb=verb)
 
-    @app.action(ids.ACTION_STATUS_REFRESH)
-    async def refresh(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
+    async def refresh(body: dict[str, Any], client: AsyncWebClient) -> None:
         await refresh_origin(
             runtime, client, origin=origin_of(body), team=team_of(body), user=user_of(body)
         )
 
-    @app.action(ids.ACTION_LIST_MORE)
-    async def more(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
+    async def more(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
         spec = json.loads(action["value"])
         command = v.ListItems(
             v.ListKind(spec["kind"]), spec.get("value"), int(spec.get("page") or 1)
@@ -116,11 +88,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             replace_original=False,
         )
 
-    @app.action(ids.ACTION_OPEN_ADD_ITEM)
     async def open_add(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        await ack()
         launch_id = int(action["value"])
         launch, categories = await runtime.run(
             _launch_and_categories, runtime, team_of(body), launch_id
@@ -132,6 +102,33 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             trigger_id=body["trigger_id"],
             view=modals.add_item_modal(launch, categories, _fit(metadata)),
         )
+
+    def acknowledged(work: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """Acknowledge the click at once, then do `work` with the arguments it names."""
+        wanted = set(inspect.signature(work).parameters)
+
+        async def listener(
+            ack: AsyncAck,
+            body: dict[str, Any],
+            action: dict[str, Any],
+            respond: AsyncRespond,
+            client: AsyncWebClient,
+        ) -> None:
+            await ack()
+            given = {"body": body, "action": action, "respond": respond, "client": client}
+            runtime.spawn(
+                work(**{k: v for k, v in given.items() if k in wanted}), what=action["action_id"]
+            )
+
+        return listener
+
+    for action_id in _BUTTON_COMMANDS:
+        app.action(action_id)(acknowledged(item_button))
+    app.action(ids.ACTION_ITEM_BLOCK)(acknowledged(block_button))
+    app.action(ids.ACTION_ITEM_MORE)(acknowledged(overflow))
+    app.action(ids.ACTION_STATUS_REFRESH)(acknowledged(refresh))
+    app.action(ids.ACTION_LIST_MORE)(acknowledged(more))
+    app.action(ids.ACTION_OPEN_ADD_ITEM)(acknowledged(open_add))
 
 
 def _fit(metadata: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -47,27 +48,39 @@ def _error_text(reply: ErrorReply) -> str:
     return fit(text, 300, plain)
 
 
+Later = Callable[[Callable[[AsyncWebClient], Awaitable[None]]], None]
+
+
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    def submission(callback_id: str):  # type: ignore[no-untyped-def]
-        def decorator(handler):  # type: ignore[no-untyped-def]
-            @app.view(callback_id)
+    """Each submission is validated and applied before the acknowledgement (so errors can be
+    shown next to the fields); what follows (refreshing the origin message, telling the user
+    the import result) runs in a follow-up task after the modal has closed."""
+
+    def submission(callback_id: str) -> Callable[[Any], Any]:
+        def decorator(handler: Any) -> Any:
             async def listener(
                 ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
             ) -> None:
                 meta = json.loads(view.get("private_metadata") or "{}")
                 team, user = body["team"]["id"], body["user"]["id"]
+                key = f"view:{view['id']}:{view.get('hash')}"
                 ctx = runtime.context(
                     team=team,
                     user=user,
                     channel=(meta.get("origin") or {}).get("channel") or meta.get("channel"),
                     via=Via.MODAL,
                     launch_id=meta.get("launch"),
-                    request_key=f"view:{view['id']}:{view.get('hash')}",
-                )
-                await handler(
-                    ack=ack, view=view, meta=meta, ctx=ctx, client=client, team=team, user=user
+                    request_key=key,
                 )
 
+                def later(step: Callable[[AsyncWebClient], Awaitable[None]]) -> None:
+                    runtime.spawn(step(client), what=f"follow-up of {callback_id}")
+
+                await handler(
+                    ack=ack, view=view, meta=meta, ctx=ctx, later=later, team=team, user=user
+                )
+
+            app.view(callback_id)(listener)
             return listener
 
         return decorator
@@ -78,7 +91,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         *,
         field: str,
         meta: dict[str, Any],
-        client: AsyncWebClient,
+        later: Later,
         team: str,
         user: str,
     ) -> None:
@@ -88,8 +101,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         runtime.wake_delivery()
         if not isinstance(reply, AlreadyApplied):
-            await refresh_origin(
-                runtime, client, origin=meta.get("origin") or {}, team=team, user=user
+            origin = meta.get("origin") or {}
+            later(
+                lambda client: refresh_origin(runtime, client, origin=origin, team=team, user=user)
             )
 
     @submission(ids.CALLBACK_BLOCK)
@@ -99,7 +113,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         view: dict[str, Any],
         meta: dict[str, Any],
         ctx: Any,
-        client: AsyncWebClient,
+        later: Later,
         team: str,
         user: str,
     ) -> None:
@@ -114,7 +128,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             execute_command, runtime.store, ctx, v.Block(f"{ref_for_id(meta['item'])} {reason}")
         )
         await finish(
-            ack, reply, field=ids.BLOCK_REASON, meta=meta, client=client, team=team, user=user
+            ack, reply, field=ids.BLOCK_REASON, meta=meta, later=later, team=team, user=user
         )
 
     @submission(ids.CALLBACK_WAIVE)
@@ -124,7 +138,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         view: dict[str, Any],
         meta: dict[str, Any],
         ctx: Any,
-        client: AsyncWebClient,
+        later: Later,
         team: str,
         user: str,
     ) -> None:
@@ -145,7 +159,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             if isinstance(reply, ErrorReply) and "waiver until" in reply.message
             else ids.BLOCK_REASON
         )
-        await finish(ack, reply, field=field, meta=meta, client=client, team=team, user=user)
+        await finish(ack, reply, field=field, meta=meta, later=later, team=team, user=user)
 
     @submission(ids.CALLBACK_DUE)
     async def due(
@@ -154,16 +168,14 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         view: dict[str, Any],
         meta: dict[str, Any],
         ctx: Any,
-        client: AsyncWebClient,
+        later: Later,
         team: str,
         user: str,
     ) -> None:
         chosen = _value(view, ids.BLOCK_DUE, ids.ACTION_DUE).get("selected_date")
         command = v.Due(ref_for_id(meta["item"]), v.DateText(chosen) if chosen else None)
         reply = await runtime.run(execute_command, runtime.store, ctx, command)
-        await finish(
-            ack, reply, field=ids.BLOCK_DUE, meta=meta, client=client, team=team, user=user
-        )
+        await finish(ack, reply, field=ids.BLOCK_DUE, meta=meta, later=later, team=team, user=user)
 
     @submission(ids.CALLBACK_ADD_ITEM)
     async def add(
@@ -172,7 +184,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         view: dict[str, Any],
         meta: dict[str, Any],
         ctx: Any,
-        client: AsyncWebClient,
+        later: Later,
         team: str,
         user: str,
     ) -> None:
@@ -187,7 +199,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             if isinstance(reply, ErrorReply) and "key" in reply.message.lower()
             else ids.BLOCK_TITLE
         )
-        await finish(ack, reply, field=field, meta=meta, client=client, team=team, user=user)
+        await finish(ack, reply, field=field, meta=meta, later=later, team=team, user=user)
 
     @submission(ids.CALLBACK_IMPORT)
     async def import_(
@@ -196,7 +208,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         view: dict[str, Any],
         meta: dict[str, Any],
         ctx: Any,
-        client: AsyncWebClient,
+        later: Later,
         team: str,
         user: str,
     ) -> None:
@@ -214,7 +226,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             await ack(response_action="update", view=modals.import_preview_modal(reply, metadata))
             return
         await ack()
-        await _tell(client, ctx.channel_id, user, reply)
+        later(lambda client: _tell(client, ctx.channel_id, user, reply))
 
     @submission(ids.CALLBACK_IMPORT_CONFIRM)
     async def import_confirm(
@@ -223,7 +235,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         view: dict[str, Any],
         meta: dict[str, Any],
         ctx: Any,
-        client: AsyncWebClient,
+        later: Later,
         team: str,
         user: str,
     ) -> None:
@@ -237,7 +249,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         reply = await runtime.run(_import, runtime, ctx, markdown, False)
         await ack()
         runtime.wake_delivery()
-        await _tell(client, ctx.channel_id, user, reply)
+        later(lambda client: _tell(client, ctx.channel_id, user, reply))
 
 
 def _notice(text: str) -> dict[str, Any]:
