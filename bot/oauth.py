@@ -108,7 +108,7 @@ class AsyncStates(AsyncOAuthStateStore):
 def installations(settings: Settings, store: Store) -> AsyncInstallations:
     assert settings.slack_client_id
     return AsyncInstallations(
-        SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=store.engine)
+        SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=store.writer_engine)
     )
 
 
@@ -120,7 +120,7 @@ def oauth_settings(settings: Settings, store: Store) -> AsyncOAuthSettings:
         scopes=BOT_SCOPES,
         installation_store=installations(settings, store),
         state_store=AsyncStates(
-            SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=store.engine)
+            SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=store.writer_engine)
         ),
         install_path="/slack/install",
         redirect_uri_path="/slack/oauth_redirect",

@@ -119,7 +119,9 @@ def create_web(service: Service) -> Starlette:
         started = time.perf_counter()
         response = await handler.handle(request)
         kind = _kind_of(request.headers.get("content-type", ""), await request.body())
-        runtime.metrics.latency.labels(kind).observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        runtime.metrics.latency.labels(kind).observe(elapsed)
+        log.info("acknowledged %s with %s in %.1f ms", kind, response.status_code, elapsed * 1000)
         return response
 
     async def oauth(request: Request) -> Response:

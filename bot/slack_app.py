@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -57,11 +56,8 @@ def create_app(runtime: Runtime, *, client: AsyncWebClient) -> AsyncApp:
         logs.request_id.set(uuid.uuid4().hex[:12])
         kind = request_kind(req.body)
         runtime.metrics.requests.labels(kind).inc()
-        started = time.perf_counter()
-        try:
-            return await next()
-        finally:
-            log.info("handled %s in %.1f ms", kind, (time.perf_counter() - started) * 1000)
+        log.info("slack %s from %s", kind, req.context.get("user_id") or "-")
+        return await next()
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

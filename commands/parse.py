@@ -83,7 +83,7 @@ def _normalise(text: str) -> str:
 def _unknown_verb_message(word: str) -> str:
     shown = word[:30]
     names = [verb.name for verb in v.VERBS]
-    best = process.extractOne(word.lower(), names, score_cutoff=60)
+    best = process.extractOne(word.lower(), names, score_cutoff=75)
     hint = f" Did you mean `{best[0]}`?" if best else ""
     return f"I don't know the command “{shown}”.{hint} Type `/ready help` for the list."
 

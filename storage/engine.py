@@ -75,6 +75,13 @@ class Store:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def writer_engine(self) -> Engine:
+        """The engine for code that opens its own write transactions (slack_sdk's OAuth stores):
+        on SQLite they take the write lock up front, so they wait for another writer instead of
+        failing with "database is locked"."""
+        return self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:

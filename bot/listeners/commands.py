@@ -69,7 +69,7 @@ async def handle_command(
         runtime.spawn(_open_import_modal(client, body), what="opening the import modal")
         return
     parsed = _parse(text)
-    verb = verb_of(text) or "status"
+    verb = verb_of(text) or ("status" if not text.strip() else "unknown")
     if not isinstance(parsed, v.Command):
         runtime.metrics.commands.labels(verb, "refused").inc()
         await ack(**response_payload(parsed, None))

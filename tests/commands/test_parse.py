@@ -94,7 +94,8 @@ def test_import_keeps_the_markdown_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "verb", "fragment"),
     [
-        ("frobnicate", "help", "Did you mean"),
+        ("frobnicate", "help", "/ready help"),
+        ("stauts", "help", "Did you mean `status`"),
         ("don SSL", "help", "`done`"),
         ("done", "done", "needs an item"),
         ("add #security !high", "add", "needs a title"),
