@@ -22,6 +22,7 @@ from typing import Any
 import uvicorn
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -173,6 +174,9 @@ def create_web(service: Service) -> Starlette:
                     token=None, base_url=settings.slack_api_url, metrics=runtime.metrics
                 ),
             )
+            await check_app_token(
+                socket_handler.client.web_client, settings.slack_app_token.get_secret_value()
+            )
             await socket_handler.connect_async()
             log.info("connected to Slack over Socket Mode")
         try:
@@ -184,6 +188,18 @@ def create_web(service: Service) -> Starlette:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def check_app_token(client: AsyncWebClient, app_token: str) -> None:
+    """Fail the start loudly if Slack refuses the app-level token (slack_sdk would otherwise
+    retry every 10 s forever, and the server would never start listening)."""
+    try:
+        await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        raise RuntimeError(
+            f"Slack refused SLACK_APP_TOKEN ({exc.response.get('error')}): check the app-level token and that "
+            "Socket Mode is enabled for the app"
+        ) from None
 
 
 def _health(store: Store) -> dict[str, int]:

@@ -112,11 +112,12 @@ class Deliverer:
     async def run(self, stop: asyncio.Event) -> None:
         self._wake = asyncio.Event()
         while not stop.is_set():
+            # Cleared before the pass, so a wake() during it is not lost: it triggers the next one.
+            self._wake.clear()
             try:
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox pass failed; retrying on the next tick")
-            self._wake.clear()
             waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
             await asyncio.wait(
                 waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED

@@ -42,4 +42,8 @@ def test_each_line_is_json_with_the_request_id() -> None:
     finally:
         logs.request_id.reset(token)
     entry = json.loads(stream.getvalue().splitlines()[0])
-    assert (entry["request_id"], entry["msg"], entry["level"]) == ("req-42", "handled command in 1.2 ms", "info")
+    assert (entry["request_id"], entry["msg"], entry["level"]) == (
+        "req-42",
+        "handled command in 1.2 ms",
+        "info",
+    )

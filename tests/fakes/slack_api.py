@@ -8,6 +8,7 @@ Retry-After, 500, slow replies) per method. Point the bot at `fake.base_url`
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -53,6 +54,12 @@ class FakeSlack:
             str, list[dict[str, Any]]
         ] = {}  # channel -> posted messages, oldest first
         self.socket_url: str | None = None
+        # More workspaces: every bot token accepted (besides `token`), the auth.test answer
+        # per token, and the OAuth codes oauth.v2.access will exchange (see `add_workspace`).
+        self.tokens: set[str] = {token}
+        self.identities: dict[str, dict[str, Any]] = {}
+        self.oauth_codes: dict[str, dict[str, Any]] = {}
+        self.client_credentials: tuple[str, str] | None = None  # (client_id, client_secret)
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -92,6 +99,51 @@ class FakeSlack:
         """The next calls of `method` get these answers, in order; later ones succeed."""
         with self._lock:
             self._faults.setdefault(method, []).extend(faults)
+
+    def add_workspace(
+        self,
+        *,
+        token: str,
+        team_id: str,
+        team_name: str = "Other Co",
+        bot_user_id: str = "UREADYBOT2",
+        bot_id: str = "BREADYBOT2",
+        code: str | None = None,
+        scope: str = "commands,chat:write",
+        app_id: str = "A1",
+        installer: str = "U2INSTALLER",
+    ) -> dict[str, Any]:
+        """Accept another workspace's bot token; with `code`, oauth.v2.access grants it.
+
+        Returns the oauth.v2.access answer (shaped as Slack's for a bot-only install).
+        """
+        grant = {
+            "ok": True,
+            "app_id": app_id,
+            "authed_user": {"id": installer},
+            "scope": scope,
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": bot_user_id,
+            "team": {"id": team_id, "name": team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        with self._lock:
+            self.tokens.add(token)
+            self.identities[token] = {
+                "ok": True,
+                "url": f"https://{team_name.lower().replace(' ', '')}.slack.com/",
+                "team": team_name,
+                "user": "readybot",
+                "team_id": team_id,
+                "user_id": bot_user_id,
+                "bot_id": bot_id,
+                "is_enterprise_install": False,
+            }
+            if code is not None:
+                self.oauth_codes[code] = grant
+        return grant
 
     def posted(self, channel: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -141,8 +193,15 @@ class FakeSlack:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def answer(self, method: str, body: dict[str, Any], auth: str | None) -> dict[str, Any]:
-        if method != "apps.connections.open" and auth != f"Bearer {self.token}":
+        if method == "oauth.v2.access":
+            return self._oauth_v2_access(body, auth)
+        accepted = {f"Bearer {t}" for t in (self.tokens | {self.token})}
+        if method != "apps.connections.open" and auth not in accepted:
             return {"ok": False, "error": "not_authed" if not auth else "invalid_auth"}
+        if method == "auth.test" and auth is not None:
+            identity = self.identities.get(auth.removeprefix("Bearer "))
+            if identity is not None:
+                return dict(identity)
         if method == "auth.test":
             return {
                 "ok": True,
@@ -231,6 +290,23 @@ class FakeSlack:
                 return {"ok": False, "error": "socket_mode_not_enabled"}
             return {"ok": True, "url": self.socket_url}
         return {"ok": False, "error": "unknown_method"}
+
+    def _oauth_v2_access(self, body: dict[str, Any], auth: str | None) -> dict[str, Any]:
+        """Exchange a code once. The app authenticates with its client id and secret, as
+        HTTP Basic auth (what slack_sdk sends) or as form fields."""
+        client_id, client_secret = body.get("client_id"), body.get("client_secret")
+        if auth and auth.startswith("Basic "):
+            decoded = base64.b64decode(auth.removeprefix("Basic ")).decode()
+            client_id, _, client_secret = decoded.partition(":")
+        expected = self.client_credentials
+        if expected is not None and (client_id, client_secret) != expected:
+            wrong = "invalid_client_id" if client_id != expected[0] else "bad_client_secret"
+            return {"ok": False, "error": wrong}
+        with self._lock:
+            grant = self.oauth_codes.pop(str(body.get("code")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        return grant
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
