@@ -80,7 +80,11 @@ class Store:
         """The engine for code that opens its own write transactions (slack_sdk's OAuth stores):
         on SQLite they take the write lock up front, so they wait for another writer instead of
         failing with "database is locked"."""
-        return self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
+        return (
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.is_sqlite
+            else self.engine
+        )
 
     @contextmanager
     def read(self) -> Iterator[Session]:

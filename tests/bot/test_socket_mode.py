@@ -202,8 +202,10 @@ def test_a_refused_app_token_stops_the_start_with_its_name(store) -> None:
 
     with FakeSlack(token="xoxb-test-token") as refusing:  # no socket URL: Socket Mode "not enabled"
         settings = settings_for(
-            refusing, store.engine.url.render_as_string(hide_password=False),
-            SLACK_APP_TOKEN="xapp-1-test", SLACK_SIGNING_SECRET=None,
+            refusing,
+            store.engine.url.render_as_string(hide_password=False),
+            SLACK_APP_TOKEN="xapp-1-test",
+            SLACK_SIGNING_SECRET=None,
         )
         web = create_web(build_service(settings, store))
         with pytest.raises(RuntimeError, match="SLACK_APP_TOKEN"), TestClient(web):
