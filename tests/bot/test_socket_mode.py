@@ -195,7 +195,7 @@ def test_slack_events_is_not_served_in_socket_mode_but_health_is(served):
 
 
 def test_a_refused_app_token_stops_the_start_with_its_name(store) -> None:
-    from starlette.testclient import TestClient
+    import asyncio
 
     from bot.server import build_service, create_web
     from tests.bot.harness import settings_for
@@ -208,5 +208,10 @@ def test_a_refused_app_token_stops_the_start_with_its_name(store) -> None:
             SLACK_SIGNING_SECRET=None,
         )
         web = create_web(build_service(settings, store))
-        with pytest.raises(RuntimeError, match="SLACK_APP_TOKEN"), TestClient(web):
-            pass
+
+        async def start() -> None:
+            async with web.router.lifespan_context(web):
+                pass
+
+        with pytest.raises(RuntimeError, match="SLACK_APP_TOKEN"):
+            asyncio.run(start())
