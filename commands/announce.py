@@ -3,16 +3,12 @@ written in the same transaction as the change (scheduler.outbox delivers them)."
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session
 
 from commands.context import Context
 from storage import queries
+from storage.digests import is_slack_channel
 from storage.models import Event, Launch, Outbox
-
-# Channel ids as Slack makes them (public C…, private G…); console "channels" are names.
-SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 
 def announce(session: Session, ctx: Context, launch: Launch, event: Event) -> int:
@@ -20,7 +16,7 @@ def announce(session: Session, ctx: Context, launch: Launch, event: Event) -> in
     assert launch.id is not None
     if event.id is None:
         session.flush()
-    channels = [c for c in queries.channels_of(session, launch.id) if SLACK_CHANNEL.match(c)]
+    channels = [c for c in queries.channels_of(session, launch.id) if is_slack_channel(c)]
     for channel in channels:
         session.add(
             Outbox(

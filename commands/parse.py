@@ -16,6 +16,7 @@ from rapidfuzz import process
 from commands import verbs as v
 from commands.dates import DATE_HELP, DateError, parse_date
 from commands.errors import UsageError
+from commands.timing import ScheduleError, parse_days, parse_time
 from storage.models import Priority, Scenario
 
 MAX_TEXT = 4_000  # Slack caps slash command text well below this; imports use their own limit
@@ -452,7 +453,7 @@ def _launch_new(arg: str) -> v.LaunchNew:
     )
 
 
-def _timezone(text: str) -> str:
+def _timezone(text: str, verb: str = "launch") -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     name = text.strip()
@@ -461,7 +462,7 @@ def _timezone(text: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(
             f"“{name[:60]}” is not a timezone: use an IANA name such as Europe/London or America/New_York.",
-            usage_verb="launch",
+            usage_verb=verb,
         ) from None
     return name
 
@@ -481,6 +482,54 @@ def _no_args(command: Callable[[], v.Command]) -> Callable[[str], v.Command]:
         return command()
 
     return parser
+
+
+def _digest(rest: str) -> v.Digest:
+    words = rest.split()
+    if not words:
+        return v.Digest("show")
+    first = words[0].lower()
+    if first in ("off", "stop", "pause") and len(words) == 1:
+        return v.Digest("off")
+    if first in ("on", "start", "resume") and len(words) == 1:
+        return v.Digest("on")
+    if first in ("now", "post") and len(words) == 1:
+        return v.Digest("now")
+    if first == "unchanged":
+        mode = words[1].lower() if len(words) == 2 else ""
+        if mode not in ("line", "none"):
+            raise UsageError(
+                "Say `digest unchanged line` (one line on quiet days) or `digest unchanged none`.",
+                usage_verb="digest",
+            )
+        return v.Digest("unchanged", unchanged=mode)
+    if first != "at" or len(words) < 2:
+        raise UsageError(
+            f"`digest {words[0][:20]}` is not something I know: use at, off, on, now or unchanged.",
+            usage_verb="digest",
+        )
+    try:
+        at = parse_time(words[1]).strftime("%H:%M")
+        timezone = days = None
+        for word in words[2:]:
+            if "/" in word or word.upper() == "UTC":
+                timezone = _timezone(word, "digest")
+            elif days is None:
+                days = parse_days(word)
+            else:
+                days = parse_days(f"{days},{word}")
+    except ScheduleError as exc:
+        raise UsageError(str(exc), usage_verb="digest") from None
+    return v.Digest("set", at=at, timezone=timezone, days=days)
+
+
+def _remind(rest: str) -> v.Remind:
+    word = rest.strip().lower()
+    if not word:
+        return v.Remind(None)
+    if word in ("on", "off"):
+        return v.Remind(word == "on")
+    raise UsageError(f"`remind {word[:20]}`: say `remind on` or `remind off`.", usage_verb="remind")
 
 
 _PARSERS: dict[str, Callable[[str], v.Command]] = {
@@ -505,4 +554,6 @@ _PARSERS: dict[str, Callable[[str], v.Command]] = {
     "launches": _no_args(v.Launches),
     "import": _import,
     "export": _no_args(v.Export),
+    "digest": _digest,
+    "remind": _remind,
 }

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import OperationalError
 
-from commands import importing, items, launching, status
+from commands import digests, importing, items, launching, status
 from commands import verbs as v
 from commands.context import Context
 from commands.errors import AmbiguousItem, CommandError, UnknownItem
@@ -87,6 +87,10 @@ def dispatch(store: Store, ctx: Context, command: v.Command) -> Reply:
             return importing.import_text(store, ctx, text, dry_run=dry_run)
         case v.Export():
             return importing.export(store, ctx)
+        case v.Digest():
+            return digests.digest(store, ctx, command)
+        case v.Remind():
+            return digests.remind(store, ctx, command)
         case _:
             return items.run_item_verb(store, ctx, command)
 

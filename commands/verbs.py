@@ -180,6 +180,22 @@ class Export:
     pass
 
 
+@dataclass(frozen=True)
+class Digest:
+    """`digest` (show), `digest at …`, `digest off|on|now`, `digest unchanged line|none`."""
+
+    action: str  # show, set, off, on, now, unchanged
+    at: str | None = None  # "09:00"
+    timezone: str | None = None
+    days: str | None = None  # canonical "mon,tue,…"
+    unchanged: str | None = None  # "line" or "none"
+
+
+@dataclass(frozen=True)
+class Remind:
+    enabled: bool | None  # None: show
+
+
 Command = (
     Help
     | Status
@@ -205,6 +221,8 @@ Command = (
     | Launches
     | Import
     | Export
+    | Digest
+    | Remind
 )
 
 
@@ -358,6 +376,32 @@ VERBS: tuple[Verb, ...] = (
         "export",
         "Export the checklist as markdown that imports back.",
         ("export",),
+        group="Launch",
+    ),
+    Verb(
+        "digest",
+        "digest [at <HH:MM> [timezone] [weekdays | daily | mon,wed,fri] | off | on | now | "
+        "unchanged line | none]",
+        "Show or set this channel's daily digest; `now` posts one at once.",
+        (
+            "digest",
+            "digest at 09:30 Europe/London weekdays",
+            "digest at 8:00 mon,wed,fri",
+            "digest now",
+            "digest off",
+            "digest unchanged none",
+        ),
+        details="The digest tells what changed since the last one and by whom, blockers, overdue and "
+        "soon-due items, expiring waivers, the score trend and the forecast. Default for a bound "
+        "channel: 09:00 in the launch's timezone, Monday to Friday. `unchanged none` posts nothing "
+        "on days without news (`line`, the default, posts one line).",
+        group="Launch",
+    ),
+    Verb(
+        "remind",
+        "remind [on | off]",
+        "Turn your daily direct message about your overdue items on or off.",
+        ("remind", "remind off", "remind on"),
         group="Launch",
     ),
     Verb(

@@ -29,7 +29,14 @@ from storage.outbox import Claimed
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 300
-MAX_AGE = {"announce": timedelta(hours=1)}  # kinds not listed never expire
+# Past these ages a message is no longer worth posting (and is kept as expired, logged):
+# an announcement of an old change, a digest or reminder for a morning long gone.
+MAX_AGE = {
+    "announce": timedelta(hours=1),
+    "digest": timedelta(hours=6),
+    "chart": timedelta(hours=6),
+    "reminder": timedelta(hours=12),
+}
 
 
 @dataclass(frozen=True)

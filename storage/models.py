@@ -232,3 +232,101 @@ class Draft(SQLModel, table=True):
     user_id: str = Field(max_length=64)
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _ts()
+
+
+class DigestSchedule(SQLModel, table=True):
+    """When a channel gets its daily digest. A bound channel without a row gets the default
+    (09:00 in the launch's timezone, Monday to Friday)."""
+
+    __tablename__ = "digest_schedule"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(primary_key=True, max_length=64)
+    launch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=False)
+    )
+    at_time: str = Field(default="09:00", max_length=5)  # HH:MM, local
+    timezone: str | None = Field(default=None, max_length=64)  # None: the launch's
+    days: str = Field(default="mon,tue,wed,thu,fri", max_length=40)
+    enabled: bool = True
+    unchanged: str = Field(default="line", max_length=8)  # "line" or "none"
+    updated_by: str = Field(max_length=64)
+    updated_at: datetime = _ts()
+
+
+class DigestRun(SQLModel, table=True):
+    """One digest for one channel: claimed (unique per channel and local date) before anything
+    is posted, so several replicas and restarts post it at most once; its outbox row then
+    makes sure it is posted at least once."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (
+        UniqueConstraint("run_key", name="uq_digest_run_key"),
+        Index("ix_digest_run_channel", "team_id", "channel_id", "claimed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=64)
+    launch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=False)
+    )
+    run_key: str = Field(max_length=200)  # team:channel:local date, or …:manual:<id>
+    kind: str = Field(default="scheduled", max_length=16)  # scheduled, manual
+    local_date: date
+    scheduled_for: datetime = _ts()
+    claimed_at: datetime = _ts()
+    claimed_by: str = Field(max_length=64)
+    status: str = Field(default="claimed", max_length=16)  # claimed, built, skipped
+    note: str | None = Field(default=None, max_length=300)
+    score: int | None = None  # the score the digest showed (the next one's baseline)
+    built_at: datetime | None = _ts(default=None)
+    weekly: bool = False
+
+
+class LaunchDay(SQLModel, table=True):
+    """A launch's score and open items by priority, once a day: the digest's trend and chart."""
+
+    __tablename__ = "launch_day"
+
+    launch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), primary_key=True)
+    )
+    day: date = Field(primary_key=True)
+    score: int
+    open_critical: int = 0
+    open_high: int = 0
+    open_medium: int = 0
+    open_low: int = 0
+    recorded_at: datetime = _ts()
+
+
+class ReminderPref(SQLModel, table=True):
+    __tablename__ = "reminder_pref"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
+    enabled: bool = True
+    updated_at: datetime = _ts()
+
+
+class ReminderRun(SQLModel, table=True):
+    """At most one overdue-items DM per person per day, claimed before it is queued."""
+
+    __tablename__ = "reminder_run"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
+    local_date: date = Field(primary_key=True)
+    claimed_at: datetime = _ts()
+
+
+class ReminderSnooze(SQLModel, table=True):
+    __tablename__ = "reminder_snooze"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
+    item_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
+    )
+    until: date

@@ -41,6 +41,12 @@ TABLES = (
     "slack_installations",
     "slack_bots",
     "slack_oauth_states",
+    "digest_schedule",
+    "digest_run",
+    "launch_day",
+    "reminder_pref",
+    "reminder_run",
+    "reminder_snooze",
 )
 
 

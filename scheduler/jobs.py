@@ -1,0 +1,164 @@
+"""Time-driven work on the project's own tables: claim due digests, skip ones missed by too
+much, queue daily reminders, keep a daily score per launch.
+
+Every function here is safe to run on several replicas at once and to run again: claims are
+unique rows, so the second runner finds the work taken.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from commands.context import Context
+from commands.status import build_report
+from commands.timing import latest_due, schedule_of
+from scheduler.digest.gather import local_today, owners_with_overdue, record_today
+from storage import digests as rows
+from storage.engine import Store
+from storage.models import Launch, Outbox, Via
+
+log = logging.getLogger(__name__)
+
+CATCH_UP = timedelta(hours=3)  # a digest missed by more than this (downtime) is skipped
+REMINDER_TIME = time(9, 0)  # local to each launch
+SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Jobs:
+    """`slack=True` (serve) handles Slack channels and people; `slack=False` (the local console)
+    handles the others, printing instead of posting."""
+
+    store: Store
+    worker: str
+    clock: Clock
+    slack: bool = True
+    on_queued: Callable[[], None] = lambda: None  # something was claimed: deliver or print it soon
+    print_reminder: Callable[[str, str, str], None] | None = None  # console: (team, person, text)
+
+    # -- digests ------------------------------------------------------------------------
+    def digests(self, only: tuple[str, str] | None = None) -> int:
+        """Claim every digest that is due and not yet claimed; returns how many were claimed.
+
+        A digest is due from its scheduled instant for CATCH_UP hours; a later one (readybot was
+        down) is recorded as skipped with a log line, never posted hours late. Instants before the
+        schedule was set or the channel bound do not count.
+        """
+        now = self.clock()
+        claimed = 0
+        with self.store.write() as session:
+            for schedule, launch in rows.schedules(session):
+                if (
+                    only and (schedule.team_id, schedule.channel_id) != only
+                ) or not schedule.enabled:
+                    continue
+                plan = schedule_of(
+                    schedule.at_time, schedule.timezone or launch.timezone, schedule.days
+                )
+                due = latest_due(plan, now)
+                if due is None or due[1] < schedule.updated_at:
+                    continue
+                day, instant = due
+                late = now - instant
+                args = {
+                    "team_id": schedule.team_id,
+                    "channel_id": schedule.channel_id,
+                    "launch_id": schedule.launch_id,
+                    "local_date": day,
+                    "scheduled_for": instant,
+                    "worker": self.worker,
+                    "now": now,
+                }
+                if late > CATCH_UP:
+                    if rows.skip_digest(session, **args, why=f"missed by {late} (over {CATCH_UP})"):
+                        log.warning(
+                            "skipping the %s digest for %s: it is %s late (readybot was not running)",
+                            day,
+                            schedule.channel_id,
+                            late,
+                        )
+                    continue
+                first_day = min(plan.days)
+                if rows.claim_digest(session, **args, weekly=day.weekday() == first_day):
+                    claimed += 1
+                    log.info("claimed the %s digest for %s", day, schedule.channel_id)
+        if claimed:
+            self.on_queued()
+        return claimed
+
+    # -- reminders ----------------------------------------------------------------------
+    def reminders(self) -> int:
+        """Once a day per person (from REMINDER_TIME in each launch's timezone, for CATCH_UP
+        hours), queue one message listing their overdue items, unless they turned it off."""
+        now = self.clock()
+        queued = 0
+        with self.store.write() as session:
+            for launch in session.exec(_launches()).scalars():
+                zone = ZoneInfo(launch.timezone)
+                local = now.astimezone(zone)
+                start = datetime.combine(local.date(), REMINDER_TIME, tzinfo=zone)
+                if not start <= local < start + CATCH_UP:
+                    continue
+                assert launch.id is not None
+                for owner in owners_with_overdue(session, launch.id, local.date()):
+                    if bool(SLACK_USER.match(owner)) != self.slack:
+                        continue
+                    if not rows.reminders_enabled(session, launch.team_id, owner):
+                        continue
+                    if not rows.claim_reminder(
+                        session,
+                        team_id=launch.team_id,
+                        user_id=owner,
+                        local_date=local.date(),
+                        now=now,
+                    ):
+                        continue
+                    queued += 1
+                    if self.slack:
+                        session.add(
+                            Outbox(
+                                team_id=launch.team_id,
+                                channel_id=owner,
+                                kind="reminder",
+                                dedupe_key=f"reminder:{launch.team_id}:{owner}:{local.date()}",
+                                payload={"user": owner, "date": local.date().isoformat()},
+                                next_attempt_at=now,
+                                created_at=now,
+                            )
+                        )
+                    elif self.print_reminder is not None:
+                        self.print_reminder(launch.team_id, owner, local.date().isoformat())
+        if queued:
+            self.on_queued()
+        return queued
+
+    # -- daily scores -------------------------------------------------------------------
+    def record_days(self) -> int:
+        """Today's score and open items for every launch (the digest trend and weekly chart)."""
+        now = self.clock()
+        with self.store.write() as session:
+            launches = list(session.exec(_launches()).scalars())
+            for launch in launches:
+                today = local_today(launch, now)
+                ctx = Context(
+                    team_id=launch.team_id,
+                    user_id="readybot",
+                    channel_id=None,
+                    via=Via.CLI,
+                    now=now,
+                )
+                report, tallies = build_report(session, ctx, launch, today)
+                record_today(session, launch, today, report.score.percent, tallies, now)
+        return len(launches)
+
+
+def _launches():  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    return select(Launch)
