@@ -122,7 +122,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
         store = _open(settings)
         ctx = _context(store, settings, team=None, user=None, channel="console", via=Via.CONSOLE)
-        return run_console(store, ctx, offer_sample=True)
+        return run_console(store, ctx, offer_sample=True, schedule=_printer(store, settings))
     store = _open(settings)
     if args.command == "db":
         if args.action == "current":
@@ -136,7 +136,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         ctx = _context(
             store, settings, team=args.team, user=args.user, channel=args.channel, via=Via.CONSOLE
         )
-        return run_console(store, ctx, offer_sample=not args.no_sample)
+        return run_console(
+            store, ctx, offer_sample=not args.no_sample, schedule=_printer(store, settings)
+        )
     if args.command == "ready":
         ctx = _context(
             store, settings, team=args.team, user=args.user, channel=args.channel, via=Via.CLI
@@ -176,6 +178,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(exported.markdown)
         return EXIT_OK
     raise CliError(f"unknown command {args.command}")
+
+
+def _printer(store: Store, settings: Settings):  # type: ignore[no-untyped-def]
+    """Digests and reminders print in the console at their scheduled time."""
+    from bot.console_schedule import ConsoleSchedule
+    from scheduler.digest.templates import load_templates
+
+    templates = load_templates(settings.templates_dir)
+    return lambda stdout: ConsoleSchedule(store, stdout, templates)
 
 
 def _serve(settings: Settings) -> int:

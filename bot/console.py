@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.console_schedule import ConsoleSchedule
 from bot.render_text import render
 from commands import importing
 from commands.context import Context
@@ -34,9 +36,33 @@ def run_console(
     offer_sample: bool,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    schedule: Callable[[TextIO], ConsoleSchedule] | None = None,
 ) -> int:
+    """Read and run lines until `:quit` or end of input. `schedule`, given the output, makes
+    the digest and reminder printer that runs while the console is open."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    printer = schedule(stdout) if schedule else None
+    if printer is not None:
+        printer.start()
+    try:
+        return _loop(
+            store, ctx, offer_sample=offer_sample, stdin=stdin, stdout=stdout, printer=printer
+        )
+    finally:
+        if printer is not None:
+            printer.stop()
+
+
+def _loop(
+    store: Store,
+    ctx: Context,
+    *,
+    offer_sample: bool,
+    stdin: TextIO,
+    stdout: TextIO,
+    printer: ConsoleSchedule | None,
+) -> int:
     interactive = stdin.isatty()
     if interactive:
         with contextlib.suppress(ImportError):
@@ -83,6 +109,9 @@ def run_console(
         except CommandError as exc:  # defensive: execute() already turns these into replies
             stdout.write(render(error_reply(exc)))
         stdout.flush()
+        if printer is not None and bare.startswith("digest"):
+            printer.sync()  # a changed schedule takes effect now
+            printer.print_due()  # `digest now`
 
 
 def _now(ctx: Context) -> Context:

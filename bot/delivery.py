@@ -8,12 +8,15 @@ import logging
 from typing import Any
 
 import aiohttp
+from scheduler.digest.chart import render_chart
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack_render.messages import SlackMessage, announcement
 from commands.launching import view
 from commands.replies import ItemChanged, ItemView, LaunchReply
+from scheduler.digest.compose import Composed, chart_data, compose_digest, compose_reminder
+from scheduler.digest.templates import Templates
 from scheduler.outbox import Outcome, Permanent, Retry, Sent, Uncertain
 from storage.engine import Store
 from storage.models import Event, Item, Launch
@@ -44,20 +47,28 @@ PERMANENT_ERRORS = frozenset(
 class SlackSender:
     """Posts outbox rows. `client_for(team_id)` gives the workspace's bot client."""
 
-    def __init__(self, store: Store, client_for: Any) -> None:
+    def __init__(self, store: Store, client_for: Any, *, templates: Templates, clock: Any) -> None:
         self.store = store
         self.client_for = client_for
+        self.templates = templates
+        self.clock = clock
 
     async def __call__(self, claimed: Claimed) -> Outcome:
         client: AsyncWebClient = await self.client_for(claimed.team_id)
+        if claimed.kind == "chart":
+            return await self._chart(client, claimed)
         if claimed.uncertain:
             ts = await self._find(client, claimed)
             if ts is not None:
                 log.info("outbox %s was already posted (ts %s); not posting again", claimed.id, ts)
                 return Sent(ts)
-        message = await asyncio.to_thread(render_row, self.store, claimed)
-        if message is None:
-            return Permanent("nothing to post: what it announced no longer exists")
+        composed = await asyncio.to_thread(self._compose, claimed)
+        if composed is None:
+            return Permanent("nothing to post: what it was about no longer exists")
+        if composed.message is None:
+            log.info("outbox %s: %s", claimed.id, composed.note or "nothing to post")
+            return Sent(None)
+        message = composed.message
         try:
             response = await client.chat_postMessage(
                 channel=claimed.channel_id,
@@ -72,6 +83,63 @@ class SlackSender:
         except (TimeoutError, aiohttp.ClientError) as exc:
             return Uncertain(f"{type(exc).__name__}: {exc}")
         return Sent(response.get("ts"))
+
+    def _compose(self, claimed: Claimed) -> Composed | None:
+        now = self.clock()
+        if claimed.kind == "digest":
+            return compose_digest(self.store, claimed.ref_id or 0, now, self.templates)
+        if claimed.kind == "reminder":
+            message = compose_reminder(
+                self.store,
+                claimed.team_id,
+                str(claimed.payload["user"]),
+                str(claimed.payload["date"]),
+                now,
+                self.templates,
+            )
+            return Composed(message, note=None if message else "nothing overdue any more")
+        message = render_row(self.store, claimed)
+        return Composed(message) if message is not None else None
+
+    async def _chart(self, client: AsyncWebClient, claimed: Claimed) -> Outcome:
+        data = await asyncio.to_thread(chart_data, self.store, claimed.ref_id or 0, self.clock())
+        if data is None:
+            return Permanent("nothing to chart: the digest's launch no longer exists")
+        digest, filename = data
+        if claimed.uncertain and (ts := await self._find_file(client, claimed, filename)):
+            return Sent(ts)
+        png = await asyncio.to_thread(render_chart, digest.trend, launch_name=digest.launch.name)
+        try:
+            response = await client.files_upload_v2(
+                channel=claimed.channel_id,
+                content=png,
+                filename=filename,
+                title=filename,
+                initial_comment=f"Readiness trend for {digest.launch.name}, the last {len(digest.trend)} days",
+            )
+        except SlackApiError as exc:
+            return classify(exc)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return Uncertain(f"{type(exc).__name__}: {exc}")
+        files = response.get("files") or [{}]
+        return Sent(str(files[0].get("id") or ""))
+
+    async def _find_file(
+        self, client: AsyncWebClient, claimed: Claimed, filename: str
+    ) -> str | None:
+        try:
+            response = await client.conversations_history(
+                channel=claimed.channel_id,
+                oldest=str(claimed.created_at.timestamp() - 5),
+                limit=200,
+            )
+        except SlackApiError:
+            return None
+        for message in response.get("messages", []):
+            for file in message.get("files") or []:
+                if file.get("title") == filename or file.get("name") == filename:
+                    return str(file.get("id"))
+        return None
 
     async def _find(self, client: AsyncWebClient, claimed: Claimed) -> str | None:
         """The ts of an earlier attempt's message, if it reached the channel."""

@@ -32,6 +32,9 @@ class Runtime:
     clock: Clock = utc_now
     # Called after a command that may have queued outbox rows (announcements): deliver soon.
     wake_delivery: Callable[[], None] = lambda: None
+    # Called after `/ready digest …` changed a schedule: re-sync the cron jobs now.
+    on_schedule_change: Callable[[], object] = lambda: None
+    templates: Any = None  # scheduler.digest.templates.Templates
     # Follow-up work started after an acknowledgement; kept so it is not garbage-collected.
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 

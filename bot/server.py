@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -36,7 +37,10 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack_app import create_app
 from bot.slack_client import web_client
-from scheduler.outbox import Deliverer, Outcome, Permanent, Retry, Sent, Uncertain
+from scheduler.digest.templates import load_templates
+from scheduler.jobs import Jobs
+from scheduler.outbox import Deliverer, Outcome, Pacer, Permanent, Retry, Sent, Uncertain
+from scheduler.service import SchedulerService
 from storage import outbox
 from storage.engine import Store
 
@@ -59,7 +63,12 @@ def worker_id() -> str:
 
 
 def build_service(settings: Settings, store: Store, *, metrics: Metrics | None = None) -> Service:
-    runtime = Runtime(settings=settings, store=store, metrics=metrics or Metrics())
+    runtime = Runtime(
+        settings=settings,
+        store=store,
+        metrics=metrics or Metrics(),
+        templates=load_templates(settings.templates_dir),
+    )
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     client = web_client(
         token=None if settings.multi_workspace else token,
@@ -103,10 +112,11 @@ def build_service(settings: Settings, store: Store, *, metrics: Metrics | None =
 
     deliverer = Deliverer(
         store=store,
-        sender=SlackSender(store, client_for),
+        sender=SlackSender(store, client_for, templates=runtime.templates, clock=runtime.clock),
         worker_id=worker_id(),
         clock=runtime.clock,
         on_outcome=count,
+        pacer=Pacer(rate=settings.slack_rate, burst=max(1.0, settings.slack_rate)),
     )
     runtime.wake_delivery = deliverer.wake
     return Service(runtime=runtime, app=app, deliverer=deliverer)
@@ -160,6 +170,17 @@ def create_web(service: Service) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        jobs = Jobs(
+            store=runtime.store,
+            worker=worker_id(),
+            clock=runtime.clock,
+            slack=True,
+            on_queued=lambda: loop.call_soon_threadsafe(service.deliverer.wake),
+        )
+        schedules = SchedulerService(jobs, AsyncIOScheduler(event_loop=loop))
+        schedules.start(runtime.clock())
+        runtime.on_schedule_change = schedules.sync
         tasks = [asyncio.create_task(service.deliverer.run(stop))]
         tasks += [asyncio.create_task(job(stop)) for job in service.background]
         socket_handler = None
@@ -182,6 +203,7 @@ def create_web(service: Service) -> Starlette:
         try:
             yield
         finally:
+            schedules.stop()
             stop.set()
             if socket_handler is not None:
                 await socket_handler.close_async()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,6 +42,8 @@ class Settings(BaseSettings):
     default_timezone: str = Field(default="UTC", validation_alias="READYBOT_TIMEZONE")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_format: str = Field(default="json", validation_alias="LOG_FORMAT")
+    templates_dir: Path | None = Field(default=None, validation_alias="READYBOT_TEMPLATES")
+    slack_rate: float = Field(default=4.0, gt=0, le=100, validation_alias="READYBOT_SLACK_RATE")
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -60,6 +63,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"unknown timezone {value!r}; use an IANA name such as Europe/London"
             ) from exc
+        return value
+
+    @field_validator("templates_dir")
+    @classmethod
+    def _existing_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(
+                f"{value} is not a folder (it should hold digest templates to override)"
+            )
         return value
 
     @field_validator("log_level")

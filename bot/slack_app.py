@@ -13,7 +13,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
-from bot.listeners import commands, home, items, modals
+from bot.listeners import commands, home, items, modals, reminders
 from bot.oauth import oauth_settings
 from bot.runtime import Runtime
 
@@ -68,4 +68,5 @@ def create_app(runtime: Runtime, *, client: AsyncWebClient) -> AsyncApp:
     items.register(app, runtime)
     modals.register(app, runtime)
     home.register(app, runtime)
+    reminders.register(app, runtime, runtime.templates)
     return app

@@ -71,18 +71,37 @@ def backoff(attempts: int) -> float:
 
 @dataclass
 class Pacer:
-    """At most one message per `interval` seconds per channel (Slack allows about one)."""
+    """Stay inside Slack's limits instead of relying on 429s: at most one message per
+    `interval` seconds per channel (Slack allows about one), and at most `rate` messages a
+    second per workspace (a token bucket holding `burst`)."""
 
     interval: float = 1.0
+    rate: float = 4.0
+    burst: float = 4.0
     _last: dict[str, float] = field(default_factory=dict)
+    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)  # team -> (tokens, at)
 
-    async def wait(self, channel: str) -> None:
-        last = self._last.get(channel)
-        if last is not None:
-            delay = last + self.interval - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-        self._last[channel] = time.monotonic()
+    def delay(self, team: str, channel: str, now: float) -> float:
+        """Seconds to wait before the next message to `channel` in `team` (pure arithmetic)."""
+        channel_wait = 0.0
+        if (last := self._last.get(channel)) is not None:
+            channel_wait = max(0.0, last + self.interval - now)
+        tokens, at = self._buckets.get(team, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        team_wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+        return max(channel_wait, team_wait)
+
+    def spend(self, team: str, channel: str, now: float) -> None:
+        tokens, at = self._buckets.get(team, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        self._buckets[team] = (tokens - 1, now)
+        self._last[channel] = now
+
+    async def wait(self, team: str, channel: str) -> None:
+        delay = self.delay(team, channel, time.monotonic())
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self.spend(team, channel, time.monotonic())
 
 
 @dataclass
@@ -154,7 +173,7 @@ class Deliverer:
             )
             self._count(claimed.kind, "expired")
             return
-        await self.pacer.wait(claimed.channel_id)
+        await self.pacer.wait(claimed.team_id, claimed.channel_id)
         try:
             outcome = await self.sender(claimed)
         except Exception as exc:  # a bug in rendering or sending: keep the row, try later

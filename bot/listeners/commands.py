@@ -84,7 +84,7 @@ async def handle_command(
             reply = work.result()
             await ack(**response_payload(reply, parsed))
             _count(runtime, verb, reply)
-            runtime.wake_delivery()
+            _after(runtime, parsed)
             return
     await ack(response_type="ephemeral", text=WORKING)
     runtime.spawn(_answer_later(runtime, work, parsed, verb, respond), what=f"/ready {verb}")
@@ -104,8 +104,14 @@ async def _answer_later(
 ) -> None:
     reply = await work
     _count(runtime, verb, reply)
-    runtime.wake_delivery()
+    _after(runtime, command)
     await respond(**response_payload(reply, command), replace_original=False)
+
+
+def _after(runtime: Runtime, command: v.Command) -> None:
+    runtime.wake_delivery()  # announcements, `digest now`
+    if isinstance(command, v.Digest) and command.action not in ("show", "now"):
+        runtime.spawn(runtime.run(runtime.on_schedule_change), what="re-syncing digest schedules")
 
 
 def _count(runtime: Runtime, verb: str, reply: Reply) -> None:

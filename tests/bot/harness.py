@@ -22,6 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.server import build_service, create_web
 from bot.settings import Settings
+from scheduler.outbox import Pacer
 from storage.engine import Store
 from tests.fakes.slack_api import FakeSlack
 
@@ -213,7 +214,7 @@ def serve(store: Store, fake: FakeSlack, **overrides: Any) -> Iterator[Served]:
     )
     service = build_service(settings, store)
     service.deliverer.poll_seconds = 0.05
-    service.deliverer.pacer.interval = 0.0
+    service.deliverer.pacer = Pacer(interval=0.0, rate=1000, burst=1000)
     web = create_web(service)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

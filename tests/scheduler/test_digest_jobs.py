@@ -34,7 +34,9 @@ def outbox(store, kind: str) -> list[Outbox]:
         return list(session.exec(select(Outbox).where(Outbox.kind == kind)).scalars())
 
 
-def setup_launch(store, *, at: datetime, tz: str = "Europe/London", digest: str | None = None) -> None:
+def setup_launch(
+    store, *, at: datetime, tz: str = "Europe/London", digest: str | None = None
+) -> None:
     ctx = make_ctx("U1ALICE", channel=CHANNEL, now=at)
     ok(store, ctx, f"launch new Checkout tz {tz}")
     if digest:
@@ -48,20 +50,25 @@ def test_a_time_in_the_spring_gap_fires_when_the_clocks_reach_the_far_side() -> 
     from zoneinfo import ZoneInfo
 
     assert due_instant(date(2026, 3, 8), time(2, 30), ZoneInfo("America/New_York")) == datetime(
-        2026, 3, 8, 7, 0, tzinfo=UTC)
+        2026, 3, 8, 7, 0, tzinfo=UTC
+    )
 
 
 def test_a_repeated_autumn_time_fires_the_first_time() -> None:
     from zoneinfo import ZoneInfo
 
     assert due_instant(date(2026, 11, 1), time(1, 30), ZoneInfo("America/New_York")) == datetime(
-        2026, 11, 1, 5, 30, tzinfo=UTC)
+        2026, 11, 1, 5, 30, tzinfo=UTC
+    )
 
 
 def test_latest_due_skips_days_the_schedule_does_not_run() -> None:
     plan = schedule_of("09:00", "Europe/London", "mon,tue,wed,thu,fri")
     saturday_noon = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-    assert latest_due(plan, saturday_noon) == (date(2026, 11, 20), datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    assert latest_due(plan, saturday_noon) == (
+        date(2026, 11, 20),
+        datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+    )
 
 
 # -- claims -------------------------------------------------------------------------------
@@ -86,11 +93,19 @@ def test_a_bound_channel_gets_the_default_weekday_digest_once(store) -> None:
     ("at", "day", "fires", "quiet"),
     [
         # New York springs forward at 02:00 on Mar 8: 02:30 does not exist that day.
-        ("02:30", date(2026, 3, 8), datetime(2026, 3, 8, 7, 0, 30, tzinfo=UTC),
-         [datetime(2026, 3, 8, 6, 59, tzinfo=UTC), datetime(2026, 3, 8, 7, 31, tzinfo=UTC)]),
+        (
+            "02:30",
+            date(2026, 3, 8),
+            datetime(2026, 3, 8, 7, 0, 30, tzinfo=UTC),
+            [datetime(2026, 3, 8, 6, 59, tzinfo=UTC), datetime(2026, 3, 8, 7, 31, tzinfo=UTC)],
+        ),
         # New York falls back at 02:00 on Nov 1: 01:30 happens twice.
-        ("01:30", date(2026, 11, 1), datetime(2026, 11, 1, 5, 30, 30, tzinfo=UTC),
-         [datetime(2026, 11, 1, 5, 29, tzinfo=UTC), datetime(2026, 11, 1, 6, 31, tzinfo=UTC)]),
+        (
+            "01:30",
+            date(2026, 11, 1),
+            datetime(2026, 11, 1, 5, 30, 30, tzinfo=UTC),
+            [datetime(2026, 11, 1, 5, 29, tzinfo=UTC), datetime(2026, 11, 1, 6, 31, tzinfo=UTC)],
+        ),
     ],
 )
 def test_daylight_saving_changes_give_exactly_one_digest(store, at, day, fires, quiet) -> None:
@@ -106,7 +121,9 @@ def test_daylight_saving_changes_give_exactly_one_digest(store, at, day, fires, 
     assert [r.local_date for r in runs(store) if r.local_date == day] == [day]
 
 
-def test_a_digest_late_by_under_three_hours_is_posted_and_later_ones_are_skipped(store, caplog) -> None:
+def test_a_digest_late_by_under_three_hours_is_posted_and_later_ones_are_skipped(
+    store, caplog
+) -> None:
     with time_machine.travel(datetime(2026, 11, 16, 8, 0, tzinfo=UTC), tick=False) as traveller:
         setup_launch(store, at=now())
         traveller.move_to(datetime(2026, 11, 16, 11, 59, tzinfo=UTC))  # 2 h 59 late: post it
@@ -155,7 +172,10 @@ def test_a_schedule_change_is_refused_to_non_owners_and_audited(store) -> None:
 
     with time_machine.travel(datetime(2026, 11, 16, 8, 0, tzinfo=UTC), tick=False):
         setup_launch(store, at=now())
-        assert "launch owner" in fails(store, make_ctx("U2BOB", channel=CHANNEL, now=now()), "digest off").message
+        assert (
+            "launch owner"
+            in fails(store, make_ctx("U2BOB", channel=CHANNEL, now=now()), "digest off").message
+        )
         ok(store, make_ctx("U1ALICE", channel=CHANNEL, now=now()), "digest at 7:30 mon,wed")
         shown = ok(store, make_ctx("U2BOB", channel=CHANNEL, now=now()), "digest").text
     assert "07:30 Europe/London, Mon, Wed" in shown and "Next: Mon Nov 16, 07:30" not in shown

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.delivery import SlackSender
 from bot.slack_client import web_client
+from scheduler.digest.templates import load_templates
 from scheduler.outbox import Deliverer, Pacer
 from storage import outbox as rows
 from storage.models import Outbox
@@ -50,10 +51,10 @@ def deliverer(store, fake, clock, worker: str = "w1") -> Deliverer:
 
     return Deliverer(
         store=store,
-        sender=SlackSender(store, client_for),
+        sender=SlackSender(store, client_for, templates=load_templates(None), clock=clock),
         worker_id=worker,
         clock=clock,
-        pacer=Pacer(interval=0),
+        pacer=Pacer(interval=0, rate=1000, burst=1000),
     )
 
 
