@@ -41,3 +41,31 @@ def test_a_console_session(store) -> None:
     assert "@bob blocked SEC-1 “Configure SSL certificates” — waiting on the CA" in text
     assert "Checkout: NO-GO" in text
     assert "Import a sample" not in text  # not a terminal: never asks
+
+
+def test_digests_print_in_the_console(store) -> None:
+    from bot.console_schedule import ConsoleSchedule
+    from scheduler.digest.templates import load_templates
+
+    ctx = Context(
+        team_id="local",
+        user_id="me",
+        channel_id="console",
+        via=Via.CONSOLE,
+        now=datetime.now(UTC),
+        local_operator=True,
+    )
+    script = "launch new Checkout\nadd Configure SSL !critical\ndigest now\n:quit\n"
+    out = io.StringIO()
+    templates = load_templates(None)
+    run_console(
+        store,
+        ctx,
+        offer_sample=False,
+        stdin=io.StringIO(script),
+        stdout=out,
+        schedule=lambda stdout: ConsoleSchedule(store, stdout, templates),
+    )
+    text = out.getvalue()
+    assert "A digest for Checkout is on its way" in text
+    assert "Checkout — daily digest" in text and "NO-GO" in text

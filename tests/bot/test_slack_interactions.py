@@ -238,3 +238,30 @@ def test_import_modal_previews_then_imports(served, store, fake) -> None:
     assert "Imported 2 items" in told["text"]
     with store.read() as session:
         assert len(list(session.exec(select(Item)).scalars())) == 3
+
+
+def test_reminder_buttons_mark_done_or_snooze_and_refresh_the_dm(served, store, fake) -> None:
+    from scheduler.digest import ids as reminder_ids
+
+    item_id = seed(store)
+    ok(
+        store,
+        make_ctx("U1ALICE", channel=CHANNEL, now=datetime.now(UTC)),
+        "add Pen test key PEN @U1ALICE due 2020-01-01",
+    )
+    ok(store, make_ctx("U1ALICE", channel=CHANNEL, now=datetime.now(UTC)), "due SSL 2020-01-01")
+    ok(store, make_ctx("U1ALICE", channel=CHANNEL, now=datetime.now(UTC)), "assign SSL me")
+    served.click(
+        reminder_ids.ACTION_REMINDER_DONE, str(item_id), response_url=fake.response_url("dm1")
+    )
+    eventually(status_is(store, "SSL", "done"))
+    refreshed = fake.wait_for_response("dm1")[0]
+    assert "Pen test" in refreshed["text"] and "Configure SSL" not in refreshed["text"]
+    pen = item(store, "PEN").id
+    served.click(
+        reminder_ids.ACTION_REMINDER_SNOOZE,
+        "",
+        selected=reminder_ids.snooze_value(pen, 3),
+        response_url=fake.response_url("dm2"),
+    )
+    assert "Nothing of yours is overdue" in fake.wait_for_response("dm2")[0]["text"]

@@ -284,7 +284,21 @@ class FakeSlack:
             file_id = f"F{next(self._ids):06d}"
             return {"ok": True, "upload_url": f"{self.root}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
-            return {"ok": True, "files": [{"id": f["id"]} for f in _json_list(body.get("files"))]}
+            files = [
+                {"id": f["id"], "title": f.get("title"), "name": f.get("title")}
+                for f in _json_list(body.get("files"))
+            ]
+            channel = body.get("channel_id") or body.get("channels")
+            if channel:
+                with self._lock:
+                    self.messages.setdefault(channel, []).append(
+                        {
+                            "text": body.get("initial_comment") or "",
+                            "ts": self._ts_now(),
+                            "files": files,
+                        }
+                    )
+            return {"ok": True, "files": files}
         if method == "apps.connections.open":
             if not self.socket_url:
                 return {"ok": False, "error": "socket_mode_not_enabled"}
