@@ -35,6 +35,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.commands
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.digests --channels 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
