@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
-from scheduler.digest.chart import render_chart
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
 
+from bot.slack_render.alerts import AlertView, alert_message, resolved_original
 from bot.slack_render.messages import SlackMessage, announcement
 from commands.launching import view
 from commands.replies import ItemChanged, ItemView, LaunchReply
+from scheduler.digest.chart import render_chart
 from scheduler.digest.compose import Composed, chart_data, compose_digest, compose_reminder
 from scheduler.digest.templates import Templates
 from scheduler.outbox import Outcome, Permanent, Retry, Sent, Uncertain
 from storage.engine import Store
-from storage.models import Event, Item, Launch
+from storage.models import Event, Item, Launch, Monitor, MonitorEvent, Outbox
 from storage.outbox import Claimed
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,11 @@ class SlackSender:
             log.info("outbox %s: %s", claimed.id, composed.note or "nothing to post")
             return Sent(None)
         message = composed.message
+        thread = (
+            await asyncio.to_thread(alert_thread, self.store, claimed)
+            if claimed.kind == "alert"
+            else None
+        )
         try:
             response = await client.chat_postMessage(
                 channel=claimed.channel_id,
@@ -77,15 +85,35 @@ class SlackSender:
                 unfurl_links=False,
                 unfurl_media=False,
                 metadata={"event_type": METADATA_TYPE, "event_payload": {"outbox_id": claimed.id}},
+                **({"thread_ts": thread.ts} if thread else {}),
             )
         except SlackApiError as exc:
             return classify(exc)
         except (TimeoutError, aiohttp.ClientError) as exc:
             return Uncertain(f"{type(exc).__name__}: {exc}")
+        if thread and thread.recovered:
+            await self._resolve_original(client, claimed, thread)
         return Sent(response.get("ts"))
+
+    async def _resolve_original(
+        self, client: AsyncWebClient, claimed: Claimed, thread: AlertThread
+    ) -> None:
+        """After a recovery, rewrite the outage's first alert so the channel shows it is over."""
+        try:
+            await client.chat_update(
+                channel=claimed.channel_id,
+                ts=thread.ts,
+                text=thread.resolved.text,
+                blocks=thread.resolved.blocks,
+            )
+        except SlackApiError as exc:
+            log.warning("could not update the alert %s: %s", thread.ts, exc.response.get("error"))
 
     def _compose(self, claimed: Claimed) -> Composed | None:
         now = self.clock()
+        if claimed.kind == "alert":
+            found = alert_view(self.store, claimed.ref_id or 0)
+            return Composed(alert_message(found[0])) if found else None
         if claimed.kind == "digest":
             return compose_digest(self.store, claimed.ref_id or 0, now, self.templates)
         if claimed.kind == "reminder":
@@ -163,6 +191,67 @@ class SlackSender:
             ):
                 return message.get("ts")
         return None
+
+
+@dataclass(frozen=True)
+class AlertThread:
+    ts: str  # the outage's first alert
+    recovered: bool
+    resolved: SlackMessage
+
+
+def alert_view(store: Store, event_id: int) -> tuple[AlertView, MonitorEvent] | None:
+    with store.read() as session:
+        event = session.get(MonitorEvent, event_id)
+        if event is None:
+            return None
+        monitor = session.get(Monitor, event.monitor_id) if event.monitor_id else None
+        launch = session.get(Launch, event.launch_id) if event.launch_id else None
+        item = session.get(Item, monitor.item_id) if monitor and monitor.item_id else None
+        state = monitor.state if monitor else {}
+        down = session.get(MonitorEvent, event.outage_id) if event.outage_id else None
+        view = AlertView(
+            monitor_id=event.monitor_id or 0,
+            monitor_name=event.monitor_name,
+            kind=event.kind,
+            detail=event.detail,
+            at=event.at,
+            launch_name=launch.name if launch else "",
+            item_id=item.id if item else None,
+            item_key=item.key if item else None,
+            item_blocked=bool(monitor and (monitor.blocked_item or event.kind == "up")),
+            down_since=down.at if down else None,
+            acknowledged_by=state.get("acknowledged_by"),
+            ack_reason=state.get("ack_reason"),
+        )
+        return view, event
+
+
+def alert_thread(store: Store, claimed: Claimed) -> AlertThread | None:
+    """For a reminder or a recovery: the outage's first alert, to answer in its thread."""
+    found = alert_view(store, claimed.ref_id or 0)
+    if found is None:
+        return None
+    view, event = found
+    if event.kind not in ("reminder", "up") or not event.outage_id:
+        return None
+    with store.read() as session:
+        first = (
+            session.exec(
+                select(Outbox).where(
+                    Outbox.kind == "alert",
+                    Outbox.ref_id == event.outage_id,
+                    Outbox.status == "sent",
+                )
+            )
+            .scalars()
+            .first()
+        )
+        down = session.get(MonitorEvent, event.outage_id)
+    if first is None or not first.sent_ts or down is None:
+        return None
+    original = replace(view, kind="down", detail=down.detail, at=down.at)
+    return AlertThread(first.sent_ts, event.kind == "up", resolved_original(original, event.at))
 
 
 def classify(exc: SlackApiError) -> Outcome:

@@ -35,6 +35,8 @@ class Runtime:
     # Called after `/ready digest …` changed a schedule: re-sync the cron jobs now.
     on_schedule_change: Callable[[], object] = lambda: None
     templates: Any = None  # scheduler.digest.templates.Templates
+    # Run one monitor's check now (`/ready monitor test`); set by `serve`, which runs monitors.
+    check_monitor: Callable[[int], str] | None = None
     # Follow-up work started after an acknowledgement; kept so it is not garbage-collected.
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
@@ -58,6 +60,8 @@ class Runtime:
             default_timezone=self.settings.default_timezone,
             request_key=request_key,
             launch_id=launch_id,
+            check_monitor=self.check_monitor,
+            public_url=self.settings.public_url,
         )
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, what: str) -> None:

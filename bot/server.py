@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import uvicorn
@@ -39,8 +40,13 @@ from bot.slack_app import create_app
 from bot.slack_client import web_client
 from scheduler.digest.templates import load_templates
 from scheduler.jobs import Jobs
+from scheduler.monitors.config import apply_config, load_config
+from scheduler.monitors.heartbeat import ping_kind
+from scheduler.monitors.net import AddressPolicy
+from scheduler.monitors.runner import MonitorRunner
 from scheduler.outbox import Deliverer, Outcome, Pacer, Permanent, Retry, Sent, Uncertain
 from scheduler.service import SchedulerService
+from storage import monitors as monitor_rows
 from storage import outbox
 from storage.engine import Store
 
@@ -54,6 +60,9 @@ class Service:
     runtime: Runtime
     app: AsyncApp
     deliverer: Deliverer
+    monitors: MonitorRunner
+    monitor_wake: asyncio.Event = field(default_factory=asyncio.Event)
+    monitor_poll: float = 5.0
     extra_routes: list[Route] = field(default_factory=list)
     background: list[Any] = field(default_factory=list)  # async callables taking the stop event
 
@@ -119,7 +128,14 @@ def build_service(settings: Settings, store: Store, *, metrics: Metrics | None =
         pacer=Pacer(rate=settings.slack_rate, burst=max(1.0, settings.slack_rate)),
     )
     runtime.wake_delivery = deliverer.wake
-    return Service(runtime=runtime, app=app, deliverer=deliverer)
+    monitors = MonitorRunner(
+        store=store,
+        worker=worker_id(),
+        clock=runtime.clock,
+        network=AddressPolicy(settings.monitor_allow),
+        concurrency=settings.monitor_concurrency,
+    )
+    return Service(runtime=runtime, app=app, deliverer=deliverer, monitors=monitors)
 
 
 def create_web(service: Service) -> Starlette:
@@ -154,9 +170,23 @@ def create_web(service: Service) -> Starlette:
             runtime.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
         )
 
+    async def heartbeat(request: Request) -> Response:
+        token = request.path_params["token"]
+        try:
+            kind = ping_kind(request.path_params.get("signal"))
+        except ValueError as exc:
+            return JSONResponse({"ok": False, "error": str(exc)}, status_code=400)
+        known = await runtime.run(record_ping, runtime.store, token, kind, runtime.clock())
+        if not known:
+            return JSONResponse({"ok": False, "error": "unknown heartbeat"}, status_code=404)
+        service.monitor_wake.set()
+        return JSONResponse({"ok": True, "signal": kind})
+
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        Route("/hooks/heartbeat/{token}", heartbeat, methods=["POST", "GET"]),
+        Route("/hooks/heartbeat/{token}/{signal}", heartbeat, methods=["POST", "GET"]),
     ]
     if not settings.socket_mode:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
@@ -178,10 +208,28 @@ def create_web(service: Service) -> Starlette:
             slack=True,
             on_queued=lambda: loop.call_soon_threadsafe(service.deliverer.wake),
         )
+        if settings.monitors_file is not None:
+            declared = load_config(settings.monitors_file)  # refuses to start on an invalid file
+            await runtime.run(apply_config, runtime.store, declared, now=runtime.clock())
+        service.monitors.on_queued = lambda: loop.call_soon_threadsafe(service.deliverer.wake)
+        runtime.check_monitor = lambda monitor_id: asyncio.run_coroutine_threadsafe(
+            service.monitors.check_now(monitor_id), loop
+        ).result(timeout=60)
         schedules = SchedulerService(jobs, AsyncIOScheduler(event_loop=loop))
         schedules.start(runtime.clock())
+        schedules.scheduler.add_job(
+            service.monitors.tick_all,
+            "interval",
+            seconds=60,
+            id="monitor-ticks",
+            coalesce=True,
+            max_instances=1,
+        )
         runtime.on_schedule_change = schedules.sync
-        tasks = [asyncio.create_task(service.deliverer.run(stop))]
+        tasks = [
+            asyncio.create_task(service.deliverer.run(stop)),
+            asyncio.create_task(run_monitors(service, stop)),
+        ]
         tasks += [asyncio.create_task(job(stop)) for job in service.background]
         socket_handler = None
         if settings.socket_mode:
@@ -210,6 +258,39 @@ def create_web(service: Service) -> Starlette:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def run_monitors(service: Service, stop: asyncio.Event) -> None:
+    """Check due monitors every few seconds, or at once after a heartbeat arrives."""
+    while not stop.is_set():
+        service.monitor_wake.clear()
+        try:
+            await service.monitors.run_due()
+        except Exception:
+            log.exception("monitor pass failed; retrying on the next tick")
+        waiters = [
+            asyncio.ensure_future(stop.wait()),
+            asyncio.ensure_future(service.monitor_wake.wait()),
+        ]
+        await asyncio.wait(
+            waiters, timeout=service.monitor_poll, return_when=asyncio.FIRST_COMPLETED
+        )
+        for waiter in waiters:
+            waiter.cancel()
+
+
+def record_ping(store: Store, token: str, kind: str, now: datetime) -> bool:
+    """Store a heartbeat and make the monitor due now; False for an unknown token."""
+    with store.write() as session:
+        monitor = monitor_rows.by_token(session, token)
+        if monitor is None:
+            return False
+        monitor.last_ping_at, monitor.last_ping_kind = now, kind
+        if kind == "success":
+            monitor.last_success_at = now
+        if kind != "start":
+            monitor.next_check_at = now
+        return True
 
 
 async def check_app_token(client: AsyncWebClient, app_token: str) -> None:

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     log_format: str = Field(default="json", validation_alias="LOG_FORMAT")
     templates_dir: Path | None = Field(default=None, validation_alias="READYBOT_TEMPLATES")
     slack_rate: float = Field(default=4.0, gt=0, le=100, validation_alias="READYBOT_SLACK_RATE")
+    public_url: str | None = Field(default=None, validation_alias="READYBOT_PUBLIC_URL")
+    monitor_allow: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="READYBOT_MONITOR_ALLOW"
+    )
+    monitor_concurrency: int = Field(
+        default=50, ge=1, le=1000, validation_alias="READYBOT_MONITOR_CONCURRENCY"
+    )
+    monitors_file: Path | None = Field(default=None, validation_alias="READYBOT_MONITORS")
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -52,6 +60,20 @@ class Settings(BaseSettings):
             return frozenset(
                 part.strip() for part in value.replace(";", ",").split(",") if part.strip()
             )
+        return value
+
+    @field_validator("monitor_allow", mode="before")
+    @classmethod
+    def _split_allow(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in re.split(r"[,\s]+", value) if part.strip())
+        return value
+
+    @field_validator("monitors_file")
+    @classmethod
+    def _existing_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a file (it should declare monitors in YAML)")
         return value
 
     @field_validator("default_timezone")

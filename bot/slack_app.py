@@ -13,7 +13,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import logs
-from bot.listeners import commands, home, items, modals, reminders
+from bot.listeners import alerts, commands, home, items, modals, reminders
 from bot.oauth import oauth_settings
 from bot.runtime import Runtime
 
@@ -69,4 +69,5 @@ def create_app(runtime: Runtime, *, client: AsyncWebClient) -> AsyncApp:
     modals.register(app, runtime)
     home.register(app, runtime)
     reminders.register(app, runtime, runtime.templates)
+    alerts.register(app, runtime)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +25,10 @@ class Context:
     request_key: str | None = None
     # Act on this launch whatever the channel says (buttons on items, the App Home).
     launch_id: int | None = None
+    # Run one monitor's check now and describe the result (given by the edge that can do I/O;
+    # commands never import the scheduler).
+    check_monitor: Callable[[int], str] | None = None
+    public_url: str | None = None  # where heartbeat hooks are reachable, for their URLs
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:

@@ -16,6 +16,7 @@ from rapidfuzz import process
 from commands import verbs as v
 from commands.dates import DATE_HELP, DateError, parse_date
 from commands.errors import UsageError
+from commands.monitor_text import draft_from_words, parse_duration
 from commands.timing import ScheduleError, parse_days, parse_time
 from storage.models import Priority, Scenario
 
@@ -523,6 +524,48 @@ def _digest(rest: str) -> v.Digest:
     return v.Digest("set", at=at, timezone=timezone, days=days)
 
 
+def _monitor(rest: str) -> v.Monitor:
+    words = rest.split(None, 1)
+    if not words or words[0].lower() in ("list", "ls"):
+        return v.Monitor("list")
+    action, tail = words[0].lower(), (words[1] if len(words) > 1 else "").strip()
+    if action == "add":
+        draft_from_words(tail)  # malformed definitions are refused here, before anything runs
+        return v.Monitor("add", spec=tail)
+    if action not in ("show", "pause", "resume", "remove", "test", "snooze", "ack", "rm", "delete"):
+        raise UsageError(
+            f"`monitor {action[:20]}` is not something I know: use add, list, show, pause, resume, "
+            "remove, test, snooze or ack.",
+            usage_verb="monitor",
+        )
+    action = {"rm": "remove", "delete": "remove"}.get(action, action)
+    parts = tail.split(None, 1)
+    if not parts or not parts[0].lstrip("#").isdigit():
+        raise UsageError(
+            f"`monitor {action}` needs a monitor number (see `/ready monitor list`).",
+            usage_verb="monitor",
+        )
+    number, after = int(parts[0].lstrip("#")), (parts[1] if len(parts) > 1 else "").strip()
+    if action == "snooze":
+        length, _, reason = after.partition(" ")
+        if not length or not reason.strip():
+            raise UsageError(
+                "`monitor snooze` needs a duration and a reason, e.g. `monitor snooze 3 4h deploying`.",
+                usage_verb="monitor",
+            )
+        return v.Monitor("snooze", number, duration=parse_duration(length), reason=reason.strip())
+    if action == "ack":
+        if not after:
+            raise UsageError(
+                "`monitor ack` needs a reason, e.g. `monitor ack 3 known CDN incident`.",
+                usage_verb="monitor",
+            )
+        return v.Monitor("ack", number, reason=after)
+    if after:
+        raise UsageError(f"`monitor {action}` takes only a monitor number.", usage_verb="monitor")
+    return v.Monitor(action, number)
+
+
 def _remind(rest: str) -> v.Remind:
     word = rest.strip().lower()
     if not word:
@@ -556,4 +599,5 @@ _PARSERS: dict[str, Callable[[str], v.Command]] = {
     "export": _no_args(v.Export),
     "digest": _digest,
     "remind": _remind,
+    "monitor": _monitor,
 }

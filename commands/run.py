@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import OperationalError
 
-from commands import digests, importing, items, launching, status
+from commands import digests, importing, items, launching, monitors, status
 from commands import verbs as v
 from commands.context import Context
 from commands.errors import AmbiguousItem, CommandError, UnknownItem
@@ -91,6 +91,8 @@ def dispatch(store: Store, ctx: Context, command: v.Command) -> Reply:
             return digests.digest(store, ctx, command)
         case v.Remind():
             return digests.remind(store, ctx, command)
+        case v.Monitor():
+            return monitors.monitor(store, ctx, command, public_url=ctx.public_url)
         case _:
             return items.run_item_verb(store, ctx, command)
 

@@ -192,6 +192,18 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Monitor:
+    """`monitor [list] | add … | show|pause|resume|remove|test <id> | snooze <id> <for> <reason> |
+    ack <id> <reason>`."""
+
+    action: str
+    monitor: int | None = None
+    spec: str | None = None  # the words after `add`
+    duration: float | None = None  # seconds (snooze)
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Remind:
     enabled: bool | None  # None: show
 
@@ -223,6 +235,7 @@ Command = (
     | Export
     | Digest
     | Remind
+    | Monitor
 )
 
 
@@ -395,6 +408,27 @@ VERBS: tuple[Verb, ...] = (
         "soon-due items, expiring waivers, the score trend and the forecast. Default for a bound "
         "channel: 09:00 in the launch's timezone, Monday to Friday. `unchanged none` posts nothing "
         "on days without news (`line`, the default, posts one line).",
+        group="Launch",
+    ),
+    Verb(
+        "monitor",
+        "monitor [list] | add <url> [item <item>] [every 1m] [expect 200] [within 500ms] "
+        '[contains "ok"] | add cert <host[:port]> [warn 21,14,7] | add backup <pattern> [max-age 26h] '
+        "[min-size 1MB] | add heartbeat <name> [period 24h] [grace 1h] | show|pause|resume|remove|test <id> "
+        "| snooze <id> <duration> <reason> | ack <id> <reason>",
+        "Check what the checklist claims: HTTP health, TLS certificates, backups, heartbeats.",
+        (
+            "monitor add https://api.example.com/health item SSL every 1m within 500ms contains ok",
+            "monitor add cert api.example.com item SSL warn 21,14,7",
+            "monitor add backup /var/backups/db-*.sql.gz max-age 26h min-size 1MB item BACKUP",
+            "monitor add heartbeat nightly-backup period 24h grace 1h",
+            "monitor list",
+            "monitor snooze 3 4h deploying the new CDN",
+        ),
+        details="A monitor goes down after 3 failed checks in a row and up after 2 good ones; it alerts "
+        "the launch's channel, and blocks its linked item while down. Only launch owners and admins "
+        "add or change monitors; anyone may acknowledge or snooze an alert. A heartbeat gives a secret "
+        "URL for a job to call: POST it on success, /start at the start, /fail or /<exit code> on failure.",
         group="Launch",
     ),
     Verb(

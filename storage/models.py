@@ -330,3 +330,76 @@ class ReminderSnooze(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
     )
     until: date
+
+
+class Monitor(SQLModel, table=True):
+    """A check of something the checklist claims, with its up/down state.
+
+    `next_check_at` doubles as the claim: a runner takes a due monitor with a conditional
+    UPDATE that moves it forward, so several replicas never run the same check twice.
+    """
+
+    __table_args__ = (
+        Index("ix_monitor_due", "paused", "next_check_at"),
+        UniqueConstraint("token", name="uq_monitor_token"),
+        UniqueConstraint("team_id", "launch_id", "name", name="uq_monitor_name"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    launch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=False)
+    )
+    channel_id: str | None = Field(default=None, max_length=64)  # where alerts go
+    kind: str = Field(max_length=16)  # http, cert, backup, heartbeat
+    name: str = Field(max_length=500)  # the URL, host, pattern or heartbeat name
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    item_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("item.id", ondelete="SET NULL"), nullable=True),
+    )
+    interval_seconds: int = 60
+    fail_after: int = 3
+    recover_after: int = 2
+    repeat_seconds: int = 4 * 3600
+    status: str = Field(default="pending", max_length=16)  # pending, up, down, paused, maintenance
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    paused: bool = False
+    next_check_at: datetime = _ts()
+    claimed_by: str | None = Field(default=None, max_length=64)
+    token: str | None = Field(default=None, max_length=64)  # heartbeat secret
+    last_ping_at: datetime | None = _ts(default=None)
+    last_ping_kind: str | None = Field(
+        default=None, max_length=16
+    )  # success, start, fail, exit:<n>
+    blocked_item: bool = False  # this monitor blocked its item (so recovery may unblock it)
+    source: str = Field(default="command", max_length=16)  # command, config
+    created_by: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    version: int = 1
+
+
+class MonitorEvent(SQLModel, table=True):
+    """A monitor's transition (down, up, warning, reminder, acknowledged …), stored as a row in
+    the transaction that made it; alerts about it go out through the outbox."""
+
+    __tablename__ = "monitor_event"
+    __table_args__ = (Index("ix_monitor_event_launch_at", "launch_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    launch_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=True),
+    )
+    monitor_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("monitor.id", ondelete="SET NULL"), nullable=True),
+    )
+    monitor_name: str = Field(max_length=500)
+    kind: str = Field(max_length=16)
+    detail: str = Field(sa_column=Column(Text, nullable=False))
+    notify: bool = True
+    outage_id: int | None = None  # the `down` event this one belongs to (threads, updates)
+    at: datetime = _ts()

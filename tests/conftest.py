@@ -47,6 +47,8 @@ TABLES = (
     "reminder_pref",
     "reminder_run",
     "reminder_snooze",
+    "monitor",
+    "monitor_event",
 )
 
 

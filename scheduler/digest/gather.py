@@ -12,8 +12,9 @@ from commands.context import Context
 from commands.launching import view
 from commands.replies import ItemView
 from commands.status import build_report
-from scheduler.digest.model import Change, DayScore, Digest, ExpiringWaiver
+from scheduler.digest.model import Change, DayScore, Digest, ExpiringWaiver, MonitorNote
 from storage import digests as rows
+from storage import monitors as monitor_rows
 from storage.models import OPEN_STATUSES, DigestRun, Event, Item, Launch, Status, Via
 
 CHANGE_ACTIONS = (
@@ -62,7 +63,10 @@ def gather(session: Session, run: DigestRun, now: datetime) -> Digest:
             if b.due_date and b.due_date <= today + timedelta(days=DUE_SOON_DAYS)
         ),
         expiring_waivers=tuple(_expiring(session, launch.id, today)),
-        monitors=(),
+        monitors=tuple(
+            MonitorNote(e.monitor_name, e.kind == "up", e.detail, e.at)
+            for e in monitor_rows.events_since(session, launch.id, since or now - FIRST_DIGEST_LOOKBACK)
+        ),
         days_to_target=report.days_to_target,
         forecast=report.forecast,
         trend=tuple(
