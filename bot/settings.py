@@ -69,6 +69,14 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in re.split(r"[,\s]+", value) if part.strip())
         return value
 
+    @field_validator("monitor_allow")
+    @classmethod
+    def _valid_allow(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from scheduler.monitors.net import AddressPolicy
+
+        AddressPolicy(value)  # raises ValueError naming the bad entry
+        return value
+
     @field_validator("monitors_file")
     @classmethod
     def _existing_file(cls, value: Path | None) -> Path | None:

@@ -16,7 +16,7 @@ def claim_due(session: Session, *, now: datetime, worker: str, limit: int) -> li
     candidates = (
         session.exec(
             select(Monitor)
-            .where(Monitor.paused == False, col(Monitor.next_check_at) <= now)  # noqa: E712
+            .where(col(Monitor.paused).is_(False), col(Monitor.next_check_at) <= now)
             .order_by(Monitor.next_check_at)
             .limit(limit)
         )

@@ -65,7 +65,9 @@ def gather(session: Session, run: DigestRun, now: datetime) -> Digest:
         expiring_waivers=tuple(_expiring(session, launch.id, today)),
         monitors=tuple(
             MonitorNote(e.monitor_name, e.kind == "up", e.detail, e.at)
-            for e in monitor_rows.events_since(session, launch.id, since or now - FIRST_DIGEST_LOOKBACK)
+            for e in monitor_rows.events_since(
+                session, launch.id, since or now - FIRST_DIGEST_LOOKBACK
+            )
         ),
         days_to_target=report.days_to_target,
         forecast=report.forecast,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from scheduler.monitors.spec import CheckResult
+from commands.monitor_spec import CheckResult
 
 PING_KINDS = ("success", "start", "fail")
 

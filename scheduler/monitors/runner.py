@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from commands import transitions
 from commands.context import Context
 from commands.items import apply_change
+from commands.monitor_spec import BackupSpec, CertSpec, CheckResult, HttpSpec, Spec
 from commands.monitor_state import Policy, Transition, TransitionKind, step, tick
 from commands.monitor_state_json import load_state
 from commands.monitors import save_state
@@ -27,7 +28,6 @@ from commands.replies import ItemView
 from scheduler.monitors.checks import run_many
 from scheduler.monitors.heartbeat import judge
 from scheduler.monitors.net import AddressPolicy
-from scheduler.monitors.spec import BackupSpec, CertSpec, CheckResult, HttpSpec, Spec
 from storage import monitors as rows
 from storage import queries
 from storage.engine import Store
@@ -286,5 +286,5 @@ def _silenced_or_down():  # type: ignore[no-untyped-def]
     from sqlmodel import col
 
     return select(Monitor).where(
-        Monitor.paused == False, col(Monitor.status).in_(["down", "maintenance"])
-    )  # noqa: E712
+        col(Monitor.paused).is_(False), col(Monitor.status).in_(["down", "maintenance"])
+    )

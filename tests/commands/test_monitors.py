@@ -48,23 +48,47 @@ def test_malformed_monitors_are_refused_with_what_to_type(text: str, fragment: s
 
 
 def test_yaml_and_words_validate_the_same_way() -> None:
-    from_words = draft_from_words('https://api.example.com/health item SSL every 1m within 500ms contains "ok"')
-    from_yaml = draft_from_mapping({"http": "https://api.example.com/health", "item": "SSL", "every": "1m",
-                                    "within": "500ms", "contains": "ok"})
+    from_words = draft_from_words(
+        'https://api.example.com/health item SSL every 1m within 500ms contains "ok"'
+    )
+    from_yaml = draft_from_mapping(
+        {
+            "http": "https://api.example.com/health",
+            "item": "SSL",
+            "every": "1m",
+            "within": "500ms",
+            "contains": "ok",
+        }
+    )
     assert from_words == from_yaml
 
 
 def test_owners_add_monitors_linked_to_items_and_others_are_refused(store) -> None:
     ctx = seeded(store)
     before = fingerprint(store)
-    assert "launch owner" in fails(store, make_ctx("bob", channel="C0LAUNCH"), "monitor add https://api.example.com/health").message
+    assert (
+        "launch owner"
+        in fails(
+            store, make_ctx("bob", channel="C0LAUNCH"), "monitor add https://api.example.com/health"
+        ).message
+    )
     assert fingerprint(store) == before
-    reply = ok(store, ctx, "monitor add https://api.example.com/health item SSL every 1m within 500ms")
+    reply = ok(
+        store, ctx, "monitor add https://api.example.com/health item SSL every 1m within 500ms"
+    )
     assert "Monitor 1" in reply.text and "linked to SSL" in reply.text
     [mon] = monitors(store)
-    assert (mon.kind, mon.channel_id, mon.interval_seconds, mon.params["within"]) == ("http", "C0LAUNCH", 60, 0.5)
+    assert (mon.kind, mon.channel_id, mon.interval_seconds, mon.params["within"]) == (
+        "http",
+        "C0LAUNCH",
+        60,
+        0.5,
+    )
     assert [e.action for e in events(store) if e.action.startswith("monitor.")] == ["monitor.added"]
-    assert "already has a monitor" in fails(store, ctx, "monitor add https://api.example.com/health").message
+    assert (
+        "already has a monitor"
+        in fails(store, ctx, "monitor add https://api.example.com/health").message
+    )
 
 
 def test_a_heartbeat_gets_a_secret_url(store) -> None:
@@ -96,7 +120,11 @@ def test_anyone_may_snooze_but_acknowledging_needs_an_outage(store) -> None:
     bob = make_ctx("bob", channel="C0LAUNCH")
     reply = ok(store, bob, "monitor snooze 1 4h deploying the CDN")
     assert "snoozed until" in reply.text
-    assert monitors(store)[0].state["snoozed_until"].startswith((NOW.replace(hour=19)).date().isoformat())
+    assert (
+        monitors(store)[0]
+        .state["snoozed_until"]
+        .startswith((NOW.replace(hour=19)).date().isoformat())
+    )
     assert "not down" in fails(store, bob, "monitor ack 1 looking").message
 
 

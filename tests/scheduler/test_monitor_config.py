@@ -25,8 +25,10 @@ monitors:
 
 def test_every_problem_in_the_file_is_listed() -> None:
     with pytest.raises(ConfigError) as err:
-        parse_config("monitors:\n  - launch: A\n    http: ftp://x\n  - http: https://x\n  - launch: B\n"
-                     "    cert: ok.example\n    colour: red\n")
+        parse_config(
+            "monitors:\n  - launch: A\n    http: ftp://x\n  - http: https://x\n  - launch: B\n"
+            "    cert: ok.example\n    colour: red\n"
+        )
     message = str(err.value)
     assert "3 problem(s)" in message and "monitor 1 (A)" in message and "needs `launch:`" in message
     assert "colour" in message
@@ -39,7 +41,11 @@ def test_applying_adds_then_updates_then_removes(store) -> None:
     now = datetime.now(UTC)
     assert apply_config(store, parse_config(FILE), now=now) == (2, 0, 0)
     assert apply_config(store, parse_config(FILE), now=now) == (0, 0, 0)
-    assert apply_config(store, parse_config(FILE.replace("every: 1m", "every: 5m")), now=now) == (0, 1, 0)
+    assert apply_config(store, parse_config(FILE.replace("every: 1m", "every: 5m")), now=now) == (
+        0,
+        1,
+        0,
+    )
     first_only = FILE.replace("every: 1m", "every: 5m").split("  - launch: checkout")[0]
     assert apply_config(store, parse_config(first_only), now=now) == (0, 0, 1)
     with store.read() as session:
