@@ -372,6 +372,7 @@ class Monitor(SQLModel, table=True):
     last_ping_kind: str | None = Field(
         default=None, max_length=16
     )  # success, start, fail, exit:<n>
+    last_success_at: datetime | None = _ts(default=None)
     blocked_item: bool = False  # this monitor blocked its item (so recovery may unblock it)
     source: str = Field(default="command", max_length=16)  # command, config
     created_by: str = Field(max_length=64)

@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("token", sa.String(length=64), nullable=True),
         sa.Column("last_ping_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_ping_kind", sa.String(length=16), nullable=True),
+        sa.Column("last_success_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("blocked_item", sa.Boolean(), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=False),
