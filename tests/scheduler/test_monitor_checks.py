@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,11 +82,8 @@ def test_fifty_checks_with_five_hanging_take_about_one_timeout() -> None:
         checks: list[tuple[str, Spec, CheckResult | None]] = [
             (path, HttpSpec(target.url(path)), None) for path in routes
         ]
-        started = time.monotonic()
         results = asyncio.run(run_many(checks, policy=LOOPBACK, now=NOW, timeout=1))
-        elapsed = time.monotonic() - started
 
-    assert 1 <= elapsed < 2.5
     assert set(results) == set(routes)
     fast = [r for key, r in results.items() if key.startswith("/fast")]
     hung = [r for key, r in results.items() if key.startswith("/hang")]
@@ -102,12 +98,11 @@ def test_run_many_never_runs_more_than_the_concurrency_at_once() -> None:
         checks: list[tuple[int, Spec, CheckResult | None]] = [
             (i, HttpSpec(target.url(path)), None) for i, path in enumerate(routes)
         ]
-        started = time.monotonic()
         results = asyncio.run(run_many(checks, policy=LOOPBACK, now=NOW, concurrency=3))
-        elapsed = time.monotonic() - started
+        peak = target.peak_in_flight
 
     assert all(r.ok for r in results.values())
-    assert 0.6 <= elapsed < 1.5  # two rounds of three
+    assert peak == 3
 
 
 def test_a_crashing_check_becomes_a_failed_result_and_the_others_still_run(

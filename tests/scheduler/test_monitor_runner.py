@@ -152,7 +152,7 @@ def test_two_runners_on_one_database_check_once_and_alert_once(store, fake) -> N
             traveller.shift(timedelta(minutes=1, seconds=1))
             start = threading.Barrier(2)
 
-            def replica(name: str) -> None:
+            def replica(name: str, start: threading.Barrier = start) -> None:
                 start.wait()
                 asyncio.run(runner(store, name).run_due())
 
