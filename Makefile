@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.commands
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.digests --channels 100
+	$(BIN)/python -m bench.monitors
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -23,7 +23,7 @@ from commands.monitor_spec import (
 )
 from scheduler.monitors.backup_check import check_backup
 from scheduler.monitors.cert_check import check_cert
-from scheduler.monitors.http_check import check_http
+from scheduler.monitors.http_check import check_http, shared_client
 from scheduler.monitors.net import AddressPolicy, Resolver
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,8 @@ async def run_many(
                 result = _crashed(f"check crashed: {type(exc).__name__}: {exc}", now)
             return key, result
 
-    pairs = await asyncio.gather(*(one(key, spec, prev) for key, spec, prev in checks))
+    async with shared_client(ssl_context, timeout):
+        pairs = await asyncio.gather(*(one(key, spec, prev) for key, spec, prev in checks))
     return dict(pairs)
 
 

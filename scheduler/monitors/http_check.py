@@ -11,8 +11,11 @@ client per hop keeps a TLS connection made for one name from being reused for an
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import ssl
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
@@ -54,6 +57,36 @@ class _Failed(Exception):
 
 class _Broken(Exception):
     """A connection, TLS or protocol failure at one hop, in words."""
+
+
+# A client shared by the checks of one batch (see `shared_client`). Building an httpx client
+# costs more than a check against a fast target (it probes for optional packages each time).
+_SHARED: contextvars.ContextVar[httpx.AsyncClient | None] = contextvars.ContextVar(
+    "shared_client", default=None
+)
+
+
+def _client(ssl_context: ssl.SSLContext, timeout: float) -> httpx.AsyncClient:
+    # No keep-alive: every request opens its own connection, so a connection made for one
+    # name (its SNI, its checked address) is never reused for another on the same IP.
+    return httpx.AsyncClient(
+        verify=ssl_context,
+        trust_env=False,
+        follow_redirects=False,
+        timeout=timeout,
+        limits=httpx.Limits(max_keepalive_connections=0, max_connections=None),
+    )
+
+
+@contextlib.asynccontextmanager
+async def shared_client(ssl_context: ssl.SSLContext | None, timeout: float) -> AsyncIterator[None]:
+    """Within this block, HTTP checks use one client (and never keep connections alive)."""
+    async with _client(ssl_context or system_ssl_context(), timeout) as client:
+        token = _SHARED.set(client)
+        try:
+            yield
+        finally:
+            _SHARED.reset(token)
 
 
 async def check_http(
@@ -144,9 +177,9 @@ async def _fetch(
             raise _Failed(f"refused: {via}{exc.reason}") from exc
         except Unresolvable as exc:
             raise _Failed(f"failed: {via}{exc}") from exc
-        async with httpx.AsyncClient(
-            verify=ssl_context, trust_env=False, follow_redirects=False, timeout=timeout
-        ) as client:
+        shared = _SHARED.get()
+        async with contextlib.AsyncExitStack() as stack:
+            client = shared or await stack.enter_async_context(_client(ssl_context, timeout))
             try:
                 response, address = await _open(client, target, addresses)
             except _Broken as exc:
