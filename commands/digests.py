@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from commands import verbs as v
+from commands.audit import record
 from commands.context import Context
 from commands.errors import Conflict, UsageError
 from commands.launching import current_launch
@@ -13,7 +14,6 @@ from commands.replies import Message
 from commands.timing import describe_days, next_due, schedule_of
 from commands.writes import writing
 from storage import digests
-from storage.audit import append_event
 from storage.engine import Store
 from storage.models import DigestSchedule, Launch
 
@@ -97,14 +97,11 @@ def digest(store: Store, ctx: Context, cmd: v.Digest) -> Message:
             "enabled": schedule.enabled,
             "unchanged": schedule.unchanged,
         }
-        append_event(
+        record(
             session,
-            team_id=ctx.team_id,
+            ctx,
             launch_id=launch.id,
-            actor=ctx.user_id,
-            via=ctx.via,
             action="digest.changed",
-            at=ctx.now,
             before={**before, "channel": ctx.channel_id},
             after={**after, "channel": ctx.channel_id},
         )

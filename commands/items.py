@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from commands import transitions as t
 from commands import verbs as v
 from commands.announce import announce
+from commands.audit import record
 from commands.context import Context
 from commands.errors import Conflict, UnknownItem, UsageError
 from commands.launching import current_launch, local_today, resolve_date, view
@@ -28,7 +29,7 @@ from commands.replies import (
 from commands.text import plural
 from commands.writes import writing
 from storage import queries
-from storage.audit import append_event, jsonable, snapshot
+from storage.audit import jsonable, snapshot
 from storage.engine import Store
 from storage.models import OPEN_STATUSES, Item, Launch, Status
 
@@ -93,16 +94,13 @@ def apply_change(
     item.updated_at = ctx.now
     launch.revision += 1
     launch.updated_at = ctx.now
-    event = append_event(
+    event = record(
         session,
-        team_id=ctx.team_id,
+        ctx,
         launch_id=launch.id,
         item_id=item.id,
         item_key=item.key,
-        actor=ctx.user_id,
-        via=ctx.via,
         action=change.action,
-        at=ctx.now,
         before=before,
         after={name: jsonable(getattr(item, name)) for name in change.fields},
         note=change.note,
@@ -331,16 +329,13 @@ def new_item(
 
 
 def record_created(session: Session, ctx: Context, launch: Launch, item: Item) -> None:
-    append_event(
+    record(
         session,
-        team_id=ctx.team_id,
+        ctx,
         launch_id=launch.id,
         item_id=item.id,
         item_key=item.key,
-        actor=ctx.user_id,
-        via=ctx.via,
         action="created",
-        at=ctx.now,
         after=snapshot(item, ITEM_FIELDS),
     )
 
@@ -495,16 +490,13 @@ def remove(store: Store, ctx: Context, cmd: v.Remove) -> ItemRemoved:
         item_id, _ = find_item(session, launch.id, cmd.ref, split=False, verb="remove")
         item = queries.get_item(session, item_id, for_update=True)
         removed = ItemView.of(item)
-        append_event(
+        record(
             session,
-            team_id=ctx.team_id,
+            ctx,
             launch_id=launch.id,
             item_id=None,
             item_key=item.key,
-            actor=ctx.user_id,
-            via=ctx.via,
             action="removed",
-            at=ctx.now,
             before=snapshot(item, ITEM_FIELDS),
         )
         session.delete(item)

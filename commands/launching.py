@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from commands import verbs as v
 from commands.announce import announce
+from commands.audit import record
 from commands.context import Context
 from commands.dates import DateError, parse_date
 from commands.errors import Conflict, NoLaunch, UsageError
@@ -18,7 +19,7 @@ from commands.scoring import score, summarise
 from commands.text import user
 from commands.writes import writing
 from storage import queries
-from storage.audit import append_event, snapshot
+from storage.audit import snapshot
 from storage.engine import Store
 from storage.models import Event, Launch
 
@@ -125,14 +126,11 @@ def create_launch(
     )
     session.add(launch)
     session.flush()
-    created = append_event(
+    created = record(
         session,
-        team_id=ctx.team_id,
+        ctx,
         launch_id=launch.id,
-        actor=ctx.user_id,
-        via=ctx.via,
         action="launch.created",
-        at=ctx.now,
         after=snapshot(launch, LAUNCH_FIELDS),
     )
     return launch, created
@@ -176,14 +174,11 @@ def _bind(session: Session, ctx: Context, launch: Launch) -> None:
         actor=ctx.user_id,
         now=ctx.now,
     )
-    append_event(
+    record(
         session,
-        team_id=ctx.team_id,
+        ctx,
         launch_id=launch.id,
-        actor=ctx.user_id,
-        via=ctx.via,
         action="launch.bound",
-        at=ctx.now,
         before={"channel": ctx.channel_id, "launch_id": previous},
         after={"channel": ctx.channel_id, "launch_id": launch.id},
     )
@@ -233,14 +228,11 @@ def launch_set(store: Store, ctx: Context, cmd: v.LaunchSet) -> LaunchReply:
         setattr(launch, cmd.field, value)
         launch.updated_at = ctx.now
         launch.revision += 1
-        append_event(
+        record(
             session,
-            team_id=ctx.team_id,
+            ctx,
             launch_id=launch.id,
-            actor=ctx.user_id,
-            via=ctx.via,
             action="launch.changed",
-            at=ctx.now,
             before=before,
             after=snapshot(launch, (cmd.field,)),
         )

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from commands import verbs as v
+from commands.audit import record
 from commands.context import Context
 from commands.errors import CommandError, Conflict, UsageError
 from commands.items import find_item
@@ -25,7 +26,6 @@ from commands.text import user
 from commands.writes import writing
 from storage import monitors as rows
 from storage import queries
-from storage.audit import append_event
 from storage.digests import is_slack_channel
 from storage.engine import Store
 from storage.models import Item, Launch, Monitor, MonitorEvent
@@ -76,14 +76,11 @@ def _audit(
     action: str,
     note: str | None = None,
 ) -> None:
-    append_event(
+    record(
         session,
-        team_id=ctx.team_id,
+        ctx,
         launch_id=launch.id,
-        actor=ctx.user_id,
-        via=ctx.via,
         action=f"monitor.{action}",
-        at=ctx.now,
         after={"monitor": mon.id, "name": mon.name, "kind": mon.kind},
         note=note,
     )

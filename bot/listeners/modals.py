@@ -10,7 +10,7 @@ import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -51,6 +51,19 @@ def _error_text(reply: ErrorReply) -> str:
 Later = Callable[[Callable[[AsyncWebClient], Awaitable[None]]], None]
 
 
+class Submission(NamedTuple):
+    """What every submission handler gets: how to answer, the view, its metadata, the command
+    context, a way to run follow-up work after the modal closes, and who submitted."""
+
+    ack: AsyncAck
+    view: dict[str, Any]
+    meta: dict[str, Any]
+    ctx: Any
+    later: Later
+    team: str
+    user: str
+
+
 def register(app: AsyncApp, runtime: Runtime) -> None:
     """Each submission is validated and applied before the acknowledgement (so errors can be
     shown next to the fields); what follows (refreshing the origin message, telling the user
@@ -76,9 +89,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 def later(step: Callable[[AsyncWebClient], Awaitable[None]]) -> None:
                     runtime.spawn(step(client), what=f"follow-up of {callback_id}")
 
-                await handler(
-                    ack=ack, view=view, meta=meta, ctx=ctx, later=later, team=team, user=user
-                )
+                await handler(Submission(ack, view, meta, ctx, later, team, user))
 
             app.view(callback_id)(listener)
             return listener
@@ -107,16 +118,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             )
 
     @submission(ids.CALLBACK_BLOCK)
-    async def block(
-        *,
-        ack: AsyncAck,
-        view: dict[str, Any],
-        meta: dict[str, Any],
-        ctx: Any,
-        later: Later,
-        team: str,
-        user: str,
-    ) -> None:
+    async def block(sub: Submission) -> None:
+        ack, view, meta, ctx, later, team, user = sub
         reason = _text(view, ids.BLOCK_REASON, ids.ACTION_REASON)
         if not reason:
             await ack(
@@ -132,16 +135,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         )
 
     @submission(ids.CALLBACK_WAIVE)
-    async def waive(
-        *,
-        ack: AsyncAck,
-        view: dict[str, Any],
-        meta: dict[str, Any],
-        ctx: Any,
-        later: Later,
-        team: str,
-        user: str,
-    ) -> None:
+    async def waive(sub: Submission) -> None:
+        ack, view, meta, ctx, later, team, user = sub
         reason = _text(view, ids.BLOCK_REASON, ids.ACTION_REASON)
         until = _value(view, ids.BLOCK_UNTIL, ids.ACTION_UNTIL).get("selected_date")
         if not reason:
@@ -162,32 +157,16 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await finish(ack, reply, field=field, meta=meta, later=later, team=team, user=user)
 
     @submission(ids.CALLBACK_DUE)
-    async def due(
-        *,
-        ack: AsyncAck,
-        view: dict[str, Any],
-        meta: dict[str, Any],
-        ctx: Any,
-        later: Later,
-        team: str,
-        user: str,
-    ) -> None:
+    async def due(sub: Submission) -> None:
+        ack, view, meta, ctx, later, team, user = sub
         chosen = _value(view, ids.BLOCK_DUE, ids.ACTION_DUE).get("selected_date")
         command = v.Due(ref_for_id(meta["item"]), v.DateText(chosen) if chosen else None)
         reply = await runtime.run(execute_command, runtime.store, ctx, command)
         await finish(ack, reply, field=ids.BLOCK_DUE, meta=meta, later=later, team=team, user=user)
 
     @submission(ids.CALLBACK_ADD_ITEM)
-    async def add(
-        *,
-        ack: AsyncAck,
-        view: dict[str, Any],
-        meta: dict[str, Any],
-        ctx: Any,
-        later: Later,
-        team: str,
-        user: str,
-    ) -> None:
+    async def add(sub: Submission) -> None:
+        ack, view, meta, ctx, later, team, user = sub
         errors, command = _add_command(view)
         if errors:
             await ack(response_action="errors", errors=errors)
@@ -202,16 +181,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await finish(ack, reply, field=field, meta=meta, later=later, team=team, user=user)
 
     @submission(ids.CALLBACK_IMPORT)
-    async def import_(
-        *,
-        ack: AsyncAck,
-        view: dict[str, Any],
-        meta: dict[str, Any],
-        ctx: Any,
-        later: Later,
-        team: str,
-        user: str,
-    ) -> None:
+    async def import_(sub: Submission) -> None:
+        ack, view, meta, ctx, later, team, user = sub
         markdown = _text(view, ids.BLOCK_MARKDOWN, ids.ACTION_MARKDOWN)
         chosen = _value(view, ids.BLOCK_DRY_RUN, ids.ACTION_DRY_RUN).get("selected_options") or []
         preview_first = any(o.get("value") == ids.DRY_RUN_VALUE for o in chosen)
@@ -229,16 +200,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         later(lambda client: _tell(client, ctx.channel_id, user, reply))
 
     @submission(ids.CALLBACK_IMPORT_CONFIRM)
-    async def import_confirm(
-        *,
-        ack: AsyncAck,
-        view: dict[str, Any],
-        meta: dict[str, Any],
-        ctx: Any,
-        later: Later,
-        team: str,
-        user: str,
-    ) -> None:
+    async def import_confirm(sub: Submission) -> None:
+        ack, _view, meta, ctx, later, team, user = sub
         markdown = await runtime.run(_take_draft, runtime, team, user, meta.get("draft", ""))
         if markdown is None:
             await ack(
