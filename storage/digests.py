@@ -31,6 +31,18 @@ from storage.models import (
 SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")  # console "channels" are plain names
 
 
+def insert_unique(session: Session, row: object) -> bool:
+    """Insert a claim row; False if its unique key exists (another replica claimed it first).
+    A lost race rolls back to a savepoint, not the whole transaction."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
 def is_slack_channel(channel_id: str) -> bool:
     return bool(SLACK_CHANNEL.match(channel_id))
 
@@ -88,11 +100,7 @@ def claim_digest(
         claimed_by=worker,
         weekly=weekly,
     )
-    try:
-        with session.begin_nested():  # a lost race rolls back to here, not the whole transaction
-            session.add(run)
-            session.flush()
-    except IntegrityError:
+    if not insert_unique(session, run):
         return None
     if is_slack_channel(channel_id):
         session.add(
@@ -146,13 +154,7 @@ def skip_digest(
         status="skipped",
         note=why[:300],
     )
-    try:
-        with session.begin_nested():
-            session.add(run)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return insert_unique(session, run)
 
 
 def last_built(
@@ -225,15 +227,9 @@ def set_reminders(
 def claim_reminder(
     session: Session, *, team_id: str, user_id: str, local_date: date, now: datetime
 ) -> bool:
-    try:
-        with session.begin_nested():
-            session.add(
-                ReminderRun(team_id=team_id, user_id=user_id, local_date=local_date, claimed_at=now)
-            )
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return insert_unique(
+        session, ReminderRun(team_id=team_id, user_id=user_id, local_date=local_date, claimed_at=now)
+    )
 
 
 def snoozed_items(session: Session, team_id: str, user_id: str, today: date) -> set[int]:

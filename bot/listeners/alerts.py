@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import alert_view
-from bot.listeners.common import message_for, origin_of, team_of, user_of
+from bot.listeners.common import acknowledge_then, message_for, origin_of, team_of, user_of
 from bot.listeners.items import open_item_modal
 from bot.runtime import Runtime
 from bot.slack_render import alerts as ui
@@ -102,26 +102,13 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 replace_original=False,
             )
 
-    @app.action(ui.ACTION_OPEN_ITEM)
     async def open_item(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond,
+        body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        await ack()
-        runtime.spawn(
-            open_item_modal(
-                runtime,
-                client,
-                respond,
-                body=body,
-                ref=ItemRef(item_id=int(action["value"])),
-                verb="history",
-            ),
-            what="opening the item",
-        )
+        ref = ItemRef(item_id=int(action["value"]))
+        await open_item_modal(runtime, client, respond, body=body, ref=ref, verb="history")
+
+    app.action(ui.ACTION_OPEN_ITEM)(acknowledge_then(runtime, open_item))
 
 
 def _name(runtime: Runtime, monitor_id: int) -> str:

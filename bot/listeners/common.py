@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
@@ -217,3 +219,26 @@ def launch_for_ref(runtime: Runtime, team: str, ref: ids.ItemRef) -> tuple[int |
         with runtime.store.read() as session:
             return queries.launch_of_item(session, team, ref.item_id), ref_for_id(ref.item_id)
     return ref.launch_id, ref.key or ""
+
+
+def acknowledge_then(
+    runtime: Runtime, work: Callable[..., Awaitable[None]]
+) -> Callable[..., Awaitable[None]]:
+    """A click listener that acknowledges at once, then runs `work` in a follow-up task with
+    whichever of body, action, respond and client it names."""
+    wanted = set(inspect.signature(work).parameters)
+
+    async def listener(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        given = {"body": body, "action": action, "respond": respond, "client": client}
+        runtime.spawn(
+            work(**{k: v for k, v in given.items() if k in wanted}), what=action["action_id"]
+        )
+
+    return listener

@@ -7,16 +7,16 @@ message it came from so the channel shows the truth. A repeated delivery of the 
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners.common import (
+    acknowledge_then,
     launch_for_ref,
     message_for,
     origin_of,
@@ -104,23 +104,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         )
 
     def acknowledged(work: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-        """Acknowledge the click at once, then do `work` with the arguments it names."""
-        wanted = set(inspect.signature(work).parameters)
-
-        async def listener(
-            ack: AsyncAck,
-            body: dict[str, Any],
-            action: dict[str, Any],
-            respond: AsyncRespond,
-            client: AsyncWebClient,
-        ) -> None:
-            await ack()
-            given = {"body": body, "action": action, "respond": respond, "client": client}
-            runtime.spawn(
-                work(**{k: v for k, v in given.items() if k in wanted}), what=action["action_id"]
-            )
-
-        return listener
+        return acknowledge_then(runtime, work)
 
     for action_id in _BUTTON_COMMANDS:
         app.action(action_id)(acknowledged(item_button))

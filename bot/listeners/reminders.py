@@ -7,9 +7,9 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncApp, AsyncRespond
 
-from bot.listeners.common import message_for, team_of, user_of
+from bot.listeners.common import acknowledge_then, message_for, team_of, user_of
 from bot.runtime import Runtime
 from commands import verbs as v
 from commands.refs import ref_for_id
@@ -26,19 +26,14 @@ log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, runtime: Runtime, templates: Templates) -> None:
-    @app.action(ids.ACTION_REMINDER_DONE)
-    async def done(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
-        runtime.spawn(_done(runtime, templates, body, action, respond), what="reminder done")
+    async def done(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
+        await _done(runtime, templates, body, action, respond)
 
-    @app.action(ids.ACTION_REMINDER_SNOOZE)
-    async def snooze(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
-        runtime.spawn(_snooze(runtime, templates, body, action, respond), what="reminder snooze")
+    async def snooze(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
+        await _snooze(runtime, templates, body, action, respond)
+
+    app.action(ids.ACTION_REMINDER_DONE)(acknowledge_then(runtime, done))
+    app.action(ids.ACTION_REMINDER_SNOOZE)(acknowledge_then(runtime, snooze))
 
 
 async def _done(
