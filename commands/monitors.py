@@ -17,7 +17,15 @@ from commands.context import Context
 from commands.errors import CommandError, Conflict, UsageError
 from commands.items import find_item
 from commands.launching import current_launch
-from commands.monitor_state import NotDown, acknowledge, describe, pause, resume, snooze
+from commands.monitor_state import (
+    NotDown,
+    acknowledge,
+    describe,
+    maintenance,
+    pause,
+    resume,
+    snooze,
+)
 from commands.monitor_state_json import dump_state, load_state
 from commands.monitor_text import MonitorDraft, describe_duration, draft_from_words
 from commands.permissions import require_launch_admin
@@ -55,7 +63,7 @@ def monitor(
         if cmd.action in ("snooze", "ack"):
             return Message(_silence(session, ctx, launch, found, cmd))
         require_launch_admin(ctx, launch, action=f"{cmd.action} monitors")
-        return Message(_change(session, ctx, launch, found, cmd.action))
+        return Message(_change(session, ctx, launch, found, cmd.action, cmd.duration))
 
 
 def _get(session: Session, launch: Launch, number: int | None, *, lock: bool = False) -> Monitor:
@@ -140,7 +148,14 @@ def _add(
     return text
 
 
-def _change(session: Session, ctx: Context, launch: Launch, mon: Monitor, action: str) -> str:
+def _change(
+    session: Session,
+    ctx: Context,
+    launch: Launch,
+    mon: Monitor,
+    action: str,
+    duration: float | None = None,
+) -> str:
     state = load_state(mon.state)
     if action == "pause":
         if state.paused:
@@ -151,6 +166,15 @@ def _change(session: Session, ctx: Context, launch: Launch, mon: Monitor, action
             raise Conflict(f"Monitor {mon.id} is not paused.")
         state = resume(state)
         mon.next_check_at = ctx.now
+    elif action == "maintenance":
+        until = ctx.now + timedelta(seconds=duration or 0)
+        state = maintenance(state, until=until, now=ctx.now)
+        save_state(mon, state, ctx.now)
+        _audit(session, ctx, launch, mon, "maintenance", f"until {until:%Y-%m-%d %H:%M} UTC")
+        return (
+            f"✓ Monitor {mon.id} ({mon.name}) is in maintenance until {until:%b %d %H:%M} UTC: checks go on, "
+            "alerts wait."
+        )
     elif action == "remove":
         _audit(session, ctx, launch, mon, "removed")
         session.delete(mon)

@@ -532,10 +532,11 @@ def _monitor(rest: str) -> v.Monitor:
     if action == "add":
         draft_from_words(tail)  # malformed definitions are refused here, before anything runs
         return v.Monitor("add", spec=tail)
-    if action not in ("show", "pause", "resume", "remove", "test", "snooze", "ack", "rm", "delete"):
+    known = ("show", "pause", "resume", "remove", "test", "snooze", "maintenance", "ack", "rm", "delete")
+    if action not in known:
         raise UsageError(
             f"`monitor {action[:20]}` is not something I know: use add, list, show, pause, resume, "
-            "remove, test, snooze or ack.",
+            "remove, test, snooze, maintenance or ack.",
             usage_verb="monitor",
         )
     action = {"rm": "remove", "delete": "remove"}.get(action, action)
@@ -554,6 +555,20 @@ def _monitor(rest: str) -> v.Monitor:
                 usage_verb="monitor",
             )
         return v.Monitor("snooze", number, duration=parse_duration(length), reason=reason.strip())
+    if action == "maintenance":
+        if not after or len(after.split()) != 1:
+            raise UsageError(
+                "`monitor maintenance` needs a duration, e.g. `monitor maintenance 3 2h`.",
+                usage_verb="monitor",
+            )
+        return v.Monitor("maintenance", number, duration=parse_duration(after))
+    if action == "maintenance":
+        if len(after.split()) != 1:
+            raise UsageError(
+                "`monitor maintenance` needs a duration, e.g. `monitor maintenance 3 2h`.",
+                usage_verb="monitor",
+            )
+        return v.Monitor("maintenance", number, duration=parse_duration(after))
     if action == "ack":
         if not after:
             raise UsageError(

@@ -415,7 +415,7 @@ VERBS: tuple[Verb, ...] = (
         "monitor [list] | add <url> [item <item>] [every 1m] [expect 200] [within 500ms] "
         '[contains "ok"] | add cert <host[:port]> [warn 21,14,7] | add backup <pattern> [max-age 26h] '
         "[min-size 1MB] | add heartbeat <name> [period 24h] [grace 1h] | show|pause|resume|remove|test <id> "
-        "| snooze <id> <duration> <reason> | ack <id> <reason>",
+        "| snooze <id> <duration> <reason> | maintenance <id> <duration> | ack <id> <reason>",
         "Check what the checklist claims: HTTP health, TLS certificates, backups, heartbeats.",
         (
             "monitor add https://api.example.com/health item SSL every 1m within 500ms contains ok",
@@ -424,6 +424,7 @@ VERBS: tuple[Verb, ...] = (
             "monitor add heartbeat nightly-backup period 24h grace 1h",
             "monitor list",
             "monitor snooze 3 4h deploying the new CDN",
+            "monitor maintenance 3 2h",
         ),
         details="A monitor goes down after 3 failed checks in a row and up after 2 good ones; it alerts "
         "the launch's channel, and blocks its linked item while down. Only launch owners and admins "
