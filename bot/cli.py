@@ -100,11 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # One-shot commands and the console print replies, not progress: only warnings go to
     # stderr unless LOG_LEVEL asks for more.
-    quiet = args.command not in ("serve", "run") and "LOG_LEVEL" not in os.environ
+    serving = args.command == "serve" or (args.command == "run" and settings.has_slack)
+    quiet = not serving and "LOG_LEVEL" not in os.environ
     logging.basicConfig(
         level="WARNING" if quiet else settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every job run at INFO
     try:
         return _run(args, settings)
     except CliError as exc:

@@ -70,5 +70,6 @@ def configure(level: str, *, fmt: str = "json", secrets: Iterable[str] = ()) -> 
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Bolt logs every request body at DEBUG; keep its chatter at our level or above.
+    logging.getLogger("apscheduler").setLevel(max(logging.getLevelName(level), logging.WARNING))
     for noisy in ("slack_bolt", "slack_sdk", "uvicorn.access", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.INFO))
