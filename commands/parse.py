@@ -532,7 +532,18 @@ def _monitor(rest: str) -> v.Monitor:
     if action == "add":
         draft_from_words(tail)  # malformed definitions are refused here, before anything runs
         return v.Monitor("add", spec=tail)
-    known = ("show", "pause", "resume", "remove", "test", "snooze", "maintenance", "ack", "rm", "delete")
+    known = (
+        "show",
+        "pause",
+        "resume",
+        "remove",
+        "test",
+        "snooze",
+        "maintenance",
+        "ack",
+        "rm",
+        "delete",
+    )
     if action not in known:
         raise UsageError(
             f"`monitor {action[:20]}` is not something I know: use add, list, show, pause, resume, "

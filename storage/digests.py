@@ -228,7 +228,8 @@ def claim_reminder(
     session: Session, *, team_id: str, user_id: str, local_date: date, now: datetime
 ) -> bool:
     return insert_unique(
-        session, ReminderRun(team_id=team_id, user_id=user_id, local_date=local_date, claimed_at=now)
+        session,
+        ReminderRun(team_id=team_id, user_id=user_id, local_date=local_date, claimed_at=now),
     )
 
 

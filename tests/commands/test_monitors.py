@@ -137,7 +137,10 @@ def test_test_needs_the_server(store) -> None:
 def test_owners_put_monitors_in_maintenance(store) -> None:
     ctx = seeded(store)
     ok(store, ctx, "monitor add https://api.example.com/health")
-    assert "launch owner" in fails(store, make_ctx("bob", channel="C0LAUNCH"), "monitor maintenance 1 2h").message
+    assert (
+        "launch owner"
+        in fails(store, make_ctx("bob", channel="C0LAUNCH"), "monitor maintenance 1 2h").message
+    )
     assert "in maintenance until" in ok(store, ctx, "monitor maintenance 1 2h").text
     assert monitors(store)[0].status == "maintenance"
     assert "needs a duration" in fails(store, ctx, "monitor maintenance 1").message
