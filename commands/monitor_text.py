@@ -107,6 +107,22 @@ def _host_port(text: str) -> tuple[str, int]:
     return host.lower(), int(port) if port else 443
 
 
+OPTIONS = {  # what may follow the target, in a command or a YAML entry
+    "item",
+    "every",
+    "expect",
+    "within",
+    "contains",
+    "warn",
+    "max-age",
+    "min-size",
+    "period",
+    "grace",
+    "fails",
+    "recovers",
+}
+
+
 def _int(data: dict[str, Any], key: str, default: int) -> int:
     try:
         return int(data.get(key, default))
@@ -190,23 +206,7 @@ def draft_from_mapping(data: dict[str, Any]) -> MonitorDraft:
     )
     if not (1 <= fail_after <= 20 and 1 <= recover_after <= 20):
         raise UsageError("`fails` and `recovers` are counts from 1 to 20.", usage_verb="monitor")
-    unknown = set(data) - {
-        kind,
-        "item",
-        "every",
-        "expect",
-        "within",
-        "contains",
-        "warn",
-        "max-age",
-        "min-size",
-        "period",
-        "grace",
-        "fails",
-        "recovers",
-        "launch",
-        "channel",
-    }
+    unknown = set(data) - {kind, "launch", "channel"} - OPTIONS
     if unknown:
         raise UsageError(
             f"Unknown monitor option{'s' if len(unknown) > 1 else ''}: {', '.join(sorted(unknown))}.",
@@ -221,22 +221,6 @@ def draft_from_mapping(data: dict[str, Any]) -> MonitorDraft:
         fail_after,
         recover_after,
     )
-
-
-_FLAGS = {
-    "item",
-    "every",
-    "expect",
-    "within",
-    "contains",
-    "warn",
-    "max-age",
-    "min-size",
-    "period",
-    "grace",
-    "fails",
-    "recovers",
-}
 
 
 def draft_from_words(text: str) -> MonitorDraft:
@@ -266,7 +250,7 @@ def draft_from_words(text: str) -> MonitorDraft:
     if len(rest) % 2:
         raise UsageError(f"Option “{rest[-1]}” needs a value.", usage_verb="monitor")
     for flag, value in zip(rest[::2], rest[1::2], strict=True):
-        if flag.lower() not in _FLAGS:
+        if flag.lower() not in OPTIONS:
             raise UsageError(f"“{flag}” is not a monitor option.", usage_verb="monitor")
         data[flag.lower()] = value
     return draft_from_mapping(data)
@@ -277,7 +261,3 @@ def describe_duration(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
     return f"{seconds:g}s" if seconds >= 1 else f"{seconds * 1000:.0f}ms"
-
-
-def interval_text(seconds: int) -> str:
-    return describe_duration(seconds)

@@ -20,10 +20,6 @@ def user(user_id: str) -> str:
     return f"\x00@{user_id}\x00"
 
 
-def users_in(text: str) -> list[str]:
-    return _USER.findall(text)
-
-
 def replace_users(text: str, render: Callable[[str], str]) -> str:
     """Replace each `user()` marker with `render(user_id)`."""
     return _USER.sub(lambda m: render(m[1]), text)

@@ -103,25 +103,14 @@ def claim_digest(
     if not insert_unique(session, run):
         return None
     if is_slack_channel(channel_id):
-        session.add(
-            Outbox(
-                team_id=team_id,
-                channel_id=channel_id,
-                kind="digest",
-                ref_id=run.id,
-                dedupe_key=f"digest:{run.id}",
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
-        if weekly:
+        for kind in ("digest", "chart") if weekly else ("digest",):
             session.add(
                 Outbox(
                     team_id=team_id,
                     channel_id=channel_id,
-                    kind="chart",
+                    kind=kind,
                     ref_id=run.id,
-                    dedupe_key=f"chart:{run.id}",
+                    dedupe_key=f"{kind}:{run.id}",
                     next_attempt_at=now,
                     created_at=now,
                 )

@@ -71,10 +71,6 @@ def events_since(session: Session, launch_id: int, since: datetime) -> list[Moni
     return list(session.exec(stmt).scalars())
 
 
-def outage_alert(session: Session, outage_id: int) -> MonitorEvent | None:
-    return session.get(MonitorEvent, outage_id)
-
-
 def by_name(session: Session, launch_id: int, name: str) -> Monitor | None:
     stmt = select(Monitor).where(Monitor.launch_id == launch_id, Monitor.name == name)
     return session.exec(stmt).scalars().first()

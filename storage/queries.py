@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all, update
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -115,14 +115,6 @@ def lock_launch(session: Session, launch_id: int) -> Launch:
     return launch
 
 
-def bump_revision(session: Session, launch_id: int, now: datetime) -> None:
-    session.execute(
-        update(Launch)
-        .where(col(Launch.id) == launch_id)
-        .values(revision=Launch.revision + 1, updated_at=now)
-    )
-
-
 # -- items -----------------------------------------------------------------------
 
 
@@ -156,29 +148,10 @@ def get_item(session: Session, item_id: int, *, for_update: bool = False) -> Ite
     return session.exec(stmt).scalars().one()
 
 
-def items_by_keys(session: Session, launch_id: int, keys: Sequence[str]) -> list[Item]:
-    stmt = select(Item).where(
-        Item.launch_id == launch_id, col(Item.key).in_([k.upper() for k in keys])
-    )
-    return list(session.exec(stmt).scalars())
-
-
-def items_by_import_ref(session: Session, launch_id: int) -> dict[str, Item]:
-    stmt = select(Item).where(Item.launch_id == launch_id, col(Item.import_ref).is_not(None))
-    return {item.import_ref: item for item in session.exec(stmt).scalars() if item.import_ref}
-
-
 def all_items(session: Session, launch_id: int) -> list[Item]:
     return list(
         session.exec(select(Item).where(Item.launch_id == launch_id).order_by(Item.seq)).scalars()
     )
-
-
-def keys_with_prefix(session: Session, launch_id: int, prefix: str) -> list[str]:
-    stmt = select(Item.key).where(
-        Item.launch_id == launch_id, col(Item.key).startswith(prefix, autoescape=True)
-    )
-    return list(session.execute(stmt).scalars())
 
 
 def all_keys(session: Session, launch_id: int) -> set[str]:

@@ -10,7 +10,13 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import alert_view
-from bot.listeners.common import acknowledge_then, message_for, origin_of, team_of, user_of
+from bot.listeners.common import (
+    acknowledge_then,
+    answer_privately,
+    origin_of,
+    team_of,
+    user_of,
+)
 from bot.listeners.items import open_item_modal
 from bot.runtime import Runtime
 from bot.slack_render import alerts as ui
@@ -94,13 +100,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             key=f"action:{action.get('action_ts')}:{user_of(body)}:snooze:{action['value']}",
         )
         if not isinstance(reply, AlreadyApplied):
-            message = message_for(reply, None)
-            await respond(
-                text=message.text,
-                blocks=message.blocks,
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            await answer_privately(respond, reply)
 
     async def open_item(
         body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond

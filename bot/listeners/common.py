@@ -242,3 +242,13 @@ def acknowledge_then(
         )
 
     return listener
+
+
+async def answer_privately(
+    respond: AsyncRespond, reply: Reply, command: v.Command | None = None
+) -> None:
+    """Show a reply to the clicker only, next to (not instead of) the message they clicked."""
+    message = message_for(reply, command)
+    await respond(
+        text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False
+    )

@@ -17,8 +17,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners.common import (
     acknowledge_then,
+    answer_privately,
     launch_for_ref,
-    message_for,
     origin_of,
     refresh_origin,
     team_of,
@@ -80,13 +80,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             launch_id=spec.get("launch"),
         )
         reply = await runtime.run(execute_command, runtime.store, ctx, command)
-        message = message_for(reply, command)
-        await respond(
-            text=message.text,
-            blocks=message.blocks,
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        await answer_privately(respond, reply, command)
 
     async def open_add(
         body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
@@ -161,13 +155,7 @@ async def on_item_button(
     if isinstance(reply, AlreadyApplied):
         return  # a repeated delivery: the first one already updated the message
     if isinstance(reply, ErrorReply):
-        message = message_for(reply, None)
-        await respond(
-            text=message.text,
-            blocks=message.blocks,
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        await answer_privately(respond, reply)
         return
     await refresh_origin(runtime, client, origin=origin, team=team, user=user, fallback=reply)
 
@@ -189,13 +177,7 @@ async def open_item_modal(
     )
     history = await runtime.run(execute_command, runtime.store, ctx, v.History(target))
     if isinstance(history, ErrorReply):
-        message = message_for(history, None)
-        await respond(
-            text=message.text,
-            blocks=message.blocks,
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        await answer_privately(respond, history)
         return
     assert isinstance(history, HistoryReply)
     item: ItemView = history.item

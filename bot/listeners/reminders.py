@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 
-from bot.listeners.common import acknowledge_then, message_for, team_of, user_of
+from bot.listeners.common import acknowledge_then, answer_privately, team_of, user_of
 from bot.runtime import Runtime
 from commands import verbs as v
 from commands.refs import ref_for_id
@@ -56,8 +56,7 @@ async def _done(
     reply = await runtime.run(execute_command, runtime.store, ctx, v.Done(ref_for_id(item_id)))
     runtime.wake_delivery()
     if isinstance(reply, ErrorReply):
-        message = message_for(reply, None)
-        await respond(text=message.text, blocks=message.blocks, replace_original=False)
+        await answer_privately(respond, reply)
         return
     if not isinstance(reply, AlreadyApplied):
         await _refresh(runtime, templates, team, user, respond)

@@ -7,7 +7,7 @@ run as built with the score it showed, the baseline for the next one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from bot.slack_render.messages import SlackMessage
 from scheduler.digest.gather import gather, overdue_for_owner
@@ -91,7 +91,3 @@ def compose_reminder(
     if not items:
         return None
     return render_reminder(user_id, items, today, templates)
-
-
-def snooze_until(today: date, days: int) -> date:
-    return today + timedelta(days=days)
