@@ -1,56 +1,37 @@
 """The tables. Everything is scoped by Slack workspace (``team_id``).
 
 Values such as priorities and statuses are stored as short strings so that the
-schema reads well in any SQL console; the enums below are their vocabulary.
+schema reads well in any SQL console; storage.vocabulary holds their enums.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
+from storage.vocabulary import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    OutboxStatus,
+    Priority,
+    Scenario,
+    Status,
+    Via,
+)
 
-
-class Priority(StrEnum):
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-class Status(StrEnum):
-    TODO = "todo"
-    IN_PROGRESS = "in_progress"
-    BLOCKED = "blocked"
-    DONE = "done"
-    WAIVED = "waived"
-
-
-OPEN_STATUSES = (Status.TODO, Status.IN_PROGRESS, Status.BLOCKED)
-CLOSED_STATUSES = (Status.DONE, Status.WAIVED)
-
-
-class Scenario(StrEnum):
-    INTERNAL = "internal"
-    INTERNET_FACING = "internet-facing"
-    REGULATED = "regulated"
-
-
-class Via(StrEnum):
-    """How a change arrived; recorded on every audit event."""
-
-    COMMAND = "command"
-    BUTTON = "button"
-    MODAL = "modal"
-    MONITOR = "monitor"
-    IMPORT = "import"
-    CLI = "cli"
-    CONSOLE = "console"
+__all__ = [
+    "CLOSED_STATUSES",
+    "OPEN_STATUSES",
+    "OutboxStatus",
+    "Priority",
+    "Scenario",
+    "Status",
+    "Via",
+]
 
 
 def _ts(**kwargs: Any) -> Any:
@@ -184,15 +165,6 @@ class ProcessedRequest(SQLModel, table=True):
     team_id: str = Field(primary_key=True, max_length=32)
     key: str = Field(primary_key=True, max_length=200)
     at: datetime = _ts()
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"  # waiting for its next attempt
-    SENDING = "sending"  # claimed by a worker until claimed_until
-    UNCERTAIN = "uncertain"  # an attempt may have reached Slack: check before sending again
-    SENT = "sent"
-    FAILED = "failed"  # a permanent error (e.g. channel_not_found), kept for the record
-    EXPIRED = "expired"  # too old to be worth sending (an announcement from hours ago)
 
 
 class Outbox(SQLModel, table=True):
