@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from bench.common import big_launch, ctx, database, postgres_available, summary, table, timings
-from bot.render_text import render
+from bot.render.text import render
 from commands.replies import ErrorReply
 from commands.run import execute
 from storage.engine import Store

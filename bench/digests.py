@@ -17,11 +17,11 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bench.common import big_launch, database, summary, table, timings
-from bot.delivery import SlackSender
+from bot.compose import compose_digest
+from bot.render.digest.templates import load_templates
 from bot.slack_client import web_client
-from scheduler.digest.compose import compose_digest
-from scheduler.digest.templates import load_templates
-from scheduler.outbox import Deliverer, Pacer
+from bot.transport import SlackSender
+from scheduler.delivery import Deliverer, Pacer
 from storage import digests as rows
 from storage import queries
 from storage.models import Event

@@ -30,8 +30,8 @@ from pathlib import Path
 import trustme
 
 from bench.common import big_launch, table
-from commands.monitor_spec import CertSpec, HttpSpec
-from scheduler.monitors.checks import run_many
+from commands.monitors.spec import CertSpec, HttpSpec
+from scheduler.monitors.checks.run import run_many
 from scheduler.monitors.net import AddressPolicy
 
 DELAY = 0.2

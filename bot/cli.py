@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.render_text import render
+from bot.render.text import render
 from bot.settings import Settings
 from commands import importing
 from commands.assessment.repair import decode_document
@@ -185,7 +185,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 def _printer(store: Store, settings: Settings):  # type: ignore[no-untyped-def]
     """Digests and reminders print in the console at their scheduled time."""
     from bot.console_schedule import ConsoleSchedule
-    from scheduler.digest.templates import load_templates
+    from bot.render.digest.templates import load_templates
 
     templates = load_templates(settings.templates_dir)
     return lambda stdout: ConsoleSchedule(store, stdout, templates)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.console_schedule import ConsoleSchedule
-from bot.render_text import render
+from bot.render.text import render
 from commands import importing
 from commands.context import Context
 from commands.errors import CommandError

@@ -15,9 +15,9 @@ from typing import TextIO
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.compose import compose_digest_text, compose_reminder
+from bot.render.digest.templates import Templates
 from commands.text import replace_users
-from scheduler.digest.compose import compose_digest_text, compose_reminder
-from scheduler.digest.templates import Templates
 from scheduler.jobs import Jobs
 from scheduler.service import SchedulerService
 from storage import digests as rows

@@ -34,7 +34,7 @@ class Runtime:
     wake_delivery: Callable[[], None] = lambda: None
     # Called after `/ready digest …` changed a schedule: re-sync the cron jobs now.
     on_schedule_change: Callable[[], object] = lambda: None
-    templates: Any = None  # scheduler.digest.templates.Templates
+    templates: Any = None  # bot.render.digest.templates.Templates
     # Run one monitor's check now (`/ready monitor test`); set by `serve`, which runs monitors.
     check_monitor: Callable[[int], str] | None = None
     # Follow-up work started after an acknowledgement; kept so it is not garbage-collected.

@@ -32,19 +32,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.delivery import SlackSender
+from bot.app import create_app
 from bot.metrics import Metrics
+from bot.render.digest.templates import load_templates
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.slack_app import create_app
 from bot.slack_client import web_client
-from scheduler.digest.templates import load_templates
+from bot.transport import SlackSender
+from scheduler.delivery import Deliverer, Outcome, Pacer, Permanent, Retry, Sent, Uncertain
 from scheduler.jobs import Jobs
 from scheduler.monitors.config import apply_config, load_config
 from scheduler.monitors.heartbeat import ping_kind
 from scheduler.monitors.net import AddressPolicy
 from scheduler.monitors.runner import MonitorRunner
-from scheduler.outbox import Deliverer, Outcome, Pacer, Permanent, Retry, Sent, Uncertain
 from scheduler.service import SchedulerService
 from storage import monitors as monitor_rows
 from storage import outbox

@@ -3,7 +3,7 @@
 Rate limits (429) are retried after Retry-After and 5xx answers with backoff, except on
 the client the outbox posts with (`retries=False`): a 5xx after a post may mean the
 message went out, and a 429's wait would hold up every other channel, so the outbox
-reschedules such rows itself (scheduler.outbox) instead of letting the SDK sleep or post twice.
+reschedules such rows itself (scheduler.delivery) instead of letting the SDK sleep or post twice.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Telling the launch's channels about a state change: one outbox row per Slack channel,
-written in the same transaction as the change (scheduler.outbox delivers them)."""
+written in the same transaction as the change (scheduler.delivery delivers them)."""
 
 from __future__ import annotations
 

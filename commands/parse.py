@@ -16,7 +16,7 @@ from rapidfuzz import process
 from commands import verbs as v
 from commands.dates import DATE_HELP, DateError, parse_date
 from commands.errors import UsageError
-from commands.monitor_text import draft_from_words, parse_duration
+from commands.monitors.draft import draft_from_words, parse_duration
 from commands.timing import ScheduleError, parse_days, parse_time
 from storage.models import Priority, Scenario
 

@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import OperationalError
 
-from commands import digests, importing, items, launching, monitors, status
+from commands import importing, items, launching, status
 from commands import verbs as v
 from commands.context import Context
+from commands.digests import verbs as digests
 from commands.errors import AmbiguousItem, CommandError, UnknownItem
+from commands.monitors import verbs as monitors
 from commands.parse import parse
 from commands.replies import AlreadyApplied, ErrorReply, HelpReply, Reply
 from commands.text import clean

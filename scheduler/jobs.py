@@ -15,9 +15,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from commands.context import Context
+from commands.digests.gather import local_today, owners_with_overdue, record_today
 from commands.status import build_report
 from commands.timing import latest_due, schedule_of
-from scheduler.digest.gather import local_today, owners_with_overdue, record_today
 from storage import digests as rows
 from storage.engine import Store
 from storage.models import Launch, Outbox, Via

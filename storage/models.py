@@ -169,7 +169,7 @@ class ProcessedRequest(SQLModel, table=True):
 
 class Outbox(SQLModel, table=True):
     """Messages to post to Slack, written in the transaction that caused them and delivered by
-    scheduler.outbox, which claims each row with a conditional UPDATE so several replicas never
+    scheduler.delivery, which claims each row with a conditional UPDATE so several replicas never
     send the same message twice and a restart never loses one."""
 
     __table_args__ = (

@@ -3,7 +3,7 @@
 A row is claimed by moving it to `sending` with a lease (`claimed_until`) in one UPDATE
 whose WHERE clause repeats the conditions under which it may be taken. Exactly one worker
 sees rowcount 1; the others skip it. A worker that dies mid-send leaves the lease to
-expire, and the row is then taken again, as `uncertain` (see scheduler.outbox).
+expire, and the row is then taken again, as `uncertain` (see scheduler.delivery).
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import alert_view
 from bot.listeners.common import (
     acknowledge_then,
     answer_privately,
@@ -18,10 +17,11 @@ from bot.listeners.common import (
     user_of,
 )
 from bot.listeners.items import open_item_modal
+from bot.render import alerts as ui
+from bot.render.ids import ItemRef
+from bot.render.mrkdwn import fit, plain
 from bot.runtime import Runtime
-from bot.slack_render import alerts as ui
-from bot.slack_render.ids import ItemRef
-from bot.slack_render.mrkdwn import fit, plain
+from bot.transport import alert_view
 from commands import verbs as v
 from commands.replies import AlreadyApplied, ErrorReply
 from commands.run import execute_command

@@ -13,9 +13,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.render import ids
+from bot.render.messages import SlackMessage, render_message
 from bot.runtime import Runtime
-from bot.slack_render import ids
-from bot.slack_render.messages import SlackMessage, render_message
 from commands import verbs as v
 from commands.replies import ErrorReply, ItemListReply, Reply, StatusReply
 from commands.run import execute_command

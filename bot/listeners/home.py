@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.render.home import home_view
 from bot.runtime import Runtime
-from bot.slack_render.home import home_view
 from commands.home import home
 from storage.models import Via
 

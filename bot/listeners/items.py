@@ -24,8 +24,8 @@ from bot.listeners.common import (
     team_of,
     user_of,
 )
+from bot.render import ids, modals
 from bot.runtime import Runtime
-from bot.slack_render import ids, modals
 from commands import verbs as v
 from commands.replies import AlreadyApplied, ErrorReply, HistoryReply, ItemView
 from commands.run import execute_command

@@ -16,9 +16,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners.common import message_for, refresh_origin
+from bot.render import ids, modals
+from bot.render.mrkdwn import fit, plain
 from bot.runtime import Runtime
-from bot.slack_render import ids, modals
-from bot.slack_render.mrkdwn import fit, plain
 from commands import importing
 from commands import verbs as v
 from commands.errors import CommandError

@@ -9,15 +9,15 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 
+from bot.compose import compose_reminder
 from bot.listeners.common import acknowledge_then, answer_privately, team_of, user_of
+from bot.render.digest import ids
+from bot.render.digest.templates import Templates
 from bot.runtime import Runtime
 from commands import verbs as v
 from commands.refs import ref_for_id
 from commands.replies import AlreadyApplied, ErrorReply
 from commands.run import execute_command
-from scheduler.digest import ids
-from scheduler.digest.compose import compose_reminder
-from scheduler.digest.templates import Templates
 from storage import digests as rows
 from storage import queries
 from storage.models import Via

@@ -11,7 +11,7 @@
         cert: api.example.com
         warn: [21, 14, 7]
 
-Every entry is validated exactly as `/ready monitor add` validates (commands.monitor_text);
+Every entry is validated exactly as `/ready monitor add` validates (commands.monitors.draft);
 a file with any invalid entry is refused whole, with every problem listed. Applying the file
 adds new monitors, updates changed ones and removes the file's monitors no longer in it;
 monitors added with `/ready monitor add` are left alone.
@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from commands.errors import CommandError
 from commands.items import find_item
-from commands.monitor_text import MonitorDraft, draft_from_mapping
+from commands.monitors.draft import MonitorDraft, draft_from_mapping
 from storage import queries
 from storage.digests import is_slack_channel
 from storage.engine import Store

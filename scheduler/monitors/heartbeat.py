@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from commands.monitor_spec import CheckResult
+from commands.monitors.spec import CheckResult
 
 PING_KINDS = ("success", "start", "fail")
 

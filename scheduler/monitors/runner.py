@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 from commands import transitions
 from commands.context import Context
 from commands.items import apply_change
-from commands.monitor_spec import BackupSpec, CertSpec, CheckResult, HttpSpec, Spec
-from commands.monitor_state import Policy, Transition, TransitionKind, step, tick
-from commands.monitor_state_json import load_state
-from commands.monitors import save_state
+from commands.monitors.spec import BackupSpec, CertSpec, CheckResult, HttpSpec, Spec
+from commands.monitors.state import Policy, Transition, TransitionKind, step, tick
+from commands.monitors.state_json import load_state
+from commands.monitors.verbs import save_state
 from commands.replies import ItemView
-from scheduler.monitors.checks import run_many
+from scheduler.monitors.checks.run import run_many
 from scheduler.monitors.heartbeat import judge
 from scheduler.monitors.net import AddressPolicy
 from storage import monitors as rows

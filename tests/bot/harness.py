@@ -22,7 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.server import build_service, create_web
 from bot.settings import Settings
-from scheduler.outbox import Pacer
+from scheduler.delivery import Pacer
 from storage.engine import Store
 from tests.fakes.slack_api import FakeSlack
 

@@ -45,7 +45,7 @@ def test_a_console_session(store) -> None:
 
 def test_digests_print_in_the_console(store) -> None:
     from bot.console_schedule import ConsoleSchedule
-    from scheduler.digest.templates import load_templates
+    from bot.render.digest.templates import load_templates
 
     ctx = Context(
         team_id="local",

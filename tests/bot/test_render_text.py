@@ -1,6 +1,6 @@
 """Every reply renders for the terminal, with user markers turned into @names."""
 
-from bot.render_text import render
+from bot.render.text import render
 from commands.run import execute
 from tests.commands.helpers import seed
 from tests.conftest import make_ctx

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.slack_render import ids
+from bot.render import ids
 from storage.models import Event, Item
 from tests.bot.harness import CHANNEL, serve
 from tests.commands.helpers import ok
@@ -241,7 +241,7 @@ def test_import_modal_previews_then_imports(served, store, fake) -> None:
 
 
 def test_reminder_buttons_mark_done_or_snooze_and_refresh_the_dm(served, store, fake) -> None:
-    from scheduler.digest import ids as reminder_ids
+    from bot.render.digest import ids as reminder_ids
 
     item_id = seed(store)
     ok(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.slack_render import alerts as ui
+from bot.render import alerts as ui
 from storage.models import Monitor
 from tests.bot.harness import CHANNEL, serve
 from tests.commands.helpers import ok

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack_render import (
+from bot.render import (
     add_item_modal,
     announcement,
     block_modal,
@@ -21,8 +21,8 @@ from bot.slack_render import (
     render_message,
     waive_modal,
 )
-from bot.slack_render.blocks import MESSAGE_TEXT_BUDGET, text_size
-from bot.slack_render.check import check_message, check_view
+from bot.render.blocks import MESSAGE_TEXT_BUDGET, text_size
+from bot.render.check import check_message, check_view
 from commands import replies as r
 from commands.errors import Candidate
 from commands.home import HomeLaunch, HomeReply

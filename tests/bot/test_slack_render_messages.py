@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.slack_render import SlackMessage, announcement, ids, item_actions, render_message
-from bot.slack_render.check import check_message
+from bot.render import SlackMessage, announcement, ids, item_actions, render_message
+from bot.render.check import check_message
 from commands import replies as r
 from commands.run import execute
 from storage.models import Status

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.slack_render import ids
-from bot.slack_render import mrkdwn as md
-from bot.slack_render.blocks import Layout, pack, section, text_size
+from bot.render import ids
+from bot.render import mrkdwn as md
+from bot.render.blocks import Layout, pack, section, text_size
 from commands.text import user
 
 

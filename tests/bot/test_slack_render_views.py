@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from bot.slack_render import (
+from bot.render import (
     add_item_modal,
     block_modal,
     due_modal,
@@ -16,7 +16,7 @@ from bot.slack_render import (
     import_preview_modal,
     waive_modal,
 )
-from bot.slack_render.check import check_view
+from bot.render.check import check_view
 from commands import replies as r
 from commands.home import home
 from commands.run import execute

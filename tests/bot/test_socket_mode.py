@@ -14,7 +14,7 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import select
 
-from bot.slack_render import ids
+from bot.render import ids
 from storage.models import Event, Item
 from tests.bot.harness import BOT_TOKEN, CHANNEL, serve, settings_for
 from tests.commands.helpers import ok

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.monitor_spec import CheckResult
-from commands.monitor_state import (
+from commands.monitors.spec import CheckResult
+from commands.monitors.state import (
     MonitorState,
     MonitorStatus,
     NotDown,
@@ -30,7 +30,7 @@ from commands.monitor_state import (
     step,
     tick,
 )
-from commands.monitor_state_json import dump_state, load_state
+from commands.monitors.state_json import dump_state, load_state
 from commands.text import user
 
 T0 = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)

@@ -3,7 +3,7 @@
 import pytest
 
 from commands.errors import UsageError
-from commands.monitor_text import draft_from_mapping, draft_from_words
+from commands.monitors.draft import draft_from_mapping, draft_from_words
 from storage.models import Monitor
 from tests.commands.helpers import events, fails, fingerprint, ok
 from tests.conftest import NOW, make_ctx

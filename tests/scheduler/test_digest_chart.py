@@ -7,9 +7,9 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
-from scheduler.digest.chart import render_chart
-from scheduler.digest.model import DayScore
-from scheduler.digest.sparkline import signed, sparkline
+from bot.render.digest.chart import render_chart
+from bot.render.digest.sparkline import signed, sparkline
+from commands.digests.model import DayScore
 from tests.scheduler.test_digest_render import make_digest
 
 
@@ -63,7 +63,7 @@ def test_gaps_in_the_trend_are_fine() -> None:
 
 
 def test_importing_the_chart_module_does_not_import_matplotlib() -> None:
-    code = "import sys, scheduler.digest.chart, scheduler.digest.render; print('matplotlib' in sys.modules)"
+    code = "import sys, bot.render.digest.chart, bot.render.digest.digest; print('matplotlib' in sys.modules)"
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 

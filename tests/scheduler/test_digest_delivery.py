@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.delivery import SlackSender
+from bot.render.digest.templates import load_templates
 from bot.slack_client import web_client
-from scheduler.digest.templates import load_templates
+from bot.transport import SlackSender
+from scheduler.delivery import Deliverer, Pacer
 from scheduler.jobs import Jobs
-from scheduler.outbox import Deliverer, Pacer
 from storage.models import DigestRun, Outbox
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack_render.check import check_message
+from bot.render.check import check_message
+from bot.render.digest import ids
+from bot.render.digest.reminder import REMINDER_ITEMS, render_reminder, render_reminder_text
+from bot.render.digest.templating import Templates, load_templates
 from commands.replies import ItemView
-from scheduler.digest import ids
-from scheduler.digest.reminder import REMINDER_ITEMS, render_reminder, render_reminder_text
-from scheduler.digest.templating import Templates, load_templates
 from storage.models import Priority, Status
 
 TODAY = date(2026, 11, 17)

@@ -12,20 +12,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack_render.blocks import MESSAGE_TEXT_BUDGET, text_size
-from bot.slack_render.check import check_message
-from bot.slack_render.messages import SlackMessage
-from commands.replies import LaunchView
-from commands.scoring import Forecast, ItemBrief, Verdict
-from scheduler.digest.model import Change, DayScore, Digest, ExpiringWaiver, MonitorNote
-from scheduler.digest.render import (
+from bot.render.blocks import MESSAGE_TEXT_BUDGET, text_size
+from bot.render.check import check_message
+from bot.render.digest.digest import (
     render_daily,
     render_digest,
     render_digest_text,
     render_unchanged,
     render_unchanged_text,
 )
-from scheduler.digest.templating import Templates, load_templates
+from bot.render.digest.templating import Templates, load_templates
+from bot.render.messages import SlackMessage
+from commands.digests.model import Change, DayScore, Digest, ExpiringWaiver, MonitorNote
+from commands.replies import LaunchView
+from commands.scoring import Forecast, ItemBrief, Verdict
 
 TODAY = date(2026, 11, 17)  # a Tuesday
 AT = datetime(2026, 11, 16, 15, 30, tzinfo=UTC)

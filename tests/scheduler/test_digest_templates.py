@@ -8,10 +8,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from bot.slack_render.blocks import MESSAGE_TEXT_BUDGET, text_size
-from scheduler.digest.blockify import TemplateProblem, to_blocks
-from scheduler.digest.render import render_digest, render_digest_text, render_unchanged
-from scheduler.digest.templating import PACKAGED, Mrkdwn, load_templates
+from bot.render.blocks import MESSAGE_TEXT_BUDGET, text_size
+from bot.render.digest.blockify import TemplateProblem, to_blocks
+from bot.render.digest.digest import render_digest, render_digest_text, render_unchanged
+from bot.render.digest.templating import PACKAGED, Mrkdwn, load_templates
 from tests.scheduler.test_digest_render import EVIL, make_digest, quiet_digest
 
 NAMES = ("digest", "unchanged", "reminder")
@@ -203,6 +203,6 @@ def test_a_section_without_a_more_line_says_how_many_lines_were_cut() -> None:
 
 
 def test_the_loader_is_importable_from_the_templates_package() -> None:
-    from scheduler.digest import templates
+    from bot.render.digest import templates
 
     assert templates.load_templates is load_templates

@@ -6,8 +6,8 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from commands.monitor_spec import BackupSpec
-from scheduler.monitors.backup_check import check_backup
+from commands.monitors.spec import BackupSpec
+from scheduler.monitors.checks.backup import check_backup
 
 NOW = datetime(2025, 4, 13, 6, 0, tzinfo=UTC)
 

@@ -15,15 +15,15 @@ import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from commands.monitor_spec import CertSpec, CheckResult
-from scheduler.monitors.cert_check import (
+from commands.monitors.spec import CertSpec, CheckResult
+from scheduler.monitors.checks.cert import (
     Certificate,
     VerifyError,
     check_cert,
     judge_certificate,
     warn_threshold,
 )
-from scheduler.monitors.check_format import short_date
+from scheduler.monitors.checks.wording import short_date
 from scheduler.monitors.net import AddressPolicy
 from tests.fakes.monitor_net import ConnectionGuard, ScriptedResolver
 from tests.fakes.monitor_target import FakeTarget, free_port

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from commands.monitor_spec import (
+from commands.monitors.spec import (
     BackupSpec,
     CertSpec,
     CheckResult,
@@ -17,7 +17,7 @@ from commands.monitor_spec import (
     HttpSpec,
     Spec,
 )
-from scheduler.monitors.checks import run_check, run_many
+from scheduler.monitors.checks.run import run_check, run_many
 from scheduler.monitors.net import AddressPolicy
 from tests.fakes.monitor_target import FakeTarget, Reply
 
@@ -111,7 +111,7 @@ def test_a_crashing_check_becomes_a_failed_result_and_the_others_still_run(
     def explode(*args: object, **kw: object) -> CheckResult:
         raise PermissionError("backup directory is not readable")
 
-    monkeypatch.setattr("scheduler.monitors.checks.check_backup", explode)
+    monkeypatch.setattr("scheduler.monitors.checks.run.check_backup", explode)
     with FakeTarget({"/": Reply()}) as target:
         checks: list[tuple[str, Spec, CheckResult | None]] = [
             ("web", HttpSpec(target.url("/")), None),

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from commands.monitor_spec import CheckResult, HttpSpec
-from scheduler.monitors.http_check import check_http
+from commands.monitors.spec import CheckResult, HttpSpec
+from scheduler.monitors.checks.http import check_http
 from scheduler.monitors.net import AddressPolicy
 from tests.fakes.monitor_net import ConnectionGuard, ScriptedResolver
 from tests.fakes.monitor_target import FakeTarget, Reply, free_port

@@ -10,9 +10,9 @@ from ipaddress import ip_address
 
 import pytest
 
-from commands.monitor_spec import HttpSpec
-from scheduler.monitors.check_url import Target, parse_url
-from scheduler.monitors.http_check import check_http
+from commands.monitors.spec import HttpSpec
+from scheduler.monitors.checks.http import check_http
+from scheduler.monitors.checks.url import Target, parse_url
 from scheduler.monitors.net import (
     AddressPolicy,
     IPAddress,

@@ -9,12 +9,12 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.delivery import SlackSender
+from bot.render.digest.templates import load_templates
 from bot.slack_client import web_client
-from scheduler.digest.templates import load_templates
+from bot.transport import SlackSender
+from scheduler.delivery import Deliverer, Pacer
 from scheduler.monitors.net import AddressPolicy
 from scheduler.monitors.runner import MonitorRunner
-from scheduler.outbox import Deliverer, Pacer
 from storage.models import Item, Monitor, MonitorEvent, Outbox
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx

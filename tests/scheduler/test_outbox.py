@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.delivery import SlackSender
+from bot.render.digest.templates import load_templates
 from bot.slack_client import web_client
-from scheduler.digest.templates import load_templates
-from scheduler.outbox import Deliverer, Pacer
+from bot.transport import SlackSender
+from scheduler.delivery import Deliverer, Pacer
 from storage import outbox as rows
 from storage.models import Outbox
 from tests.commands.helpers import ok

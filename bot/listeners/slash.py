@@ -1,0 +1,123 @@
+"""`/ready …`: every request acknowledged within Slack's three seconds.
+
+Bolt runs this app with `process_before_response=True`: the listener's `ack()` becomes the
+HTTP response as soon as the listener returns. (With the default, Bolt polls every 10 ms
+for the ack, which costs latency and CPU under load; see BENCHMARKS.md.)
+
+Fast replies go in the acknowledgement. Slow work (import, export, or anything not done
+within FAST_BUDGET, say a database waiting on a lock) is acknowledged at once with a
+"working on it" note and answered through the response_url by a follow-up task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.listeners.common import response_payload
+from bot.render import modals
+from bot.runtime import Runtime
+from commands import verbs as v
+from commands.errors import CommandError
+from commands.parse import parse
+from commands.replies import ErrorReply, Reply
+from commands.run import INTERNAL_ERROR_PREFIX, SLOW_VERBS, error_reply, execute_command, verb_of
+from commands.text import clean
+from storage.models import Via
+
+log = logging.getLogger(__name__)
+FAST_BUDGET = 2.0  # seconds; Slack gives up at 3
+WORKING = "⏳ Working on it; the answer follows here shortly."
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    @app.command("/ready")
+    async def ready(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await handle_command(runtime, ack=ack, body=body, respond=respond, client=client)
+
+
+def _is_import_form(text: str) -> bool:
+    """`/ready import` with no document: a document is too long to type, so open a modal."""
+    return text.strip().lower() in ("import", "import --dry-run")
+
+
+def _parse(text: str) -> v.Command | Reply:
+    try:
+        return parse(clean(text))
+    except CommandError as exc:
+        return error_reply(exc)
+
+
+async def handle_command(
+    runtime: Runtime,
+    *,
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+) -> None:
+    text = body.get("text") or ""
+    if _is_import_form(text):
+        await ack()
+        runtime.spawn(_open_import_modal(client, body), what="opening the import modal")
+        return
+    parsed = _parse(text)
+    verb = verb_of(text) or ("status" if not text.strip() else "unknown")
+    if not isinstance(parsed, v.Command):
+        runtime.metrics.commands.labels(verb, "refused").inc()
+        await ack(**response_payload(parsed, None))
+        return
+    ctx = runtime.context(
+        team=body["team_id"], user=body["user_id"], channel=body.get("channel_id"), via=Via.COMMAND
+    )
+    work = asyncio.ensure_future(runtime.run(execute_command, runtime.store, ctx, parsed))
+    if verb not in SLOW_VERBS:
+        done, _ = await asyncio.wait({work}, timeout=FAST_BUDGET)
+        if done:
+            reply = work.result()
+            await ack(**response_payload(reply, parsed))
+            _count(runtime, verb, reply)
+            _after(runtime, parsed)
+            return
+    await ack(response_type="ephemeral", text=WORKING)
+    runtime.spawn(_answer_later(runtime, work, parsed, verb, respond), what=f"/ready {verb}")
+
+
+async def _open_import_modal(client: AsyncWebClient, body: dict[str, Any]) -> None:
+    metadata = json.dumps({"channel": body.get("channel_id")})
+    await client.views_open(trigger_id=body["trigger_id"], view=modals.import_modal(None, metadata))
+
+
+async def _answer_later(
+    runtime: Runtime,
+    work: asyncio.Future[Reply],
+    command: v.Command,
+    verb: str,
+    respond: AsyncRespond,
+) -> None:
+    reply = await work
+    _count(runtime, verb, reply)
+    _after(runtime, command)
+    await respond(**response_payload(reply, command), replace_original=False)
+
+
+def _after(runtime: Runtime, command: v.Command) -> None:
+    runtime.wake_delivery()  # announcements, `digest now`
+    if isinstance(command, v.Digest) and command.action not in ("show", "now"):
+        runtime.spawn(runtime.run(runtime.on_schedule_change), what="re-syncing digest schedules")
+
+
+def _count(runtime: Runtime, verb: str, reply: Reply) -> None:
+    outcome = "ok"
+    if isinstance(reply, ErrorReply):
+        outcome = "internal_error" if reply.message.startswith(INTERNAL_ERROR_PREFIX) else "refused"
+        if outcome == "internal_error":
+            runtime.metrics.errors.labels("command").inc()
+    runtime.metrics.commands.labels(verb, outcome).inc()

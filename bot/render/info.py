@@ -1,0 +1,180 @@
+"""Help, history, import and export as blocks, added to a `Layout` so that the same builders
+fill a message (50 blocks) or a modal (100 blocks)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.render import blocks as b
+from bot.render import mrkdwn as md
+from commands import replies as r
+from commands.text import plural
+from commands.transitions import describe_status
+
+PEOPLE_FIELDS = frozenset({"owner", "done_by", "blocked_by", "waived_by"})
+EXPORT_TEXT = 7_000  # of a message's text budget, for the markdown itself
+CODE_CHUNK = 2_900  # escaped markdown per section, leaving room for the ``` fences
+_FENCE = re.compile(r"`{3,}")
+
+
+# -- help ------------------------------------------------------------------------------
+
+
+def help_blocks(reply: r.HelpReply, layout: b.Layout) -> None:
+    if reply.detail:
+        verb = reply.detail
+        usage = md.code(md.escape(f"/ready {verb.usage}"))
+        layout.add(b.section(f"{usage}\n{md.text(verb.summary)}"))
+        if verb.details:
+            layout.add(b.section(md.text(verb.details)))
+        if verb.examples:
+            examples = "\n".join(f"/ready {e}" for e in verb.examples)
+            layout.add(b.section("*Examples*\n" + code_block(examples)))
+        if verb.aliases:
+            layout.add(b.context("Also: " + ", ".join(md.code(a) for a in verb.aliases)))
+        return
+    layout.add(b.section("*readybot*: the launch checklist, live. Commands:"))
+    groups: dict[str, list[str]] = {}
+    for verb in reply.verbs:
+        groups.setdefault(verb.group, []).append(f"{md.code(verb.name)} {md.text(verb.summary)}")
+    for group, entries in groups.items():
+        layout.add_lines([md.bold(md.escape(group)), *entries], reserve_blocks=1)
+    layout.add(b.context("`/ready help &lt;command&gt;` shows details and examples."))
+
+
+def code_block(raw: str) -> str:
+    """Our own ``` block around user text: escaped, and a run of backticks inside cannot
+    close it early."""
+    inner = _FENCE.sub(lambda m: "ˋ" * len(m[0]), md.escape(raw))
+    return f"```{inner}```" if inner.strip() else ""
+
+
+# -- history ---------------------------------------------------------------------------
+
+
+def _value(field: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if field in PEOPLE_FIELDS:
+        return md.mention(str(value))
+    return md.inline(str(value), 40)
+
+
+def event_line(event: r.EventView) -> str:
+    changes = ""
+    if event.action != "created" and event.after:
+        changes = ", ".join(
+            f"{md.inline(k, 30)}: {_value(k, (event.before or {}).get(k))} → {_value(k, v)}"
+            for k, v in event.after.items()
+        )
+    note = f" “{md.inline(event.note, 120)}”" if event.note else ""
+    return (
+        f"{md.code(f'{event.at:%Y-%m-%d %H:%M}')} {md.mention(event.actor)} via "
+        f"{md.inline(event.via, 20)}: {md.inline(event.action, 32)}{note}"
+        + (f" ({md.truncate(changes, 300)})" if changes else "")
+    )
+
+
+def history_blocks(reply: r.HistoryReply, layout: b.Layout) -> None:
+    """Item summary, notes, evidence, then the newest events that fit (oldest first)."""
+    item = reply.item
+    head = (
+        f"{md.code(md.inline(item.key, 40))} {md.bold(md.inline(item.title, 300))}: "
+        f"{describe_status(item.status)}, {item.priority.value}, {md.inline(item.category, 100)}"
+    )
+    layout.add(b.section(head), reserve_blocks=2, reserve_text=300)
+    if item.notes:
+        layout.add(b.section("*Notes*\n" + md.quote(md.block_text(item.notes, 1500))))
+    if item.evidence:
+        layout.add(b.section("*Evidence:* " + md.block_text(item.evidence, 1000)))
+    lines = [event_line(e) for e in reply.events]
+    room = layout.text_budget - layout.text_used - 300
+    start, used = len(lines), 0
+    while start > 0 and used + len(lines[start - 1]) + 1 <= room:
+        start -= 1
+        used += len(lines[start]) + 1
+    layout.add(b.section(f"*History* ({plural(len(lines), 'event')})"), reserve_blocks=1)
+    shown = layout.add_lines(lines[start:], reserve_blocks=1, reserve_text=100)
+    hidden = len(lines) - shown
+    if hidden:
+        layout.add(b.context(f"{plural(hidden, 'event')} not shown"))
+
+
+# -- import ----------------------------------------------------------------------------
+
+
+def import_blocks(reply: r.ImportReply, layout: b.Layout) -> None:
+    total = sum(sum(s.values()) for s in reply.counts.values())
+    verb = "Would import" if reply.dry_run else "Imported"
+    head = f"{verb} {plural(total, 'item')} into {md.bold(md.inline(reply.launch_name, 200))}"
+    if reply.launch_created:
+        head += " (new launch)"
+    layout.add(b.section(head), reserve_blocks=2, reserve_text=600)
+    if reply.repaired:
+        encoding = md.escape(reply.repaired.replace("_", " ").title())
+        layout.add(b.context(f"Repaired text that had been mis-decoded as {encoding}."))
+    lines = [
+        f"{md.bold(md.inline(category, 60))} "
+        + ", ".join(f"{n:,} {md.escape(s.replace('_', ' '))}" for s, n in sorted(statuses.items()))
+        for category, statuses in reply.counts.items()
+    ]
+    shown = layout.add_lines(lines, reserve_blocks=2, reserve_text=600)
+    summary = [f"{reply.created:,} new, {reply.updated:,} updated, {reply.unchanged:,} unchanged"]
+    if shown < len(lines):
+        summary.append(f"+{plural(len(lines) - shown, 'more category', 'more categories')}")
+    if reply.stated_readiness is not None:
+        summary.append(
+            f"The document claims {reply.stated_readiness}% ready; "
+            "see `/ready status` for readybot's score."
+        )
+    warnings = [f"Note: {md.inline(w, 300)}" for w in reply.warnings[:5]]
+    if len(reply.warnings) > 5:
+        warnings.append(f"+{plural(len(reply.warnings) - 5, 'more note')}")
+    layout.add(b.section("\n".join(summary + warnings)), reserve_blocks=1)
+    if reply.dry_run:
+        layout.add(b.context("Nothing was changed (dry run)."))
+
+
+# -- export ----------------------------------------------------------------------------
+
+
+def _code_chunks(markdown: str, budget: int) -> tuple[list[str], bool]:
+    """The markdown as escaped ``` chunks of ≤ CODE_CHUNK chars, ≤ `budget` chars in all;
+    True when everything fit."""
+    chunks: list[str] = []
+    current, used = "", 0
+    for raw_line in markdown.splitlines():
+        pieces = [raw_line[i : i + 500] for i in range(0, len(raw_line), 500)] or [""]
+        for piece in pieces:
+            line = _FENCE.sub(lambda m: "ˋ" * len(m[0]), md.escape(piece))
+            if used + len(line) + 1 > budget:
+                if current:
+                    chunks.append(current)
+                return chunks, False
+            if current and len(current) + 1 + len(line) > CODE_CHUNK:
+                chunks.append(current)
+                current = line
+            else:
+                current = f"{current}\n{line}" if current else line
+            used += len(line) + 1
+    if current:
+        chunks.append(current)
+    return chunks, True
+
+
+def export_blocks(reply: r.ExportReply, layout: b.Layout) -> None:
+    name = md.bold(md.inline(reply.launch.name, 200))
+    layout.add(b.section(f"Export of {name} ({plural(reply.items, 'item')})"))
+    chunks, complete = _code_chunks(reply.markdown, EXPORT_TEXT)
+    for chunk in chunks:
+        if not layout.add(b.section(f"```{chunk}```"), reserve_blocks=1, reserve_text=200):
+            complete = False
+            break
+    if not complete:
+        layout.add(
+            b.context(
+                f"The export is {len(reply.markdown):,} chars; this shows the start. "
+                "Use `readybot export` for the full file."
+            )
+        )

@@ -1,0 +1,84 @@
+"""What a digest says, gathered from the database by commands.digests.gather and rendered by
+bot.render.digest.digest. Pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from commands.replies import LaunchView
+from commands.scoring import Forecast, ItemBrief, Verdict
+
+
+@dataclass(frozen=True)
+class Change:
+    """One state change since the last digest."""
+
+    action: str  # done, blocked, unblocked, reopened, waived, created, removed
+    key: str
+    title: str
+    actor: str  # a Slack user id, "monitor", or a console name
+    at: datetime
+    note: str | None = None  # the reason, evidence or waiver reason
+
+
+@dataclass(frozen=True)
+class ExpiringWaiver:
+    key: str
+    title: str
+    until: date
+    waived_by: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class MonitorNote:
+    """A monitor that failed or recovered since the last digest (filled once monitors exist)."""
+
+    name: str
+    recovered: bool
+    detail: str
+    at: datetime
+    item_key: str | None = None
+
+
+@dataclass(frozen=True)
+class DayScore:
+    day: date
+    score: int
+    open_by_priority: dict[str, int] = field(
+        default_factory=dict
+    )  # critical/high/medium/low -> open
+
+
+@dataclass(frozen=True)
+class Digest:
+    launch: LaunchView
+    today: date  # local date of the digest
+    score: int
+    previous_score: int | None  # at the last digest; None for the first one
+    verdict: Verdict
+    changes: tuple[Change, ...]  # oldest first
+    overdue: tuple[ItemBrief, ...]
+    overdue_count: int
+    due_soon: tuple[ItemBrief, ...]  # due in the next 3 days, owners to be mentioned
+    expiring_waivers: tuple[ExpiringWaiver, ...]  # within a week
+    monitors: tuple[MonitorNote, ...]
+    days_to_target: int | None
+    forecast: Forecast
+    trend: tuple[DayScore, ...]  # the last 14 days, oldest first (days without data omitted)
+    since: datetime | None  # when the last digest went out
+    weekly: bool = False  # also attach the trend chart
+
+    @property
+    def delta(self) -> int | None:
+        return None if self.previous_score is None else self.score - self.previous_score
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing to tell: no change, no monitor news, same score (overdue items alone are not news)."""
+        return (
+            not self.changes
+            and not self.monitors
+            and (self.delta in (0, None) and self.since is not None)
+        )
