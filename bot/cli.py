@@ -21,7 +21,7 @@ from commands.context import Context
 from commands.errors import CommandError
 from commands.replies import ErrorReply
 from commands.run import error_reply, execute
-from storage import queries
+from storage import launches
 from storage.engine import Store, open_store
 from storage.migrate import current_revision, upgrade
 from storage.models import Via
@@ -272,14 +272,14 @@ def _context(
 
 def _team(store: Store, team: str | None, now: datetime) -> str:
     with store.write() as session:
-        known = [w.team_id for w in queries.workspaces(session)]
+        known = [w.team_id for w in launches.workspaces(session)]
         if team:
-            queries.ensure_workspace(session, team, now)
+            launches.ensure_workspace(session, team_id=team, now=now)
             return team
         if len(known) == 1:
             return known[0]
         if not known:
-            queries.ensure_workspace(session, LOCAL_TEAM, now, name="local console")
+            launches.ensure_workspace(session, team_id=LOCAL_TEAM, now=now, name="local console")
             return LOCAL_TEAM
     raise CliError(
         f"the database holds several workspaces ({', '.join(known)}); choose one with --team"

@@ -21,7 +21,7 @@ from commands import importing
 from commands.context import Context
 from commands.errors import CommandError
 from commands.run import error_reply, execute
-from storage import queries
+from storage import launches
 from storage.engine import Store
 
 SAMPLE = Path(__file__).parent / "samples" / "checkout-launch.md"
@@ -120,7 +120,7 @@ def _now(ctx: Context) -> Context:
 
 def _is_empty(store: Store, ctx: Context) -> bool:
     with store.read() as session:
-        return not queries.launches(session, ctx.team_id)
+        return not launches.launches(session, team_id=ctx.team_id)
 
 
 def _read(stdin: TextIO, stdout: TextIO, interactive: bool, prompt: str) -> str | None:

@@ -1,11 +1,13 @@
 """Digests and reminders in the local console: printed to the terminal at their time.
 
 The same jobs as `serve` run here (APScheduler, claims in the database), limited to what is
-not Slack's: console channels and people who are not Slack users.
+not Slack's: console channels and people who are not Slack users. What they queue goes
+through the same outbox, delivered by a transport that prints instead of posting.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
@@ -14,14 +16,17 @@ from typing import TextIO
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from pydantic import ValidationError
 
-from bot.compose import compose_digest_text, compose_reminder
-from bot.render.digest.templates import Templates
+from bot.render.composers import compose_text
+from bot.render.digest.templating import Templates
+from commands.facts import decode
 from commands.text import replace_users
+from scheduler.delivery import Deliverer, Outcome, Pacer, Permanent, Sent
 from scheduler.jobs import Jobs
 from scheduler.service import SchedulerService
-from storage import digests as rows
 from storage.engine import Store
+from storage.outbox import CONSOLE, Claimed
 
 log = logging.getLogger(__name__)
 PRINT_SECONDS = 2
@@ -29,6 +34,24 @@ PRINT_SECONDS = 2
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class ConsoleTransport:
+    """Prints what the outbox holds for console channels and people."""
+
+    name = CONSOLE
+
+    def __init__(self, write: Callable[[str], None], templates: Templates) -> None:
+        self.write = write
+        self.templates = templates
+
+    async def send(self, claimed: Claimed, *, parent_ts: str | None) -> Outcome:
+        try:
+            facts = decode(claimed.kind, claimed.facts)
+        except ValidationError:
+            return Permanent(f"unreadable facts for a {claimed.kind} row")
+        self.write(compose_text(claimed.kind, facts, self.templates))
+        return Sent(None)
 
 
 class ConsoleSchedule:
@@ -44,13 +67,15 @@ class ConsoleSchedule:
         self.templates = templates
         self.clock = clock
         self._lock = threading.Lock()
-        jobs = Jobs(
+        self.deliverer = Deliverer(
             store=store,
-            worker="console",
+            transport=ConsoleTransport(self._write, templates),
+            worker_id="console",
             clock=clock,
-            slack=False,
-            on_queued=self.print_due,
-            print_reminder=self._print_reminder,
+            pacer=Pacer(interval=0, rate=1000, burst=1000),
+        )
+        jobs = Jobs(
+            store=store, worker="console", clock=clock, slack=False, on_queued=self.print_due
         )
         self.service = SchedulerService(jobs, BackgroundScheduler(daemon=True))
 
@@ -71,19 +96,8 @@ class ConsoleSchedule:
         self.service.sync()
 
     def print_due(self) -> int:
-        """Print every claimed console digest not printed yet."""
-        with self.store.read() as session:
-            pending = [run.id for run in rows.unbuilt_runs(session, slack=False)]
-        for run_id in pending:
-            text = compose_digest_text(self.store, run_id or 0, self.clock(), self.templates)
-            if text:
-                self._write(text)
-        return len(pending)
-
-    def _print_reminder(self, team: str, user: str, day: str) -> None:
-        message = compose_reminder(self.store, team, user, day, self.clock(), self.templates)
-        if message is not None:
-            self._write(message.text)
+        """Print every queued console digest and reminder not printed yet."""
+        return asyncio.run(self.deliverer.deliver_due())
 
     def _write(self, text: str) -> None:
         with self._lock:

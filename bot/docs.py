@@ -5,12 +5,13 @@ python -m bot.docs
 
 from __future__ import annotations
 
-from commands.verbs import VERBS, Verb
+from commands.model import Verb
+from commands.verbs import REGISTRY
 
 
 def command_reference() -> str:
     groups: dict[str, list[Verb]] = {}
-    for verb in VERBS:
+    for verb in REGISTRY.verbs:
         groups.setdefault(verb.group, []).append(verb)
     lines: list[str] = []
     for group, verbs in groups.items():

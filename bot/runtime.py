@@ -1,4 +1,4 @@
-"""What every listener needs, built once per process and passed in (no globals)."""
+"""What every listener needs, built once per process by bot.wiring and never changed after."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from bot.metrics import Metrics
+from bot.render.digest.templating import Templates
 from bot.settings import Settings
 from commands.context import Context
+from scheduler.delivery import Deliverer
+from scheduler.monitors.runner import MonitorRunner
+from scheduler.service import SchedulerService
 from storage.engine import Store
-from storage.models import Via
+from storage.vocabulary import Via
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -24,53 +28,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
-class Runtime:
-    settings: Settings
-    store: Store
-    metrics: Metrics = field(default_factory=Metrics)
-    clock: Clock = utc_now
-    # Called after a command that may have queued outbox rows (announcements): deliver soon.
-    wake_delivery: Callable[[], None] = lambda: None
-    # Called after `/ready digest …` changed a schedule: re-sync the cron jobs now.
-    on_schedule_change: Callable[[], object] = lambda: None
-    templates: Any = None  # bot.render.digest.templates.Templates
-    # Run one monitor's check now (`/ready monitor test`); set by `serve`, which runs monitors.
-    check_monitor: Callable[[int], str] | None = None
-    # Follow-up work started after an acknowledgement; kept so it is not garbage-collected.
-    _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+class FollowUps:
+    """Work started after an acknowledgement, kept so it is not garbage-collected.
 
-    def context(
-        self,
-        *,
-        team: str,
-        user: str,
-        channel: str | None,
-        via: Via,
-        request_key: str | None = None,
-        launch_id: int | None = None,
-    ) -> Context:
-        return Context(
-            team_id=team,
-            user_id=user,
-            channel_id=channel,
-            via=via,
-            now=self.clock(),
-            admins=self.settings.admins,
-            default_timezone=self.settings.default_timezone,
-            request_key=request_key,
-            launch_id=launch_id,
-            check_monitor=self.check_monitor,
-            public_url=self.settings.public_url,
-        )
+    readybot is a long-running server, so a task on its event loop outlives the request
+    (Bolt's lazy listeners exist for serverless hosts, and deep-copy every request)."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, what: str) -> None:
-        """Run `work` after the acknowledgement has gone back to Slack.
-
-        readybot is a long-running server, so a task on its event loop outlives the request
-        (Bolt's lazy listeners exist for serverless hosts, and deep-copy every request).
-        """
-
         async def guarded() -> None:
             try:
                 await work
@@ -82,9 +49,55 @@ class Runtime:
         task.add_done_callback(self._tasks.discard)
 
     async def drain(self) -> None:
-        """Wait for follow-up work (shutdown, tests)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    store: Store
+    templates: Templates
+    metrics: Metrics = field(default_factory=Metrics)
+    clock: Clock = utc_now
+    delivery: Deliverer | None = None  # woken after a command that may have queued messages
+    monitors: MonitorRunner | None = None  # runs `/ready monitor test` checks
+    schedules: SchedulerService | None = None  # re-synced after `/ready digest …` changes
+    followups: FollowUps = field(default_factory=FollowUps)
+
+    @property
+    def check_monitor(self) -> Callable[[int], str] | None:
+        return self.monitors.check_blocking if self.monitors is not None else None
+
+    def wake_delivery(self) -> None:
+        if self.delivery is not None:
+            self.delivery.wake()
+
+    def schedules_changed(self) -> None:
+        if self.schedules is not None:
+            self.spawn(self.run(self.schedules.sync), what="re-syncing digest schedules")
+
+    def context(self, *, team: str, user: str, channel: str | None, via: Via) -> Context:
+        """A context for work that does not come from a Slack request (the console, the CLI)."""
+        return Context(
+            team_id=team,
+            user_id=user,
+            channel_id=channel,
+            via=via,
+            now=self.clock(),
+            admins=self.settings.admins,
+            default_timezone=self.settings.default_timezone,
+            check_monitor=self.check_monitor,
+            public_url=self.settings.public_url,
+        )
+
+    def spawn(self, work: Coroutine[Any, Any, Any], *, what: str) -> None:
+        """Run `work` after the acknowledgement has gone back to Slack."""
+        self.followups.spawn(work, what=what)
+
+    async def drain(self) -> None:
+        """Wait for follow-up work (shutdown, tests)."""
+        await self.followups.drain()
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking work (database, rendering of big replies) off the event loop."""

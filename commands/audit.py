@@ -14,7 +14,7 @@ from storage.models import Event
 def record(
     session: Session, ctx: Context, *, launch_id: int | None, action: str, **fields: Any
 ) -> Event:
-    """Append one event (fields: item_id, item_key, before, after, note) as `ctx`'s user."""
+    """Append one event (fields: item_id, item_key, before, after, note, flush) as `ctx`'s user."""
     return append_event(
         session,
         team_id=ctx.team_id,

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_
-from sqlmodel import col
-
 from commands.context import Context
 from commands.launching import local_today, view
 from commands.replies import ItemView, LaunchView
 from commands.scoring import ItemBrief, Verdict
 from commands.status import report_cache
-from storage import queries
+from storage import items, launches
 from storage.engine import Store
-from storage.models import OPEN_STATUSES, Item
 
 HOME_LAUNCHES = 5
 HOME_ITEMS = 10
@@ -42,7 +38,7 @@ def home(store: Store, ctx: Context) -> HomeReply:
     """Launches the viewer owns items in come first, then the most recently active ones."""
     with store.read() as session:
         all_launches = sorted(
-            queries.launches(session, ctx.team_id),
+            launches.launches(session, team_id=ctx.team_id),
             key=lambda launch: launch.updated_at,
             reverse=True,
         )
@@ -51,15 +47,8 @@ def home(store: Store, ctx: Context) -> HomeReply:
             assert launch.id is not None
             today = local_today(ctx, launch)
             report, _ = report_cache(store).get(session, ctx, launch, today)
-            mine, mine_count = queries.list_items(
-                session,
-                and_(
-                    col(Item.launch_id) == launch.id,
-                    col(Item.owner) == ctx.user_id,
-                    col(Item.status).in_([s.value for s in OPEN_STATUSES]),
-                ),
-                limit=HOME_ITEMS,
-                offset=0,
+            mine, mine_count = items.open_items_of(
+                session, launch_id=launch.id, owner=ctx.user_id, limit=HOME_ITEMS
             )
             sections.append(
                 HomeLaunch(

@@ -13,8 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from commands.assessment.export_md import export_markdown
 from commands.assessment.identity import import_ref
@@ -22,15 +21,18 @@ from commands.assessment.model import Assessment, ParsedItem
 from commands.assessment.parse_md import parse_assessment
 from commands.context import Context
 from commands.errors import UsageError
-from commands.items import KeyMaker, apply_change, new_item, record_created
+from commands.items.add import KeyMaker, new_item, record_created
+from commands.items.change import apply_change
 from commands.launching import create_launch, current_launch, find_launch, view
 from commands.permissions import require_launch_admin
 from commands.replies import ExportReply, ImportReply, join_scenarios, split_scenarios
 from commands.transitions import Change
 from commands.writes import writing
-from storage import queries
+from storage import items as rows
+from storage import launches
 from storage.engine import Store
-from storage.models import Event, Item, Launch, Priority, Status, Via
+from storage.models import Item, Launch
+from storage.vocabulary import Priority, Status, Via
 
 NO_ITEMS = (
     "I found no checklist items in that text. I look for `- [ ]` / `- [x]` checkboxes, ✅ ❌ ⚠️ bullets, "
@@ -80,19 +82,19 @@ def _target_launch(
     session: Session, ctx: Context, assessment: Assessment, launch_name: str | None
 ) -> tuple[Launch, bool]:
     if launch_name:
-        existing = queries.launch_by_name(session, ctx.team_id, launch_name)
+        existing = launches.launch_by_name(session, team_id=ctx.team_id, name=launch_name)
         if existing:
-            return queries.lock_launch(session, existing.id or 0), False
+            return launches.lock_launch(session, launch_id=existing.id or 0), False
         return _create(session, ctx, assessment, launch_name), True
-    if queries.launch_for_channel(session, ctx.team_id, ctx.channel_id):
+    if launches.launch_for_channel(session, team_id=ctx.team_id, channel_id=ctx.channel_id):
         return current_launch(session, ctx, lock=True), False
     name = (assessment.name or "Imported assessment")[:200]
-    existing = queries.launch_by_name(session, ctx.team_id, name)
+    existing = launches.launch_by_name(session, team_id=ctx.team_id, name=name)
     if existing:
-        return queries.lock_launch(session, existing.id or 0), False
+        return launches.lock_launch(session, launch_id=existing.id or 0), False
     launch = _create(session, ctx, assessment, name)
     if ctx.channel_id:
-        queries.bind_channel(
+        launches.bind_channel(
             session,
             team_id=ctx.team_id,
             channel_id=ctx.channel_id,
@@ -131,16 +133,16 @@ def _import(
     for parsed in assessment.items:
         counts[parsed.category][parsed.status.value] += 1
 
-    by_key = {item.key: item for item in queries.all_items(session, launch.id)}
+    by_key = {item.key: item for item in rows.all_items(session, launch_id=launch.id)}
     by_ref = {item.import_ref: item for item in by_key.values() if item.import_ref}
     by_title = {
         (item.category.casefold(), " ".join(item.title.casefold().split())): item
         for item in by_key.values()
     }
-    touched_here = _changed_since_import(session, launch.id)
+    touched_here = rows.changed_since_import(session, launch_id=launch.id)
     applies_as_written = any(parsed.key for parsed in assessment.items)
     keys = KeyMaker(set(by_key))
-    seq = queries.next_seq(session, launch.id)
+    seq = rows.next_seq(session, launch_id=launch.id)
     outcome = _Outcome()
     seen: set[int] = set()
     created: list[Item] = []
@@ -198,14 +200,12 @@ def _import(
         outcome.updated += 1
 
     # One batched INSERT for the new items (ids come back with it), then their audit events.
-    session.add_all(created)
-    session.flush()
+    rows.add_items(session, items=created)
     for item in created:
         record_created(session, ctx, launch, item)
     outcome.created = len(created)
     if outcome.created:
-        launch.revision += 1
-        launch.updated_at = ctx.now
+        launches.touch(launch, now=ctx.now)
     warnings = (
         (f"kept {outcome.kept} item(s) changed in readybot since the last import",)
         if outcome.kept
@@ -255,38 +255,22 @@ def _differs(current: Any, wanted: Any) -> bool:
     )
 
 
-def _changed_since_import(session: Session, launch_id: int) -> set[int]:
-    """Items with a change made in readybot after their latest import (event ids only grow)."""
-    by_import = func.max(case((Event.via == Via.IMPORT.value, Event.id), else_=None))
-    by_people = func.max(case((Event.via != Via.IMPORT.value, Event.id), else_=None))
-    stmt = (
-        select(Event.item_id, by_import, by_people)
-        .where(Event.launch_id == launch_id, col(Event.item_id).is_not(None))
-        .group_by(Event.item_id)
-    )
-    return {
-        item_id
-        for item_id, imported, changed in session.execute(stmt)
-        if imported is not None and changed is not None and changed > imported
-    }
-
-
 def export(store: Store, ctx: Context, launch_name: str | None = None) -> ExportReply:
     with store.read() as session:
         launch = (
             find_launch(session, ctx, launch_name) if launch_name else current_launch(session, ctx)
         )
         assert launch.id is not None
-        items = queries.all_items(session, launch.id)
+        stored = rows.all_items(session, launch_id=launch.id)
         assessment = Assessment(
             title=launch.name,
             name=launch.name,
             target_date=launch.target_date,
             scenario=launch.scenario,
             timezone=launch.timezone,
-            items=[_parsed(item) for item in items],
+            items=[_parsed(item) for item in stored],
         )
-        return ExportReply(view(session, launch), export_markdown(assessment), len(items))
+        return ExportReply(view(session, launch), export_markdown(assessment), len(stored))
 
 
 def _parsed(item: Item) -> ParsedItem:

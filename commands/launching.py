@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from commands import verbs as v
-from commands.announce import announce
 from commands.audit import record
 from commands.context import Context
 from commands.dates import DateError, parse_date
 from commands.errors import Conflict, NoLaunch, UsageError
+from commands.model import DateText
+from commands.notify import announce
 from commands.permissions import require_launch_admin
-from commands.replies import LaunchesReply, LaunchReply, LaunchSummary, LaunchView
+from commands.replies import Announcement, LaunchesReply, LaunchReply, LaunchSummary, LaunchView
 from commands.scoring import score, summarise
 from commands.text import user
 from commands.writes import writing
-from storage import queries
+from storage import items
+from storage import launches as rows
 from storage.audit import snapshot
 from storage.engine import Store
 from storage.models import Event, Launch
+
+
+class LaunchField(StrEnum):
+    """What `launch <field> <value>` changes."""
+
+    TARGET_DATE = "target_date"
+    SCENARIO = "scenario"
+    TIMEZONE = "timezone"
+    OWNER = "owner"
+
 
 LAUNCH_FIELDS = ("name", "target_date", "timezone", "scenario", "owner")
 
@@ -31,7 +43,7 @@ def local_today(ctx: Context, launch: Launch | None) -> date:
     return ctx.now.astimezone(zone).date()
 
 
-def resolve_date(text: v.DateText, today: date, verb: str) -> date:
+def resolve_date(text: DateText, today: date, verb: str) -> date:
     try:
         return parse_date(text.text, today=today)
     except DateError as exc:
@@ -43,11 +55,11 @@ def _names(launches: list[Launch]) -> str:
 
 
 def find_launch(session: Session, ctx: Context, name: str) -> Launch:
-    found = queries.launch_by_name(session, ctx.team_id, name)
+    found = rows.launch_by_name(session, team_id=ctx.team_id, name=name)
     if found:
         return found
-    all_launches = queries.launches(session, ctx.team_id)
-    key = queries.name_key(name)
+    all_launches = rows.launches(session, team_id=ctx.team_id)
+    key = rows.name_key(name)
     prefixed = [launch for launch in all_launches if launch.name_key.startswith(key)]
     if len(prefixed) == 1:
         return prefixed[0]
@@ -64,17 +76,17 @@ def current_launch(
     row first, so writers queue in one order and never deadlock.
     """
     if ctx.launch_id is not None and not name:
-        launch = session.get(Launch, ctx.launch_id)
+        launch = rows.get_launch(session, launch_id=ctx.launch_id)
         if launch is None or launch.team_id != ctx.team_id:
             raise NoLaunch("That launch no longer exists.")
     else:
         launch = (
             find_launch(session, ctx, name)
             if name
-            else queries.launch_for_channel(session, ctx.team_id, ctx.channel_id)
+            else rows.launch_for_channel(session, team_id=ctx.team_id, channel_id=ctx.channel_id)
         )
     if launch is None:
-        all_launches = queries.launches(session, ctx.team_id)
+        all_launches = rows.launches(session, team_id=ctx.team_id)
         if len(all_launches) == 1:
             launch = all_launches[0]
         elif not all_launches:
@@ -88,13 +100,13 @@ def current_launch(
             )
     if lock:
         assert launch.id is not None
-        launch = queries.lock_launch(session, launch.id)
+        launch = rows.lock_launch(session, launch_id=launch.id)
     return launch
 
 
 def view(session: Session, launch: Launch) -> LaunchView:
     assert launch.id is not None
-    return LaunchView.of(launch, queries.channels_of(session, launch.id))
+    return LaunchView.of(launch, rows.channels_of(session, launch_id=launch.id))
 
 
 def create_launch(
@@ -107,15 +119,15 @@ def create_launch(
     timezone: str | None = None,
 ) -> tuple[Launch, Event]:
     """A new launch owned by the caller, and its audit event."""
-    if queries.launch_by_name(session, ctx.team_id, name):
+    if rows.launch_by_name(session, team_id=ctx.team_id, name=name):
         raise Conflict(
             f"A launch called “{name}” already exists. To use it here: `/ready launch use {name}`."
         )
-    queries.ensure_workspace(session, ctx.team_id, ctx.now)
+    rows.ensure_workspace(session, team_id=ctx.team_id, now=ctx.now)
     launch = Launch(
         team_id=ctx.team_id,
         name=name,
-        name_key=queries.name_key(name),
+        name_key=rows.name_key(name),
         target_date=target_date,
         timezone=timezone or ctx.default_timezone,
         owner=ctx.user_id,
@@ -124,49 +136,62 @@ def create_launch(
         updated_at=ctx.now,
         **({"scenario": scenario} if scenario else {}),
     )
-    session.add(launch)
-    session.flush()
+    rows.add_launch(session, launch=launch)
     created = record(
         session,
         ctx,
         launch_id=launch.id,
         action="launch.created",
         after=snapshot(launch, LAUNCH_FIELDS),
+        flush=True,
     )
     return launch, created
 
 
-def launch_new(store: Store, ctx: Context, cmd: v.LaunchNew) -> LaunchReply:
+def launch_new(
+    store: Store,
+    ctx: Context,
+    *,
+    name: str,
+    target_date: DateText | None = None,
+    scenario: str | None = None,
+    timezone: str | None = None,
+) -> LaunchReply:
     with writing(store, ctx) as session:
         today = (
             local_today(ctx, None)
-            if cmd.timezone is None
-            else ctx.now.astimezone(ZoneInfo(cmd.timezone)).date()
+            if timezone is None
+            else ctx.now.astimezone(ZoneInfo(timezone)).date()
         )
-        target = resolve_date(cmd.target_date, today, "launch") if cmd.target_date else None
+        target = resolve_date(target_date, today, "launch") if target_date else None
         launch, created = create_launch(
             session,
             ctx,
-            name=cmd.name,
+            name=name,
             target_date=target,
-            scenario=cmd.scenario,
-            timezone=cmd.timezone,
+            scenario=scenario,
+            timezone=timezone,
         )
         bound = False
         if (
             ctx.channel_id
-            and queries.launch_for_channel(session, ctx.team_id, ctx.channel_id) is None
+            and rows.launch_for_channel(session, team_id=ctx.team_id, channel_id=ctx.channel_id)
+            is None
         ):
             _bind(session, ctx, launch)
             bound = True
-        announce(session, ctx, launch, created)
+        assert launch.id is not None and created.id is not None
+        news = LaunchReply(view(session, launch), "created", ctx.user_id, announce=True)
+        announce(
+            session, ctx, launch_id=launch.id, event_id=created.id, what=Announcement(launch=news)
+        )
         detail = "bound to this channel" if bound else None
         return LaunchReply(view(session, launch), "created", ctx.user_id, detail, announce=True)
 
 
 def _bind(session: Session, ctx: Context, launch: Launch) -> None:
     assert ctx.channel_id is not None and launch.id is not None
-    previous = queries.bind_channel(
+    previous = rows.bind_channel(
         session,
         team_id=ctx.team_id,
         channel_id=ctx.channel_id,
@@ -184,20 +209,20 @@ def _bind(session: Session, ctx: Context, launch: Launch) -> None:
     )
 
 
-def launch_use(store: Store, ctx: Context, cmd: v.LaunchUse) -> LaunchReply:
+def launch_use(store: Store, ctx: Context, *, name: str) -> LaunchReply:
     if not ctx.channel_id:
         raise UsageError(
             "`launch use` binds the current channel, and there is none here.", usage_verb="launch"
         )
     with writing(store, ctx) as session:
-        launch = find_launch(session, ctx, cmd.name)
-        bound = queries.launch_for_channel(session, ctx.team_id, ctx.channel_id)
+        launch = find_launch(session, ctx, name)
+        bound = rows.launch_for_channel(session, team_id=ctx.team_id, channel_id=ctx.channel_id)
         if bound is not None and bound.id == launch.id:
             raise Conflict(f"This channel already follows {launch.name}.")
         if bound is not None:
             require_launch_admin(ctx, bound, action=f"move this channel away from {bound.name}")
         _bind(session, ctx, launch)
-        count, _ = queries.count_items(session, launch.id or 0)
+        count, _ = items.count_items(session, launch_id=launch.id or 0)
         return LaunchReply(
             view(session, launch), "bound", ctx.user_id, announce=True, item_count=count
         )
@@ -206,56 +231,64 @@ def launch_use(store: Store, ctx: Context, cmd: v.LaunchUse) -> LaunchReply:
 def launch_show(store: Store, ctx: Context) -> LaunchReply:
     with store.read() as session:
         launch = current_launch(session, ctx)
-        count, _ = queries.count_items(session, launch.id or 0)
+        count, _ = items.count_items(session, launch_id=launch.id or 0)
         return LaunchReply(view(session, launch), "shown", ctx.user_id, item_count=count)
 
 
-def launch_set(store: Store, ctx: Context, cmd: v.LaunchSet) -> LaunchReply:
+def launch_set(
+    store: Store,
+    ctx: Context,
+    *,
+    field: LaunchField,
+    date: DateText | None = None,
+    text: str | None = None,
+) -> LaunchReply:
     with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         require_launch_admin(ctx, launch, action="change the launch")
         value: object
-        if cmd.field == "target_date":
-            assert cmd.date is not None
-            value = resolve_date(cmd.date, local_today(ctx, launch), "launch")
-        elif cmd.field == "owner" and cmd.text == "me":
+        if field == LaunchField.TARGET_DATE:
+            assert date is not None
+            value = resolve_date(date, local_today(ctx, launch), "launch")
+        elif field == LaunchField.OWNER and text == "me":
             value = ctx.user_id
         else:
-            value = cmd.text
-        if getattr(launch, cmd.field) == value:
-            raise Conflict(f"{launch.name} already has that {cmd.field.replace('_', ' ')}.")
-        before = snapshot(launch, (cmd.field,))
-        setattr(launch, cmd.field, value)
-        launch.updated_at = ctx.now
-        launch.revision += 1
+            value = text
+        if getattr(launch, field.value) == value:
+            raise Conflict(f"{launch.name} already has that {field.value.replace('_', ' ')}.")
+        before = snapshot(launch, (field.value,))
+        setattr(launch, field.value, value)
+        rows.touch(launch, now=ctx.now)
         record(
             session,
             ctx,
             launch_id=launch.id,
             action="launch.changed",
             before=before,
-            after=snapshot(launch, (cmd.field,)),
+            after=snapshot(launch, (field.value,)),
         )
         detail = {
             "target_date": f"target date {value}",
             "scenario": f"scenario {value}",
             "timezone": f"timezone {value}",
             "owner": f"owner {user(str(value))}",
-        }[cmd.field]
+        }[field.value]
         return LaunchReply(view(session, launch), "changed", ctx.user_id, detail, announce=True)
 
 
 def launches(store: Store, ctx: Context) -> LaunchesReply:
     with store.read() as session:
-        current = queries.launch_for_channel(session, ctx.team_id, ctx.channel_id)
+        current = rows.launch_for_channel(session, team_id=ctx.team_id, channel_id=ctx.channel_id)
         summaries = []
-        for launch in queries.launches(session, ctx.team_id):
+        for launch in rows.launches(session, team_id=ctx.team_id):
             assert launch.id is not None
             today = local_today(ctx, launch)
             tallies = summarise(
-                queries.status_counts(session, launch.id, launch.scenario, today)
+                items.status_counts(
+                    session, launch_id=launch.id, scenario=launch.scenario, today=today
+                )
             ).tallies
-            count, open_count = queries.count_items(session, launch.id)
+            count, open_count = items.count_items(session, launch_id=launch.id)
             summaries.append(
                 LaunchSummary(view(session, launch), count, open_count, score(tallies).percent)
             )

@@ -11,8 +11,8 @@ from datetime import date, datetime
 from typing import Any
 
 from commands.errors import Candidate
+from commands.model import Verb
 from commands.scoring import Concerns, Forecast, ItemBrief, Score, Verdict
-from commands.verbs import Verb
 from storage.models import Event, Item, Launch, Priority, Status
 
 
@@ -253,6 +253,14 @@ class LaunchReply:
     detail: str | None = None
     announce: bool = False
     item_count: int = 0
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """What a launch's channels hear about a change: an item's, or the launch's own."""
+
+    item: ItemChanged | None = None
+    launch: LaunchReply | None = None
 
 
 @dataclass(frozen=True)

@@ -219,7 +219,7 @@ def forecast(
 
 @dataclass(frozen=True)
 class Counts:
-    """What one grouped pass over the items says (see queries.status_counts)."""
+    """What one grouped pass over the items says (see storage.items.status_counts)."""
 
     tallies: list[Tally]
     open_critical: int

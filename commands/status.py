@@ -6,12 +6,11 @@ import math
 import threading
 from collections import OrderedDict
 from datetime import date, timedelta
+from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from commands import verbs as v
 from commands.context import Context
 from commands.launching import current_launch, local_today, view
 from commands.refs import ItemIndex, resolve
@@ -27,17 +26,19 @@ from commands.scoring import (
     summarise,
     verdict,
 )
-from storage import queries
+from storage import audit, items
 from storage.engine import Store
-from storage.models import Item, Launch, Priority, Status
+from storage.items import BriefRow
+from storage.models import Launch
+from storage.vocabulary import Priority, Status
 
 CONCERN_LIMIT = 10
 DUE_LIMIT = 5
 
 
-def _briefs(rows: list[tuple[object, ...]]) -> tuple[ItemBrief, ...]:
+def _briefs(rows: list[BriefRow]) -> tuple[ItemBrief, ...]:
     return tuple(
-        ItemBrief(key, title, category, Priority(priority), Status(status), reason, owner, due)  # type: ignore[arg-type]
+        ItemBrief(key, title, category, Priority(priority), Status(status), reason, owner, due)
         for key, title, category, priority, status, reason, owner, due in rows
     )
 
@@ -47,40 +48,25 @@ def build_report(
 ) -> tuple[StatusReport, list[Tally]]:
     assert launch.id is not None
     lid, scenario = launch.id, launch.scenario
-    counts = summarise(queries.status_counts(session, lid, scenario, today))
+    counts = summarise(items.status_counts(session, launch_id=lid, scenario=scenario, today=today))
     wanted = {
-        "critical": (
-            queries.open_critical_where(lid, scenario, today),
-            (col(Item.due_date).is_(None), Item.due_date, Item.seq),
-            CONCERN_LIMIT,
-        ),
-        "blocked": (
-            queries.blocked_where(lid, scenario),
-            (Item.blocked_at, Item.seq),
-            CONCERN_LIMIT,
-        ),
-        "overdue": (
-            queries.overdue_where(lid, scenario, today),
-            (Item.due_date, Item.seq),
-            DUE_LIMIT,
-        ),
-        "upcoming": (
-            queries.upcoming_where(lid, scenario, today),
-            (Item.due_date, Item.seq),
-            DUE_LIMIT,
-        ),
+        "critical": (CONCERN_LIMIT, counts.open_critical),
+        "blocked": (CONCERN_LIMIT, counts.blocked),
+        "overdue": (DUE_LIMIT, counts.overdue),
+        "upcoming": (DUE_LIMIT, 1),
     }
-    counted = {
-        "critical": counts.open_critical,
-        "blocked": counts.blocked,
-        "overdue": counts.overdue,
-    }
-    lists = queries.briefs(session, {k: v for k, v in wanted.items() if counted.get(k, 1)})
+    lists = items.concern_briefs(
+        session,
+        launch_id=lid,
+        scenario=scenario,
+        today=today,
+        limits={name: limit for name, (limit, count) in wanted.items() if count},
+    )
     critical, blocked, overdue, upcoming = (lists.get(k, []) for k in wanted)
 
     since = max(ctx.now - timedelta(days=FORECAST_WINDOW_DAYS), launch.created_at)
     window_days = max(1, math.ceil((ctx.now - since).total_seconds() / 86_400))
-    closed = queries.closed_since(session, lid, since)
+    closed = audit.closed_since(session, launch_id=lid, since=since)
 
     concerns = Concerns(_briefs(critical), counts.open_critical, _briefs(blocked), counts.blocked)
     current = score(counts.tallies)
@@ -146,7 +132,7 @@ class ReportCache:
         return computed
 
 
-_CACHES: WeakKeyDictionary[Engine, ReportCache] = WeakKeyDictionary()
+_CACHES: WeakKeyDictionary[Any, ReportCache] = WeakKeyDictionary()  # by engine
 _CACHES_LOCK = threading.Lock()
 
 
@@ -156,13 +142,20 @@ def report_cache(store: Store) -> ReportCache:
         return _CACHES.setdefault(store.engine, ReportCache())
 
 
-def status(store: Store, ctx: Context, cmd: v.Status) -> StatusReply:
+def status(
+    store: Store,
+    ctx: Context,
+    *,
+    launch_name: str | None = None,
+    here: bool = False,
+    what_if: tuple[str, ...] = (),
+) -> StatusReply:
     with store.read() as session:
-        launch = current_launch(session, ctx, cmd.launch)
+        launch = current_launch(session, ctx, launch_name)
         today = local_today(ctx, launch)
         report, tallies = report_cache(store).get(session, ctx, launch, today)
-        what_if = _what_if(session, launch, report, tallies, cmd.what_if) if cmd.what_if else None
-        return StatusReply(view(session, launch), report, today, what_if, public=cmd.here)
+        assumed = _what_if(session, launch, report, tallies, what_if) if what_if else None
+        return StatusReply(view(session, launch), report, today, assumed, public=here)
 
 
 def _what_if(
@@ -173,14 +166,14 @@ def _what_if(
     refs: tuple[str, ...],
 ) -> WhatIf:
     assert launch.id is not None
-    index = ItemIndex(queries.item_refs(session, launch.id))
+    index = ItemIndex(items.item_refs(session, launch_id=launch.id))
     ids = list(dict.fromkeys(resolve(index, ref, usage_verb="status").id for ref in refs))
-    items = [ItemView.of(queries.get_item(session, item_id)) for item_id in ids]
+    found = [ItemView.of(items.get_item(session, item_id=item_id)) for item_id in ids]
     # Items the scenario does not require are not in the score, so assuming them done changes nothing.
     required = [
         item.brief()
-        for item in items
+        for item in found
         if item.scenarios is None or launch.scenario in item.scenarios
     ]
     adjusted, concerns = assume_done(tallies, report.concerns, required)
-    return WhatIf(tuple(item.brief() for item in items), score(adjusted), verdict(concerns))
+    return WhatIf(tuple(item.brief() for item in found), score(adjusted), verdict(concerns))

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from commands.context import Context
 from commands.errors import CommandError
 from storage.engine import Store
-from storage.models import ProcessedRequest
+from storage.requests import remember_request
 
 
 class Duplicate(CommandError):
@@ -26,12 +25,8 @@ def writing(store: Store, ctx: Context) -> Iterator[Session]:
     key (a retry may apply it); if it commits, a repeat finds the key and stops here.
     """
     with store.write() as session:
-        if ctx.request_key:
-            session.add(
-                ProcessedRequest(team_id=ctx.team_id, key=ctx.request_key[:200], at=ctx.now)
-            )
-            try:
-                session.flush()
-            except IntegrityError:
-                raise Duplicate("Slack delivered that twice; it was applied once.") from None
+        if ctx.request_key and not remember_request(
+            session, team_id=ctx.team_id, key=ctx.request_key, now=ctx.now
+        ):
+            raise Duplicate("Slack delivered that twice; it was applied once.")
         yield session

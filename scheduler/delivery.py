@@ -1,4 +1,8 @@
-"""Deliver outbox rows to Slack: claimed one by one, paced per channel, retried, never doubled.
+"""Deliver outbox rows: claimed one by one, paced per channel, retried, never doubled.
+
+A Transport does the sending: Slack (bot.transport) or the local console's terminal. It is
+given the claimed row, whose facts it renders through the composer registered for the
+row's kind, and the Slack ts of the message the row answers in a thread, if any.
 
 Outcomes a sender reports:
 - Sent: done (the Slack message ts is kept).
@@ -17,14 +21,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
+from scheduler.wake import WakeLoop
 from storage import outbox as rows
 from storage.engine import Store
-from storage.models import OutboxStatus
 from storage.outbox import Claimed
+from storage.vocabulary import OutboxKind, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +38,10 @@ MAX_BACKOFF_SECONDS = 300
 # Past these ages a message is no longer worth posting (and is kept as expired, logged):
 # an announcement of an old change, a digest or reminder for a morning long gone.
 MAX_AGE = {
-    "announce": timedelta(hours=1),
-    "digest": timedelta(hours=6),
-    "chart": timedelta(hours=6),
-    "reminder": timedelta(hours=12),
+    OutboxKind.ANNOUNCE: timedelta(hours=1),
+    OutboxKind.DIGEST: timedelta(hours=6),
+    OutboxKind.CHART: timedelta(hours=6),
+    OutboxKind.REMINDER: timedelta(hours=12),
 }
 
 
@@ -61,8 +67,18 @@ class Permanent:
 
 
 Outcome = Sent | Retry | Uncertain | Permanent
-Sender = Callable[[Claimed], Awaitable[Outcome]]
 Clock = Callable[[], datetime]
+
+
+class Transport(Protocol):
+    """Sends one claimed row. `name` is the outbox transport it serves (slack, console)."""
+
+    name: str
+
+    async def send(self, claimed: Claimed, *, parent_ts: str | None) -> Outcome:
+        """Post the row's message (in the thread of `parent_ts`, if given); never raises for
+        what Slack answers: every answer is an Outcome."""
+        ...
 
 
 def backoff(attempts: int) -> float:
@@ -107,20 +123,21 @@ class Pacer:
 @dataclass
 class Deliverer:
     store: Store
-    sender: Sender
+    transport: Transport
     worker_id: str
     clock: Clock
     lease: timedelta = timedelta(seconds=60)
     batch: int = 50
     poll_seconds: float = 2.0
     pacer: Pacer = field(default_factory=Pacer)
-    on_outcome: Callable[[str, Outcome | str], None] | None = None  # metrics hook
-    _wake: asyncio.Event | None = None
+    on_outcome: Callable[[OutboxKind, Outcome | str], None] | None = None  # metrics hook
+
+    def __post_init__(self) -> None:
+        self._loop = WakeLoop(self.deliver_due, poll=self.poll_seconds, what="outbox")
 
     def wake(self) -> None:
-        """Deliver soon: something was just queued."""
-        if self._wake is not None:
-            self._wake.set()
+        """Deliver soon: something was just queued (callable from any thread)."""
+        self._loop.wake()
 
     async def deliver_due(self) -> int:
         """One pass over the rows that are due; returns how many were handled."""
@@ -136,31 +153,28 @@ class Deliverer:
         return handled
 
     async def run(self, stop: asyncio.Event) -> None:
-        self._wake = asyncio.Event()
-        while not stop.is_set():
-            # Cleared before the pass, so a wake() during it is not lost: it triggers the next one.
-            self._wake.clear()
-            try:
-                await self.deliver_due()
-            except Exception:
-                log.exception("outbox pass failed; retrying on the next tick")
-            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
-            await asyncio.wait(
-                waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
-            )
-            for waiter in waiters:
-                waiter.cancel()
+        await self._loop.run(stop)
 
     # -- steps ---------------------------------------------------------------------------
     def _due(self, now: datetime) -> list[int]:
-        with self.store.write() as session:
-            return rows.due_ids(session, now, self.batch)
+        with self.store.read() as session:
+            return rows.due_ids(session, transport=self.transport.name, now=now, limit=self.batch)
 
     def _claim(self, outbox_id: int) -> Claimed | None:
         with self.store.write() as session:
             return rows.claim(
-                session, outbox_id, worker=self.worker_id, now=self.clock(), lease=self.lease
+                session,
+                outbox_id=outbox_id,
+                worker=self.worker_id,
+                now=self.clock(),
+                lease=self.lease,
             )
+
+    def _parent_ts(self, claimed: Claimed) -> str | None:
+        if claimed.parent_key is None:
+            return None
+        with self.store.read() as session:
+            return rows.sent_ts(session, dedupe_key=claimed.parent_key)
 
     async def _deliver(self, claimed: Claimed) -> None:
         max_age = MAX_AGE.get(claimed.kind)
@@ -175,7 +189,8 @@ class Deliverer:
             return
         await self.pacer.wait(claimed.team_id, claimed.channel_id)
         try:
-            outcome = await self.sender(claimed)
+            parent_ts = await asyncio.to_thread(self._parent_ts, claimed)
+            outcome = await self.transport.send(claimed, parent_ts=parent_ts)
         except Exception as exc:  # a bug in rendering or sending: keep the row, try later
             log.exception("outbox %s: sender failed", claimed.id)
             outcome = Uncertain(f"{type(exc).__name__}: {exc}")
@@ -187,13 +202,15 @@ class Deliverer:
         with self.store.write() as session:
             match outcome:
                 case Sent(ts):
-                    rows.mark_sent(session, claimed.id, worker=self.worker_id, ts=ts, now=now)
+                    rows.mark_sent(
+                        session, outbox_id=claimed.id, worker=self.worker_id, ts=ts, now=now
+                    )
                 case Retry(error, after):
                     delay = after if after is not None else backoff(claimed.attempts)
                     log.info("outbox %s: %s; retrying in %.0fs", claimed.id, error, delay)
                     rows.reschedule(
                         session,
-                        claimed.id,
+                        outbox_id=claimed.id,
                         worker=self.worker_id,
                         at=now + timedelta(seconds=delay),
                         error=error,
@@ -209,7 +226,7 @@ class Deliverer:
                     )
                     rows.reschedule(
                         session,
-                        claimed.id,
+                        outbox_id=claimed.id,
                         worker=self.worker_id,
                         at=now + timedelta(seconds=delay),
                         error=error,
@@ -221,7 +238,7 @@ class Deliverer:
                     )
                     rows.mark_final(
                         session,
-                        claimed.id,
+                        outbox_id=claimed.id,
                         worker=self.worker_id,
                         status=OutboxStatus.FAILED,
                         error=error,
@@ -229,8 +246,10 @@ class Deliverer:
 
     def _final(self, claimed: Claimed, status: OutboxStatus, error: str) -> None:
         with self.store.write() as session:
-            rows.mark_final(session, claimed.id, worker=self.worker_id, status=status, error=error)
+            rows.mark_final(
+                session, outbox_id=claimed.id, worker=self.worker_id, status=status, error=error
+            )
 
-    def _count(self, kind: str, outcome: Outcome | str) -> None:
+    def _count(self, kind: OutboxKind, outcome: Outcome | str) -> None:
         if self.on_outcome is not None:
             self.on_outcome(kind, outcome)

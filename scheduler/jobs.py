@@ -8,25 +8,24 @@ unique rows, so the second runner finds the work taken.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from commands.context import Context
-from commands.digests.gather import local_today, owners_with_overdue, record_today
+from commands.digests.gather import local_today, record_today, scheduler_context
+from commands.digests.queue import queue_digest, queue_reminder
 from commands.status import build_report
 from commands.timing import latest_due, schedule_of
 from storage import digests as rows
+from storage import items, launches
 from storage.engine import Store
-from storage.models import Launch, Outbox, Via
+from storage.vocabulary import is_slack_channel, is_slack_user
 
 log = logging.getLogger(__name__)
 
 CATCH_UP = timedelta(hours=3)  # a digest missed by more than this (downtime) is skipped
 REMINDER_TIME = time(9, 0)  # local to each launch
-SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 Clock = Callable[[], datetime]
 
 
@@ -39,8 +38,7 @@ class Jobs:
     worker: str
     clock: Clock
     slack: bool = True
-    on_queued: Callable[[], None] = lambda: None  # something was claimed: deliver or print it soon
-    print_reminder: Callable[[str, str, str], None] | None = None  # console: (team, person, text)
+    on_queued: Callable[[], object] = lambda: None  # something was queued: deliver it soon
 
     # -- digests ------------------------------------------------------------------------
     def digests(self, only: tuple[str, str] | None = None) -> int:
@@ -55,8 +53,10 @@ class Jobs:
         with self.store.write() as session:
             for schedule, launch in rows.schedules(session):
                 if (
-                    only and (schedule.team_id, schedule.channel_id) != only
-                ) or not schedule.enabled:
+                    (only and (schedule.team_id, schedule.channel_id) != only)
+                    or not schedule.enabled
+                    or is_slack_channel(schedule.channel_id) != self.slack
+                ):
                     continue
                 plan = schedule_of(
                     schedule.at_time, schedule.timezone or launch.timezone, schedule.days
@@ -85,8 +85,10 @@ class Jobs:
                         )
                     continue
                 first_day = min(plan.days)
-                if rows.claim_digest(session, **args, weekly=day.weekday() == first_day):
+                run = rows.claim_digest(session, **args, weekly=day.weekday() == first_day)
+                if run is not None:
                     claimed += 1
+                    queue_digest(session, run=run, now=now)
                     log.info("claimed the %s digest for %s", day, schedule.channel_id)
         if claimed:
             self.on_queued()
@@ -99,17 +101,19 @@ class Jobs:
         now = self.clock()
         queued = 0
         with self.store.write() as session:
-            for launch in session.exec(_launches()).scalars():
+            for launch in launches.all_launches(session):
                 zone = ZoneInfo(launch.timezone)
                 local = now.astimezone(zone)
                 start = datetime.combine(local.date(), REMINDER_TIME, tzinfo=zone)
                 if not start <= local < start + CATCH_UP:
                     continue
                 assert launch.id is not None
-                for owner in owners_with_overdue(session, launch.id, local.date()):
-                    if bool(SLACK_USER.match(owner)) != self.slack:
-                        continue
-                    if not rows.reminders_enabled(session, launch.team_id, owner):
+                for owner in items.owners_with_overdue(
+                    session, launch_id=launch.id, today=local.date()
+                ):
+                    if is_slack_user(owner) != self.slack or not rows.reminders_enabled(
+                        session, team_id=launch.team_id, user_id=owner
+                    ):
                         continue
                     if not rows.claim_reminder(
                         session,
@@ -119,21 +123,10 @@ class Jobs:
                         now=now,
                     ):
                         continue
-                    queued += 1
-                    if self.slack:
-                        session.add(
-                            Outbox(
-                                team_id=launch.team_id,
-                                channel_id=owner,
-                                kind="reminder",
-                                dedupe_key=f"reminder:{launch.team_id}:{owner}:{local.date()}",
-                                payload={"user": owner, "date": local.date().isoformat()},
-                                next_attempt_at=now,
-                                created_at=now,
-                            )
-                        )
-                    elif self.print_reminder is not None:
-                        self.print_reminder(launch.team_id, owner, local.date().isoformat())
+                    if queue_reminder(
+                        session, team_id=launch.team_id, user_id=owner, today=local.date(), now=now
+                    ):
+                        queued += 1
         if queued:
             self.on_queued()
         return queued
@@ -143,22 +136,11 @@ class Jobs:
         """Today's score and open items for every launch (the digest trend and weekly chart)."""
         now = self.clock()
         with self.store.write() as session:
-            launches = list(session.exec(_launches()).scalars())
-            for launch in launches:
+            every = launches.all_launches(session)
+            for launch in every:
                 today = local_today(launch, now)
-                ctx = Context(
-                    team_id=launch.team_id,
-                    user_id="readybot",
-                    channel_id=None,
-                    via=Via.CLI,
-                    now=now,
+                report, tallies = build_report(
+                    session, scheduler_context(launch.team_id, now), launch, today
                 )
-                report, tallies = build_report(session, ctx, launch, today)
                 record_today(session, launch, today, report.score.percent, tallies, now)
-        return len(launches)
-
-
-def _launches():  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    return select(Launch)
+        return len(every)

@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from commands.timing import parse_time
 from scheduler.jobs import Jobs
 from storage import digests as rows
+from storage.vocabulary import is_slack_channel
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,7 @@ class SchedulerService:
         with self.jobs.store.read() as session:
             wanted = {}
             for schedule, launch in rows.schedules(session):
-                if (
-                    not schedule.enabled
-                    or rows.is_slack_channel(schedule.channel_id) != self.jobs.slack
-                ):
+                if not schedule.enabled or is_slack_channel(schedule.channel_id) != self.jobs.slack:
                     continue
                 zone = schedule.timezone or launch.timezone
                 job_id = f"digest:{schedule.team_id}:{schedule.channel_id}"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from storage.models import Event
+from storage.models import Event, Item
+from storage.vocabulary import Via
 
 
 def jsonable(value: Any) -> Any:
@@ -38,7 +41,9 @@ def append_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str | None = None,
+    flush: bool = False,
 ) -> Event:
+    """Append one event in the caller's transaction; with `flush`, its id is set on return."""
     event = Event(
         team_id=team_id,
         launch_id=launch_id,
@@ -53,4 +58,57 @@ def append_event(
         note=note,
     )
     session.add(event)
+    if flush:
+        session.flush()
     return event
+
+
+def item_events(session: Session, *, item_id: int, limit: int, offset: int = 0) -> list[Event]:
+    """An item's events, oldest first: the newest `limit` after skipping `offset` newer ones."""
+    stmt = (
+        select(Event)
+        .where(col(Event.item_id) == item_id)
+        .order_by(col(Event.at).desc(), col(Event.id).desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(reversed(session.exec(stmt).all()))
+
+
+def count_item_events(session: Session, *, item_id: int) -> int:
+    stmt = select(func.count()).select_from(Event).where(col(Event.item_id) == item_id)
+    return int(session.exec(stmt).one())
+
+
+def closed_since(session: Session, *, launch_id: int, since: datetime) -> int:
+    """Items closed by people (not by an import) since `since`: the launch's recent pace."""
+    stmt = (
+        select(func.count())
+        .select_from(Event)
+        .where(
+            col(Event.launch_id) == launch_id,
+            col(Event.at) >= since,
+            col(Event.action).in_(["done", "waived"]),
+            col(Event.via) != Via.IMPORT.value,
+        )
+    )
+    return int(session.exec(stmt).one())
+
+
+def changes_since(
+    session: Session, *, launch_id: int, since: datetime, actions: Sequence[str]
+) -> list[tuple[Event, str | None]]:
+    """Events with one of `actions` after `since` not made by an import, oldest first, each
+    with its item's current title (None once the item is gone)."""
+    stmt = (
+        select(Event, Item.title)
+        .outerjoin(Item, col(Item.id) == col(Event.item_id))
+        .where(
+            col(Event.launch_id) == launch_id,
+            col(Event.at) > since,
+            col(Event.action).in_(list(actions)),
+            col(Event.via) != Via.IMPORT.value,
+        )
+        .order_by(col(Event.at), col(Event.id))
+    )
+    return [(event, title) for event, title in session.exec(stmt).all()]

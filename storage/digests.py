@@ -1,70 +1,60 @@
 """Digest schedules, digest claims, daily score snapshots and reminder claims.
 
 A digest is claimed by inserting its digest_run row, whose run_key (workspace, channel and
-local date) is unique: of several replicas firing at once, one insert succeeds. For Slack
-channels the outbox row that will post it is written in the same transaction, so a claimed
-digest cannot be lost by a crash either.
+local date) is unique: of several replicas firing at once, one insert succeeds. The outbox
+row that will post it is written in the same transaction (commands.digests.queue), so a
+claimed digest cannot be lost by a crash either.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
+from storage.launches import bindings
 from storage.models import (
-    ChannelBinding,
     DigestRun,
     DigestSchedule,
     Launch,
     LaunchDay,
-    Outbox,
     ReminderPref,
     ReminderRun,
     ReminderSnooze,
 )
-
-SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")  # console "channels" are plain names
-
-
-def insert_unique(session: Session, row: object) -> bool:
-    """Insert a claim row; False if its unique key exists (another replica claimed it first).
-    A lost race rolls back to a savepoint, not the whole transaction."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+from storage.unique import insert_unique
 
 
-def is_slack_channel(channel_id: str) -> bool:
-    return bool(SLACK_CHANNEL.match(channel_id))
-
-
-def schedule_for(session: Session, team_id: str, channel_id: str) -> DigestSchedule | None:
+def schedule_for(session: Session, *, team_id: str, channel_id: str) -> DigestSchedule | None:
     return session.get(DigestSchedule, (team_id, channel_id))
+
+
+def default_schedule(
+    *, team_id: str, channel_id: str, launch_id: int, by: str, at: datetime
+) -> DigestSchedule:
+    """09:00 in the launch's timezone, Monday to Friday: what a bound channel gets unasked."""
+    return DigestSchedule(
+        team_id=team_id, channel_id=channel_id, launch_id=launch_id, updated_by=by, updated_at=at
+    )
+
+
+def save_schedule(session: Session, *, schedule: DigestSchedule) -> None:
+    session.add(schedule)
 
 
 def schedules(session: Session) -> list[tuple[DigestSchedule, Launch]]:
     """Every bound channel's schedule (a default one where none was set), with its launch."""
-    bound = session.execute(
-        select(ChannelBinding, Launch).join(Launch, col(Launch.id) == col(ChannelBinding.launch_id))
-    ).all()
-    stored = {(s.team_id, s.channel_id): s for s in session.exec(select(DigestSchedule)).scalars()}
+    stored = {(s.team_id, s.channel_id): s for s in session.exec(select(DigestSchedule)).all()}
     result = []
-    for binding, launch in bound:
-        schedule = stored.get((binding.team_id, binding.channel_id)) or DigestSchedule(
+    for binding, launch in bindings(session):
+        assert launch.id is not None
+        schedule = stored.get((binding.team_id, binding.channel_id)) or default_schedule(
             team_id=binding.team_id,
             channel_id=binding.channel_id,
             launch_id=launch.id,
-            updated_by="default",
-            updated_at=binding.bound_at,
+            by="default",
+            at=binding.bound_at,
         )
         schedule.launch_id = launch.id  # the binding decides which launch a channel follows
         result.append((schedule, launch))
@@ -100,22 +90,7 @@ def claim_digest(
         claimed_by=worker,
         weekly=weekly,
     )
-    if not insert_unique(session, run):
-        return None
-    if is_slack_channel(channel_id):
-        for kind in ("digest", "chart") if weekly else ("digest",):
-            session.add(
-                Outbox(
-                    team_id=team_id,
-                    channel_id=channel_id,
-                    kind=kind,
-                    ref_id=run.id,
-                    dedupe_key=f"{kind}:{run.id}",
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
-    return run
+    return run if insert_unique(session, run) else None
 
 
 def skip_digest(
@@ -147,25 +122,17 @@ def skip_digest(
 
 
 def last_built(
-    session: Session, team_id: str, channel_id: str, before_id: int | None = None
+    session: Session, *, team_id: str, channel_id: str, before_id: int | None = None
 ) -> DigestRun | None:
     """The channel's previous digest that was built (its score and time are the baseline)."""
     stmt = select(DigestRun).where(
-        DigestRun.team_id == team_id,
-        DigestRun.channel_id == channel_id,
-        DigestRun.status == "built",
+        col(DigestRun.team_id) == team_id,
+        col(DigestRun.channel_id) == channel_id,
+        col(DigestRun.status) == "built",
     )
     if before_id is not None:
         stmt = stmt.where(col(DigestRun.id) != before_id)
-    return session.exec(stmt.order_by(col(DigestRun.built_at).desc()).limit(1)).scalars().first()
-
-
-def unbuilt_runs(session: Session, *, slack: bool) -> list[DigestRun]:
-    """Claimed digests not built yet, for Slack channels or (console) for the others."""
-    runs = session.exec(
-        select(DigestRun).where(DigestRun.status == "claimed").order_by(DigestRun.id)
-    ).scalars()
-    return [run for run in runs if is_slack_channel(run.channel_id) == slack]
+    return session.exec(stmt.order_by(col(DigestRun.built_at).desc()).limit(1)).first()
 
 
 def record_day(
@@ -189,22 +156,22 @@ def record_day(
     row.recorded_at = now
 
 
-def days(session: Session, launch_id: int, since: date) -> list[LaunchDay]:
+def days(session: Session, *, launch_id: int, since: date) -> list[LaunchDay]:
     stmt = (
         select(LaunchDay)
-        .where(LaunchDay.launch_id == launch_id, col(LaunchDay.day) >= since)
-        .order_by(LaunchDay.day)
+        .where(col(LaunchDay.launch_id) == launch_id, col(LaunchDay.day) >= since)
+        .order_by(col(LaunchDay.day))
     )
-    return list(session.exec(stmt).scalars())
+    return list(session.exec(stmt).all())
 
 
-def reminders_enabled(session: Session, team_id: str, user_id: str) -> bool:
+def reminders_enabled(session: Session, *, team_id: str, user_id: str) -> bool:
     pref = session.get(ReminderPref, (team_id, user_id))
     return pref is None or pref.enabled
 
 
 def set_reminders(
-    session: Session, team_id: str, user_id: str, enabled: bool, now: datetime
+    session: Session, *, team_id: str, user_id: str, enabled: bool, now: datetime
 ) -> None:
     pref = session.get(ReminderPref, (team_id, user_id))
     if pref is None:
@@ -222,13 +189,13 @@ def claim_reminder(
     )
 
 
-def snoozed_items(session: Session, team_id: str, user_id: str, today: date) -> set[int]:
+def snoozed_items(session: Session, *, team_id: str, user_id: str, today: date) -> set[int]:
     stmt = select(ReminderSnooze.item_id).where(
-        ReminderSnooze.team_id == team_id,
-        ReminderSnooze.user_id == user_id,
+        col(ReminderSnooze.team_id) == team_id,
+        col(ReminderSnooze.user_id) == user_id,
         col(ReminderSnooze.until) >= today,
     )
-    return set(session.execute(stmt).scalars())
+    return set(session.exec(stmt).all())
 
 
 def snooze(session: Session, *, team_id: str, user_id: str, item_id: int, until: date) -> None:

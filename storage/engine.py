@@ -15,10 +15,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+__all__ = [
+    "DatabaseUnavailable",
+    "Session",
+    "Store",
+    "make_engine",
+    "normalise_url",
+    "open_store",
+]
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# What "the database did not answer" looks like: refused or dropped connections, timeouts,
+# a pool with no connection to give. Integrity errors (a unique key taken) are not this.
+_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.TimeoutError, sa_exc.InterfaceError)
+
+
+class DatabaseUnavailable(Exception):
+    """The database did not answer in time; the transaction was rolled back."""
 
 
 def normalise_url(url: str) -> str:
@@ -88,19 +105,27 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+        """A read session. Raises DatabaseUnavailable when the database does not answer."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except _UNAVAILABLE as exc:
+            raise DatabaseUnavailable(type(exc).__name__) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed on success, rolled back on any exception."""
+        """One write transaction: committed on success, rolled back on any exception.
+        Raises DatabaseUnavailable when the database does not answer."""
         bind = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE")
             if self.is_sqlite
             else self.engine
         )
-        with Session(bind, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                yield session
+        except _UNAVAILABLE as exc:
+            raise DatabaseUnavailable(type(exc).__name__) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -168,21 +168,30 @@ class ProcessedRequest(SQLModel, table=True):
 
 
 class Outbox(SQLModel, table=True):
-    """Messages to post to Slack, written in the transaction that caused them and delivered by
-    scheduler.delivery, which claims each row with a conditional UPDATE so several replicas never
-    send the same message twice and a restart never loses one."""
+    """Messages to post, written in the transaction that caused them (storage.outbox.enqueue)
+    and delivered by scheduler.delivery, which claims each row with a conditional UPDATE so
+    several replicas never send the same message twice and a restart never loses one.
+
+    `payload` holds the facts the message is rendered from, captured when the row was queued:
+    delivery shows what happened, not what is true by the time it is sent."""
 
     __table_args__ = (
-        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_due", "transport", "status", "next_attempt_at"),
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
-    channel_id: str = Field(max_length=64)
-    kind: str = Field(max_length=32)  # announce, digest, alert, reminder …
+    channel_id: str = Field(max_length=64)  # a channel, or a user id for direct messages
+    kind: str = Field(max_length=32)  # an OutboxKind
+    transport: str = Field(
+        default="slack",
+        sa_column=Column(String(16), nullable=False, server_default="slack"),
+    )  # slack, or console (the local console prints instead)
     ref_id: int | None = None  # e.g. the Event an announcement tells about
     dedupe_key: str = Field(max_length=200)
+    # The row whose message this one answers in a thread (an alert's reminder, its recovery).
+    parent_key: str | None = Field(default=None, max_length=200)
     payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     status: str = Field(default=OutboxStatus.PENDING.value, max_length=16)
     attempts: int = 0

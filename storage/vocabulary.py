@@ -6,6 +6,7 @@ importing the ORM.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -47,6 +48,16 @@ class Via(StrEnum):
     SCHEDULER = "scheduler"  # time-driven work nobody started (digests, expiries)
 
 
+class OutboxKind(StrEnum):
+    """What an outbox row delivers; each kind has one composer (bot.render.composers)."""
+
+    ANNOUNCE = "announce"  # a state change, in the launch's channels
+    DIGEST = "digest"  # the daily digest
+    CHART = "chart"  # the weekly trend chart (a file upload)
+    REMINDER = "reminder"  # a person's overdue items, by direct message
+    ALERT = "alert"  # a monitor went down, recovered, still down, or warns
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"  # waiting for its next attempt
     SENDING = "sending"  # claimed by a worker until claimed_until
@@ -54,3 +65,35 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # a permanent error (e.g. channel_not_found), kept for the record
     EXPIRED = "expired"  # too old to be worth sending (an announcement from hours ago)
+
+
+class ItemFilter(StrEnum):
+    """Which items a list shows (`/ready list …`)."""
+
+    OPEN = "open"
+    ALL = "all"
+    DONE = "done"
+    WAIVED = "waived"
+    BLOCKED = "blocked"
+    TODO = "todo"
+    STARTED = "started"
+    OVERDUE = "overdue"
+    PRIORITY = "priority"
+    OWNER = "owner"
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    CATEGORY = "category"
+
+
+# Slack's own ids. The local console uses plain names for channels and people instead, and
+# what readybot posts for those goes to the terminal, not to Slack.
+SLACK_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def is_slack_channel(channel_id: str) -> bool:
+    return bool(SLACK_CHANNEL_ID.match(channel_id))
+
+
+def is_slack_user(user_id: str) -> bool:
+    return bool(SLACK_USER_ID.match(user_id))

@@ -5,7 +5,7 @@ from pathlib import Path
 from bot.cli import build_parser
 from bot.docs import command_reference
 from bot.settings import Settings
-from commands.verbs import VERBS
+from commands.verbs import REGISTRY
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -15,7 +15,7 @@ def test_the_readme_holds_the_current_command_reference() -> None:
 
 
 def test_every_verb_has_help_text_and_examples() -> None:
-    for verb in VERBS:
+    for verb in REGISTRY.verbs:
         assert verb.summary and verb.examples, verb.name
         assert f"/ready {verb.usage}" in README
 

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.listeners.common import (
-    acknowledge_then,
-    answer_privately,
-    origin_of,
-    team_of,
-    user_of,
-)
+from bot.listeners.common import acknowledge_then, answer_privately, origin_of
 from bot.listeners.items import open_item_modal
+from bot.middleware import context_of, metadata_of
 from bot.render import alerts as ui
 from bot.render.ids import ItemRef
 from bot.render.mrkdwn import fit, plain
 from bot.runtime import Runtime
-from bot.transport import alert_view
-from commands import verbs as v
-from commands.replies import AlreadyApplied, ErrorReply
+from commands.context import Context
+from commands.monitors.alerts import AlertFacts, current_outage_alert
+from commands.replies import AlreadyApplied, ErrorReply, Reply
 from commands.run import execute_command
-from storage.models import Monitor, Via
+from commands.verbs import Command
+from commands.verbs.monitor import MonitorAck, MonitorSnooze
+from storage import monitors
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +46,14 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
     @app.view(ui.CALLBACK_ACK)
     async def ack_submit(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        context: dict[str, Any],
     ) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = metadata_of(body)
+        monitor_id = meta.get("monitor")
         reason = (
             ((view.get("state") or {}).get("values") or {})
             .get(ui.BLOCK_ACK_REASON, {})
@@ -58,19 +61,20 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             .get("value")
             or ""
         ).strip()
+        if not isinstance(monitor_id, int):
+            await ack(
+                response_action="errors",
+                errors={ui.BLOCK_ACK_REASON: "This form is out of date; open the alert again."},
+            )
+            return
         if not reason:
             await ack(
                 response_action="errors",
                 errors={ui.BLOCK_ACK_REASON: "Say who is on it or what is known."},
             )
             return
-        reply = await _run(
-            runtime,
-            body,
-            meta["monitor"],
-            v.Monitor("ack", meta["monitor"], reason=reason),
-            key=f"view:{view['id']}:{view.get('hash')}",
-        )
+        ctx = context_of(context)
+        reply = await _run(runtime, ctx, monitor_id, MonitorAck(monitor_id, reason))
         if isinstance(reply, ErrorReply):
             await ack(
                 response_action="errors",
@@ -78,60 +82,48 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             )
             return
         await ack()
+        origin = meta.get("origin") if isinstance(meta.get("origin"), dict) else {}
         runtime.spawn(
-            _refresh_alert(runtime, client, meta["origin"], meta["monitor"]),
-            what="updating the alert",
+            _refresh_alert(runtime, client, origin or {}, monitor_id), what="updating the alert"
         )
 
-    @app.action(ui.ACTION_SNOOZE)
-    async def snooze(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
+    async def snooze(action: dict[str, Any], respond: AsyncRespond, ctx: Context) -> None:
         monitor_id, _, seconds = action["value"].partition(":")
-        command = v.Monitor(
-            "snooze", int(monitor_id), duration=float(seconds), reason="from the alert"
-        )
-        reply = await _run(
-            runtime,
-            body,
-            int(monitor_id),
-            command,
-            key=f"action:{action.get('action_ts')}:{user_of(body)}:snooze:{action['value']}",
-        )
+        command = MonitorSnooze(int(monitor_id), float(seconds), "from the alert")
+        reply = await _run(runtime, ctx, int(monitor_id), command)
         if not isinstance(reply, AlreadyApplied):
             await answer_privately(respond, reply)
 
     async def open_item(
-        body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        ctx: Context,
     ) -> None:
         ref = ItemRef(item_id=int(action["value"]))
-        await open_item_modal(runtime, client, respond, body=body, ref=ref, verb="history")
+        await open_item_modal(runtime, client, respond, body=body, ctx=ctx, ref=ref, verb="history")
 
+    app.action(ui.ACTION_SNOOZE)(acknowledge_then(runtime, snooze))
     app.action(ui.ACTION_OPEN_ITEM)(acknowledge_then(runtime, open_item))
 
 
 def _name(runtime: Runtime, monitor_id: int) -> str:
     with runtime.store.read() as session:
-        found = session.get(Monitor, monitor_id)
+        found = monitors.get_monitor(session, monitor_id=monitor_id)
         return found.name if found else "this monitor"
 
 
 def _launch_of(runtime: Runtime, team: str, monitor_id: int) -> int | None:
     with runtime.store.read() as session:
-        found = session.get(Monitor, monitor_id)
+        found = monitors.get_monitor(session, monitor_id=monitor_id)
         return found.launch_id if found and found.team_id == team else None
 
 
-async def _run(
-    runtime: Runtime, body: dict[str, Any], monitor_id: int, command: v.Monitor, *, key: str
-) -> Any:
-    team, user = team_of(body), user_of(body)
-    launch_id = await runtime.run(_launch_of, runtime, team, monitor_id)
-    ctx = runtime.context(
-        team=team, user=user, channel=None, via=Via.BUTTON, launch_id=launch_id, request_key=key
-    )
-    return await runtime.run(execute_command, runtime.store, ctx, command)
+async def _run(runtime: Runtime, ctx: Context, monitor_id: int, command: Command) -> Reply:
+    launch_id = await runtime.run(_launch_of, runtime, ctx.team_id, monitor_id)
+    about = replace(ctx, channel_id=None, launch_id=launch_id)
+    return await runtime.run(execute_command, runtime.store, about, command)
 
 
 async def _refresh_alert(
@@ -149,11 +141,6 @@ async def _refresh_alert(
     )
 
 
-def _latest_alert(runtime: Runtime, monitor_id: int) -> ui.AlertView | None:
+def _latest_alert(runtime: Runtime, monitor_id: int) -> AlertFacts | None:
     with runtime.store.read() as session:
-        monitor = session.get(Monitor, monitor_id)
-        outage = (monitor.state or {}).get("outage_id") if monitor else None
-    if outage is None:
-        return None
-    found = alert_view(runtime.store, int(outage))
-    return found[0] if found else None
+        return current_outage_alert(session, monitor_id=monitor_id)

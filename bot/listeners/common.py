@@ -1,4 +1,5 @@
-"""Pieces the listeners share: payload fields, reply payloads, refreshing the message a click came from."""
+"""Pieces the listeners share: reply payloads, refreshing the message a click came from,
+acknowledging a click before its work."""
 
 from __future__ import annotations
 
@@ -8,48 +9,35 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.middleware import context_of
 from bot.render import ids
 from bot.render.messages import SlackMessage, render_message
 from bot.runtime import Runtime
-from commands import verbs as v
+from commands.context import Context
+from commands.refs import ref_for_id
 from commands.replies import ErrorReply, ItemListReply, Reply, StatusReply
 from commands.run import execute_command
-from storage import queries
-from storage.models import Via
+from commands.verbs import Command
+from commands.verbs.items import ListItems
+from commands.verbs.status import Status
+from storage import items
+from storage.vocabulary import ItemFilter, Via
 
 log = logging.getLogger(__name__)
 VIEW_TAG = "view:"  # block_id of a message's first block: what to re-run to refresh it
 
 
-def team_of(body: dict[str, Any]) -> str:
-    team = (
-        body.get("team_id")
-        or (body.get("team") or {}).get("id")
-        or (body.get("user") or {}).get("team_id")
-    )
-    return str(team or "")
-
-
-def user_of(body: dict[str, Any]) -> str:
-    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
-
-
-def channel_of(body: dict[str, Any]) -> str | None:
-    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
-    container = body.get("container") or {}
-    return channel or container.get("channel_id")
-
-
-def view_key(command: v.Command, launch_id: int | None) -> str | None:
+def view_key(command: Command, launch_id: int | None) -> str | None:
     """How to re-run the command that produced a message, for refreshing it in place."""
-    if isinstance(command, v.Status):
+    if isinstance(command, Status):
         return json.dumps({"v": "status", "launch": launch_id})
-    if isinstance(command, v.ListItems):
+    if isinstance(command, ListItems):
         return json.dumps(
             {
                 "v": "list",
@@ -62,11 +50,14 @@ def view_key(command: v.Command, launch_id: int | None) -> str | None:
     return None
 
 
-def command_for_view(key: dict[str, Any]) -> v.Command | None:
-    if key.get("v") == "status":
-        return v.Status()
-    if key.get("v") == "list":
-        return v.ListItems(v.ListKind(key["kind"]), key.get("value"), int(key.get("page") or 1))
+def command_for_view(key: dict[str, Any]) -> Command | None:
+    try:
+        if key.get("v") == "status":
+            return Status()
+        if key.get("v") == "list":
+            return ListItems(ItemFilter(key["kind"]), key.get("value"), int(key.get("page") or 1))
+    except (KeyError, ValueError, TypeError):
+        return None  # a tag from another version: nothing to refresh
     return None
 
 
@@ -105,19 +96,19 @@ class StatusMessages:
 STATUS_MESSAGES = StatusMessages()
 
 
-def message_for(reply: Reply, command: v.Command | None) -> SlackMessage:
+def message_for(reply: Reply, command: Command | None) -> SlackMessage:
     """Render a reply; tag status and list messages so a click can refresh them in place."""
     if isinstance(reply, StatusReply):
         return STATUS_MESSAGES.get(reply, lambda: _render_tagged(reply, command))
     return _render_tagged(reply, command)
 
 
-def _render_tagged(reply: Reply, command: v.Command | None) -> SlackMessage:
+def _render_tagged(reply: Reply, command: Command | None) -> SlackMessage:
     launch_id = getattr(getattr(reply, "launch", None), "id", None)
     more = None
     if (
         isinstance(reply, ItemListReply)
-        and isinstance(command, v.ListItems)
+        and isinstance(command, ListItems)
         and reply.pages > reply.page
     ):
         more = ids.list_more_value(command.kind.value, command.value, reply.page + 1, launch_id)
@@ -128,7 +119,7 @@ def _render_tagged(reply: Reply, command: v.Command | None) -> SlackMessage:
     return message
 
 
-def response_payload(reply: Reply, command: v.Command | None) -> dict[str, Any]:
+def response_payload(reply: Reply, command: Command | None) -> dict[str, Any]:
     message = message_for(reply, command)
     public = isinstance(reply, StatusReply) and reply.public
     return {
@@ -154,8 +145,7 @@ async def refresh_origin(
     client: AsyncWebClient,
     *,
     origin: dict[str, Any],
-    team: str,
-    user: str,
+    ctx: Context,
     fallback: Reply | None = None,
 ) -> None:
     """Show the truth where the click came from: re-run the status or list the message showed
@@ -164,20 +154,21 @@ async def refresh_origin(
     from bot.listeners.home import publish_home
 
     if origin.get("home"):
-        await publish_home(runtime, client, team=team, user=user)
+        await publish_home(runtime, client, ctx=ctx)
         return
     key = origin.get("view")
-    command = command_for_view(key) if key else None
+    command = command_for_view(key) if isinstance(key, dict) else None
     reply: Reply | None = fallback
-    if command is not None:
-        ctx = runtime.context(
-            team=team,
-            user=user,
-            channel=origin.get("channel"),
+    if command is not None and isinstance(key, dict):
+        launch = key.get("launch")
+        again = replace(
+            ctx,
+            channel_id=origin.get("channel"),
             via=Via.BUTTON,
-            launch_id=key.get("launch") if key else None,
+            request_key=None,
+            launch_id=launch if isinstance(launch, int) else None,
         )
-        reply = await runtime.run(execute_command, runtime.store, ctx, command)
+        reply = await runtime.run(execute_command, runtime.store, again, command)
     if reply is None or isinstance(reply, ErrorReply):
         return
     message = message_for(reply, command)
@@ -203,7 +194,7 @@ def origin_of(body: dict[str, Any]) -> dict[str, Any]:
     if container.get("type") == "view" and (body.get("view") or {}).get("type") == "home":
         return {"home": True}
     return {
-        "channel": channel_of(body),
+        "channel": body.get("channel", {}).get("id") or container.get("channel_id"),
         "ts": container.get("message_ts") or message.get("ts"),
         "ephemeral": bool(container.get("is_ephemeral")),
         "response_url": body.get("response_url"),
@@ -213,19 +204,25 @@ def origin_of(body: dict[str, Any]) -> dict[str, Any]:
 
 def launch_for_ref(runtime: Runtime, team: str, ref: ids.ItemRef) -> tuple[int | None, str]:
     """(launch id, the reference text to give a command) for a button's item reference."""
-    from commands.refs import ref_for_id
-
     if ref.item_id is not None:
         with runtime.store.read() as session:
-            return queries.launch_of_item(session, team, ref.item_id), ref_for_id(ref.item_id)
+            launch = items.launch_of_item(session, team_id=team, item_id=ref.item_id)
+        return launch, ref_for_id(ref.item_id)
     return ref.launch_id, ref.key or ""
+
+
+def about_item(runtime: Runtime, ctx: Context, ref: ids.ItemRef) -> tuple[Context, str]:
+    """The request's context narrowed to the launch of the item a button names, and the
+    reference text to give a command."""
+    launch_id, target = launch_for_ref(runtime, ctx.team_id, ref)
+    return replace(ctx, launch_id=launch_id), target
 
 
 def acknowledge_then(
     runtime: Runtime, work: Callable[..., Awaitable[None]]
 ) -> Callable[..., Awaitable[None]]:
     """A click listener that acknowledges at once, then runs `work` in a follow-up task with
-    whichever of body, action, respond and client it names."""
+    whichever of body, action, respond, client and ctx (the request's Context) it names."""
     wanted = set(inspect.signature(work).parameters)
 
     async def listener(
@@ -234,9 +231,16 @@ def acknowledge_then(
         action: dict[str, Any],
         respond: AsyncRespond,
         client: AsyncWebClient,
+        context: dict[str, Any],
     ) -> None:
         await ack()
-        given = {"body": body, "action": action, "respond": respond, "client": client}
+        given = {
+            "body": body,
+            "action": action,
+            "respond": respond,
+            "client": client,
+            "ctx": context_of(context),
+        }
         runtime.spawn(
             work(**{k: v for k, v in given.items() if k in wanted}), what=action["action_id"]
         )
@@ -245,7 +249,7 @@ def acknowledge_then(
 
 
 async def answer_privately(
-    respond: AsyncRespond, reply: Reply, command: v.Command | None = None
+    respond: AsyncRespond, reply: Reply, command: Command | None = None
 ) -> None:
     """Show a reply to the clicker only, next to (not instead of) the message they clicked."""
     message = message_for(reply, command)

@@ -10,35 +10,37 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners.common import (
+    about_item,
     acknowledge_then,
     answer_privately,
-    launch_for_ref,
     origin_of,
     refresh_origin,
-    team_of,
-    user_of,
 )
 from bot.render import ids, modals
 from bot.runtime import Runtime
-from commands import verbs as v
-from commands.replies import AlreadyApplied, ErrorReply, HistoryReply, ItemView
+from commands.context import Context
+from commands.launching import view
+from commands.replies import AlreadyApplied, ErrorReply, HistoryReply, ItemView, LaunchView
 from commands.run import execute_command
-from storage import queries
-from storage.models import Via
+from commands.verbs import Command
+from commands.verbs.items import Assign, Done, History, ListItems, Reopen, Unblock
+from storage import items, launches
+from storage.vocabulary import ItemFilter
 
 log = logging.getLogger(__name__)
 
-_BUTTON_COMMANDS = {
-    ids.ACTION_ITEM_DONE: lambda ref: v.Done(ref),
-    ids.ACTION_ITEM_UNBLOCK: lambda ref: v.Unblock(ref),
-    ids.ACTION_ITEM_REOPEN: lambda ref: v.Reopen(ref),
-    ids.ACTION_ITEM_ASSIGN_ME: lambda ref: v.Assign(ref, "me"),
+_BUTTON_COMMANDS: dict[str, Callable[[str], Command]] = {
+    ids.ACTION_ITEM_DONE: Done,
+    ids.ACTION_ITEM_UNBLOCK: Unblock,
+    ids.ACTION_ITEM_REOPEN: Reopen,
+    ids.ACTION_ITEM_ASSIGN_ME: lambda ref: Assign(ref, "me"),
 }
 
 
@@ -46,55 +48,60 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     """Every click is acknowledged at once; the work runs in a follow-up task after it."""
 
     async def item_button(
-        body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        ctx: Context,
     ) -> None:
-        await on_item_button(runtime, body=body, action=action, respond=respond, client=client)
+        await on_item_button(
+            runtime, body=body, action=action, respond=respond, client=client, ctx=ctx
+        )
 
     async def block_button(
-        body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        ctx: Context,
     ) -> None:
         ref = ids.parse_item_ref(action["value"])
-        await open_item_modal(runtime, client, respond, body=body, ref=ref, verb="block")
+        await open_item_modal(runtime, client, respond, body=body, ctx=ctx, ref=ref, verb="block")
 
     async def overflow(
-        body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        ctx: Context,
     ) -> None:
         verb, ref = ids.parse_overflow(action["selected_option"]["value"])
-        await open_item_modal(runtime, client, respond, body=body, ref=ref, verb=verb)
+        await open_item_modal(runtime, client, respond, body=body, ctx=ctx, ref=ref, verb=verb)
 
-    async def refresh(body: dict[str, Any], client: AsyncWebClient) -> None:
-        await refresh_origin(
-            runtime, client, origin=origin_of(body), team=team_of(body), user=user_of(body)
-        )
+    async def refresh(body: dict[str, Any], client: AsyncWebClient, ctx: Context) -> None:
+        await refresh_origin(runtime, client, origin=origin_of(body), ctx=ctx)
 
-    async def more(body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond) -> None:
+    async def more(action: dict[str, Any], respond: AsyncRespond, ctx: Context) -> None:
         spec = json.loads(action["value"])
-        command = v.ListItems(
-            v.ListKind(spec["kind"]), spec.get("value"), int(spec.get("page") or 1)
-        )
-        ctx = runtime.context(
-            team=team_of(body),
-            user=user_of(body),
-            channel=origin_of(body).get("channel"),
-            via=Via.BUTTON,
-            launch_id=spec.get("launch"),
-        )
-        reply = await runtime.run(execute_command, runtime.store, ctx, command)
+        command = ListItems(ItemFilter(spec["kind"]), spec.get("value"), int(spec.get("page") or 1))
+        launch = spec.get("launch")
+        asked = replace(ctx, launch_id=launch if isinstance(launch, int) else None)
+        reply = await runtime.run(execute_command, runtime.store, asked, command)
         await answer_privately(respond, reply, command)
 
     async def open_add(
-        body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, ctx: Context
     ) -> None:
         launch_id = int(action["value"])
         launch, categories = await runtime.run(
-            _launch_and_categories, runtime, team_of(body), launch_id
+            _launch_and_categories, runtime, ctx.team_id, launch_id
         )
         if launch is None:
             return
         metadata = json.dumps({"launch": launch_id, "origin": origin_of(body)})
         await client.views_open(
             trigger_id=body["trigger_id"],
-            view=modals.add_item_modal(launch, categories, _fit(metadata)),
+            view=modals.add_item_modal(launch, categories, fit_metadata(metadata)),
         )
 
     def acknowledged(work: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -109,7 +116,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.action(ids.ACTION_OPEN_ADD_ITEM)(acknowledged(open_add))
 
 
-def _fit(metadata: str) -> str:
+def fit_metadata(metadata: str) -> str:
     """private_metadata holds 3,000 characters; drop the response_url before anything else."""
     if len(metadata) <= 3000:
         return metadata
@@ -118,15 +125,14 @@ def _fit(metadata: str) -> str:
     return json.dumps(data)[:3000]
 
 
-def _launch_and_categories(runtime: Runtime, team: str, launch_id: int) -> tuple[Any, list[str]]:
-    from commands.launching import view
-    from storage.models import Launch
-
+def _launch_and_categories(
+    runtime: Runtime, team: str, launch_id: int
+) -> tuple[LaunchView | None, list[str]]:
     with runtime.store.read() as session:
-        launch = session.get(Launch, launch_id)
+        launch = launches.get_launch(session, launch_id=launch_id)
         if launch is None or launch.team_id != team:
             return None, []
-        return view(session, launch), queries.categories(session, launch_id)
+        return view(session, launch), items.categories(session, launch_id=launch_id)
 
 
 async def on_item_button(
@@ -136,28 +142,19 @@ async def on_item_button(
     action: dict[str, Any],
     respond: AsyncRespond,
     client: AsyncWebClient,
+    ctx: Context,
 ) -> None:
-    team, user = team_of(body), user_of(body)
     ref = ids.parse_item_ref(action["value"])
-    launch_id, target = await runtime.run(launch_for_ref, runtime, team, ref)
-    origin = origin_of(body)
-    ctx = runtime.context(
-        team=team,
-        user=user,
-        channel=origin.get("channel"),
-        via=Via.BUTTON,
-        launch_id=launch_id,
-        request_key=f"action:{action.get('action_ts')}:{user}:{action['action_id']}:{action['value']}",
-    )
+    about, target = await runtime.run(about_item, runtime, ctx, ref)
     command = _BUTTON_COMMANDS[action["action_id"]](target)
-    reply = await runtime.run(execute_command, runtime.store, ctx, command)
+    reply = await runtime.run(execute_command, runtime.store, about, command)
     runtime.wake_delivery()
     if isinstance(reply, AlreadyApplied):
         return  # a repeated delivery: the first one already updated the message
     if isinstance(reply, ErrorReply):
         await answer_privately(respond, reply)
         return
-    await refresh_origin(runtime, client, origin=origin, team=team, user=user, fallback=reply)
+    await refresh_origin(runtime, client, origin=origin_of(body), ctx=about, fallback=reply)
 
 
 async def open_item_modal(
@@ -166,29 +163,28 @@ async def open_item_modal(
     respond: AsyncRespond,
     *,
     body: dict[str, Any],
+    ctx: Context,
     ref: ids.ItemRef,
     verb: str,
 ) -> None:
-    team, user = team_of(body), user_of(body)
-    launch_id, target = await runtime.run(launch_for_ref, runtime, team, ref)
+    about, target = await runtime.run(about_item, runtime, ctx, ref)
     origin = origin_of(body)
-    ctx = runtime.context(
-        team=team, user=user, channel=origin.get("channel"), via=Via.BUTTON, launch_id=launch_id
-    )
-    history = await runtime.run(execute_command, runtime.store, ctx, v.History(target))
+    history = await runtime.run(execute_command, runtime.store, about, History(target))
     if isinstance(history, ErrorReply):
         await answer_privately(respond, history)
         return
     assert isinstance(history, HistoryReply)
     item: ItemView = history.item
-    metadata = _fit(json.dumps({"item": item.id, "launch": history.launch.id, "origin": origin}))
-    view = {
+    metadata = fit_metadata(
+        json.dumps({"item": item.id, "launch": history.launch.id, "origin": origin})
+    )
+    modal = {
         "block": lambda: modals.block_modal(item, metadata),
         ids.OVERFLOW_WAIVE: lambda: modals.waive_modal(item, metadata),
         ids.OVERFLOW_DUE: lambda: modals.due_modal(item, metadata),
         ids.OVERFLOW_HISTORY: lambda: modals.history_modal(history),
     }.get(verb)
-    if view is None:
+    if modal is None:
         log.warning("unknown item menu choice %r", verb)
         return
-    await client.views_open(trigger_id=body["trigger_id"], view=view())
+    await client.views_open(trigger_id=body["trigger_id"], view=modal())

@@ -10,23 +10,29 @@ import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners.common import message_for, refresh_origin
+from bot.middleware import context_of, metadata_of
 from bot.render import ids, modals
 from bot.render.mrkdwn import fit, plain
 from bot.runtime import Runtime
 from commands import importing
-from commands import verbs as v
+from commands.context import Context
 from commands.errors import CommandError
-from commands.parse import KEY_PATTERN, MAX_TITLE
+from commands.model import DateText
+from commands.parse.words import KEY_PATTERN, MAX_TITLE
 from commands.refs import ref_for_id
 from commands.replies import AlreadyApplied, ErrorReply, ImportReply, Reply
 from commands.run import error_reply, execute_command
-from storage.models import Draft, Priority, Via
+from commands.verbs.items import Add, Block, Due, Waive
+from storage import requests
+from storage.vocabulary import Priority
 
 log = logging.getLogger(__name__)
 DRAFT_TTL_HOURS = 24
@@ -53,15 +59,14 @@ Later = Callable[[Callable[[AsyncWebClient], Awaitable[None]]], None]
 
 class Submission(NamedTuple):
     """What every submission handler gets: how to answer, the view, its metadata, the command
-    context, a way to run follow-up work after the modal closes, and who submitted."""
+    context (who submitted, where, about which launch), and a way to run follow-up work after
+    the modal closes."""
 
     ack: AsyncAck
     view: dict[str, Any]
     meta: dict[str, Any]
-    ctx: Any
+    ctx: Context
     later: Later
-    team: str
-    user: str
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -72,24 +77,19 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     def submission(callback_id: str) -> Callable[[Any], Any]:
         def decorator(handler: Any) -> Any:
             async def listener(
-                ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+                ack: AsyncAck,
+                body: dict[str, Any],
+                view: dict[str, Any],
+                client: AsyncWebClient,
+                context: dict[str, Any],
             ) -> None:
-                meta = json.loads(view.get("private_metadata") or "{}")
-                team, user = body["team"]["id"], body["user"]["id"]
-                key = f"view:{view['id']}:{view.get('hash')}"
-                ctx = runtime.context(
-                    team=team,
-                    user=user,
-                    channel=(meta.get("origin") or {}).get("channel") or meta.get("channel"),
-                    via=Via.MODAL,
-                    launch_id=meta.get("launch"),
-                    request_key=key,
-                )
+                meta = metadata_of(body)
+                ctx = context_of(context)
 
                 def later(step: Callable[[AsyncWebClient], Awaitable[None]]) -> None:
                     runtime.spawn(step(client), what=f"follow-up of {callback_id}")
 
-                await handler(Submission(ack, view, meta, ctx, later, team, user))
+                await handler(Submission(ack, view, meta, ctx, later))
 
             app.view(callback_id)(listener)
             return listener
@@ -103,8 +103,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         field: str,
         meta: dict[str, Any],
         later: Later,
-        team: str,
-        user: str,
+        context_for_follow_up: Context,
     ) -> None:
         if isinstance(reply, ErrorReply):
             await ack(response_action="errors", errors={field: _error_text(reply)})
@@ -113,13 +112,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         runtime.wake_delivery()
         if not isinstance(reply, AlreadyApplied):
             origin = meta.get("origin") or {}
-            later(
-                lambda client: refresh_origin(runtime, client, origin=origin, team=team, user=user)
-            )
+            ctx = replace(context_for_follow_up, request_key=None)
+            later(lambda client: refresh_origin(runtime, client, origin=origin, ctx=ctx))
 
     @submission(ids.CALLBACK_BLOCK)
     async def block(sub: Submission) -> None:
-        ack, view, meta, ctx, later, team, user = sub
+        ack, view, meta, ctx, later = sub
         reason = _text(view, ids.BLOCK_REASON, ids.ACTION_REASON)
         if not reason:
             await ack(
@@ -128,15 +126,15 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             )
             return
         reply = await runtime.run(
-            execute_command, runtime.store, ctx, v.Block(f"{ref_for_id(meta['item'])} {reason}")
+            execute_command, runtime.store, ctx, Block(f"{ref_for_id(meta['item'])} {reason}")
         )
         await finish(
-            ack, reply, field=ids.BLOCK_REASON, meta=meta, later=later, team=team, user=user
+            ack, reply, field=ids.BLOCK_REASON, meta=meta, later=later, context_for_follow_up=ctx
         )
 
     @submission(ids.CALLBACK_WAIVE)
     async def waive(sub: Submission) -> None:
-        ack, view, meta, ctx, later, team, user = sub
+        ack, view, meta, ctx, later = sub
         reason = _text(view, ids.BLOCK_REASON, ids.ACTION_REASON)
         until = _value(view, ids.BLOCK_UNTIL, ids.ACTION_UNTIL).get("selected_date")
         if not reason:
@@ -145,28 +143,28 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
                 errors={ids.BLOCK_REASON: "Say who accepted the risk and why."},
             )
             return
-        command = v.Waive(
-            f"{ref_for_id(meta['item'])} {reason}", v.DateText(until) if until else None
-        )
+        command = Waive(f"{ref_for_id(meta['item'])} {reason}", DateText(until) if until else None)
         reply = await runtime.run(execute_command, runtime.store, ctx, command)
         field = (
             ids.BLOCK_UNTIL
             if isinstance(reply, ErrorReply) and "waiver until" in reply.message
             else ids.BLOCK_REASON
         )
-        await finish(ack, reply, field=field, meta=meta, later=later, team=team, user=user)
+        await finish(ack, reply, field=field, meta=meta, later=later, context_for_follow_up=ctx)
 
     @submission(ids.CALLBACK_DUE)
     async def due(sub: Submission) -> None:
-        ack, view, meta, ctx, later, team, user = sub
+        ack, view, meta, ctx, later = sub
         chosen = _value(view, ids.BLOCK_DUE, ids.ACTION_DUE).get("selected_date")
-        command = v.Due(ref_for_id(meta["item"]), v.DateText(chosen) if chosen else None)
+        command = Due(ref_for_id(meta["item"]), DateText(chosen) if chosen else None)
         reply = await runtime.run(execute_command, runtime.store, ctx, command)
-        await finish(ack, reply, field=ids.BLOCK_DUE, meta=meta, later=later, team=team, user=user)
+        await finish(
+            ack, reply, field=ids.BLOCK_DUE, meta=meta, later=later, context_for_follow_up=ctx
+        )
 
     @submission(ids.CALLBACK_ADD_ITEM)
     async def add(sub: Submission) -> None:
-        ack, view, meta, ctx, later, team, user = sub
+        ack, view, meta, ctx, later = sub
         errors, command = _add_command(view)
         if errors:
             await ack(response_action="errors", errors=errors)
@@ -178,11 +176,11 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             if isinstance(reply, ErrorReply) and "key" in reply.message.lower()
             else ids.BLOCK_TITLE
         )
-        await finish(ack, reply, field=field, meta=meta, later=later, team=team, user=user)
+        await finish(ack, reply, field=field, meta=meta, later=later, context_for_follow_up=ctx)
 
     @submission(ids.CALLBACK_IMPORT)
     async def import_(sub: Submission) -> None:
-        ack, view, meta, ctx, later, team, user = sub
+        ack, view, meta, ctx, later = sub
         markdown = _text(view, ids.BLOCK_MARKDOWN, ids.ACTION_MARKDOWN)
         chosen = _value(view, ids.BLOCK_DRY_RUN, ids.ACTION_DRY_RUN).get("selected_options") or []
         preview_first = any(o.get("value") == ids.DRY_RUN_VALUE for o in chosen)
@@ -192,17 +190,17 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             return
         assert isinstance(reply, ImportReply)
         if preview_first:
-            draft = await runtime.run(_save_draft, runtime, team, user, markdown)
+            draft = await runtime.run(_save_draft, runtime, ctx, markdown)
             metadata = json.dumps({**meta, "draft": draft})
             await ack(response_action="update", view=modals.import_preview_modal(reply, metadata))
             return
         await ack()
-        later(lambda client: _tell(client, ctx.channel_id, user, reply))
+        later(lambda client: _tell(client, ctx.channel_id, ctx.user_id, reply))
 
     @submission(ids.CALLBACK_IMPORT_CONFIRM)
     async def import_confirm(sub: Submission) -> None:
-        ack, _view, meta, ctx, later, team, user = sub
-        markdown = await runtime.run(_take_draft, runtime, team, user, meta.get("draft", ""))
+        ack, _view, meta, ctx, later = sub
+        markdown = await runtime.run(_take_draft, runtime, ctx, str(meta.get("draft", "")))
         if markdown is None:
             await ack(
                 response_action="update",
@@ -212,7 +210,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         reply = await runtime.run(_import, runtime, ctx, markdown, False)
         await ack()
         runtime.wake_delivery()
-        later(lambda client: _tell(client, ctx.channel_id, user, reply))
+        later(lambda client: _tell(client, ctx.channel_id, ctx.user_id, reply))
 
 
 def _notice(text: str) -> dict[str, Any]:
@@ -224,7 +222,7 @@ def _notice(text: str) -> dict[str, Any]:
     }
 
 
-def _add_command(view: dict[str, Any]) -> tuple[dict[str, str], v.Add | None]:
+def _add_command(view: dict[str, Any]) -> tuple[dict[str, str], Add | None]:
     title = _text(view, ids.BLOCK_TITLE, ids.ACTION_TITLE)
     new_category = _text(view, ids.BLOCK_NEW_CATEGORY, ids.ACTION_NEW_CATEGORY)
     picked = (
@@ -247,40 +245,47 @@ def _add_command(view: dict[str, Any]) -> tuple[dict[str, str], v.Add | None]:
         )
     if errors:
         return errors, None
-    return {}, v.Add(
+    return {}, Add(
         title=" ".join(title.split()),
         category=new_category or picked,
         priority=Priority(priority or "medium"),
         owner=owner,
-        due=v.DateText(due) if due else None,
+        due=DateText(due) if due else None,
         key=key or None,
     )
 
 
-def _import(runtime: Runtime, ctx: Any, markdown: str, dry_run: bool) -> Reply:
+def _import(runtime: Runtime, ctx: Context, markdown: str, dry_run: bool) -> Reply:
     try:
         return importing.import_text(runtime.store, ctx, markdown, dry_run=dry_run)
     except CommandError as exc:
         return error_reply(exc)
 
 
-def _save_draft(runtime: Runtime, team: str, user: str, body: str) -> str:
+def _save_draft(runtime: Runtime, ctx: Context, body: str) -> str:
     draft_id = str(uuid.uuid4())
     with runtime.store.write() as session:
-        session.add(
-            Draft(id=draft_id, team_id=team, user_id=user, body=body, created_at=runtime.clock())
+        requests.save_draft(
+            session,
+            draft_id=draft_id,
+            team_id=ctx.team_id,
+            user_id=ctx.user_id,
+            body=body,
+            now=ctx.now,
         )
     return draft_id
 
 
-def _take_draft(runtime: Runtime, team: str, user: str, draft_id: str) -> str | None:
+def _take_draft(runtime: Runtime, ctx: Context, draft_id: str) -> str | None:
     with runtime.store.write() as session:
-        draft = session.get(Draft, draft_id)
-        if draft is None or draft.team_id != team or draft.user_id != user:
-            return None
-        body = draft.body
-        session.delete(draft)
-        return body
+        return requests.take_draft(
+            session,
+            draft_id=draft_id,
+            team_id=ctx.team_id,
+            user_id=ctx.user_id,
+            now=ctx.now,
+            ttl=timedelta(hours=DRAFT_TTL_HOURS),
+        )
 
 
 async def _tell(client: AsyncWebClient, channel: str | None, user: str, reply: Reply) -> None:

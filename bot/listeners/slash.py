@@ -20,15 +20,16 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners.common import response_payload
+from bot.middleware import context_of
 from bot.render import modals
 from bot.runtime import Runtime
-from commands import verbs as v
 from commands.errors import CommandError
-from commands.parse import parse
+from commands.parse.text import parse, verb_of
 from commands.replies import ErrorReply, Reply
-from commands.run import INTERNAL_ERROR_PREFIX, SLOW_VERBS, error_reply, execute_command, verb_of
+from commands.run import INTERNAL_ERROR_PREFIX, error_reply, execute_command, is_slow
 from commands.text import clean
-from storage.models import Via
+from commands.verbs import Command
+from commands.verbs.digest import changes_schedule
 
 log = logging.getLogger(__name__)
 FAST_BUDGET = 2.0  # seconds; Slack gives up at 3
@@ -38,9 +39,15 @@ WORKING = "⏳ Working on it; the answer follows here shortly."
 def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.command("/ready")
     async def ready(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+        ack: AsyncAck,
+        body: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        context: dict[str, Any],
     ) -> None:
-        await handle_command(runtime, ack=ack, body=body, respond=respond, client=client)
+        await handle_command(
+            runtime, ack=ack, body=body, respond=respond, client=client, context=context
+        )
 
 
 def _is_import_form(text: str) -> bool:
@@ -48,7 +55,7 @@ def _is_import_form(text: str) -> bool:
     return text.strip().lower() in ("import", "import --dry-run")
 
 
-def _parse(text: str) -> v.Command | Reply:
+def _parse(text: str) -> Command | Reply:
     try:
         return parse(clean(text))
     except CommandError as exc:
@@ -62,6 +69,7 @@ async def handle_command(
     body: dict[str, Any],
     respond: AsyncRespond,
     client: AsyncWebClient,
+    context: dict[str, Any],
 ) -> None:
     text = body.get("text") or ""
     if _is_import_form(text):
@@ -70,15 +78,13 @@ async def handle_command(
         return
     parsed = _parse(text)
     verb = verb_of(text) or ("status" if not text.strip() else "unknown")
-    if not isinstance(parsed, v.Command):
+    if not isinstance(parsed, Command):
         runtime.metrics.commands.labels(verb, "refused").inc()
         await ack(**response_payload(parsed, None))
         return
-    ctx = runtime.context(
-        team=body["team_id"], user=body["user_id"], channel=body.get("channel_id"), via=Via.COMMAND
-    )
+    ctx = context_of(context)
     work = asyncio.ensure_future(runtime.run(execute_command, runtime.store, ctx, parsed))
-    if verb not in SLOW_VERBS:
+    if not is_slow(parsed):
         done, _ = await asyncio.wait({work}, timeout=FAST_BUDGET)
         if done:
             reply = work.result()
@@ -98,7 +104,7 @@ async def _open_import_modal(client: AsyncWebClient, body: dict[str, Any]) -> No
 async def _answer_later(
     runtime: Runtime,
     work: asyncio.Future[Reply],
-    command: v.Command,
+    command: Command,
     verb: str,
     respond: AsyncRespond,
 ) -> None:
@@ -108,10 +114,10 @@ async def _answer_later(
     await respond(**response_payload(reply, command), replace_original=False)
 
 
-def _after(runtime: Runtime, command: v.Command) -> None:
+def _after(runtime: Runtime, command: Command) -> None:
     runtime.wake_delivery()  # announcements, `digest now`
-    if isinstance(command, v.Digest) and command.action not in ("show", "now"):
-        runtime.spawn(runtime.run(runtime.on_schedule_change), what="re-syncing digest schedules")
+    if changes_schedule(command):
+        runtime.schedules_changed()
 
 
 def _count(runtime: Runtime, verb: str, reply: Reply) -> None:

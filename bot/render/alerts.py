@@ -4,12 +4,12 @@ the updated original once the outage is acknowledged or over. Pure."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.render import blocks as b
 from bot.render import mrkdwn as md
 from bot.render.messages import SlackMessage, fallback
+from commands.monitors.alerts import AlertFacts
 
 ACTION_ACK = "monitor_ack"  # value: monitor id; opens a modal asking why
 ACTION_SNOOZE = "monitor_snooze"  # value: "<monitor id>:<seconds>"
@@ -18,22 +18,6 @@ CALLBACK_ACK = "monitor_ack"
 BLOCK_ACK_REASON, ACTION_ACK_REASON = "ack_reason", "ack_reason_input"
 SNOOZES = ((3600, "Snooze 1h"), (4 * 3600, "Snooze 4h"), (86400, "Snooze 1d"))
 ICONS = {"down": "🔴", "up": "✅", "reminder": "⏰", "warning": "⚠️", "acknowledged": "👀"}
-
-
-@dataclass(frozen=True)
-class AlertView:
-    monitor_id: int
-    monitor_name: str
-    kind: str  # down, up, reminder, warning
-    detail: str
-    at: datetime
-    launch_name: str
-    item_id: int | None = None
-    item_key: str | None = None
-    item_blocked: bool = False
-    down_since: datetime | None = None
-    acknowledged_by: str | None = None
-    ack_reason: str | None = None
 
 
 def _duration(seconds: float) -> str:
@@ -46,7 +30,7 @@ def _duration(seconds: float) -> str:
     return f"{hours // 24} days"
 
 
-def _headline(alert: AlertView) -> str:
+def _headline(alert: AlertFacts) -> str:
     name = md.inline(alert.monitor_name, 200)
     detail = md.inline(alert.detail, 1500)
     if alert.kind == "down":
@@ -68,7 +52,7 @@ def _headline(alert: AlertView) -> str:
     return f"{ICONS['warning']} *{name}*: {detail}"
 
 
-def _item_line(alert: AlertView) -> str | None:
+def _item_line(alert: AlertFacts) -> str | None:
     if not alert.item_key:
         return None
     state = (
@@ -81,7 +65,7 @@ def _item_line(alert: AlertView) -> str | None:
     return f"Checklist item `{md.inline(alert.item_key, 40)}`{state}"
 
 
-def alert_message(alert: AlertView) -> SlackMessage:
+def alert_message(alert: AlertFacts) -> SlackMessage:
     blocks = [b.section(_headline(alert))]
     notes = [line for line in (_item_line(alert),) if line]
     if alert.acknowledged_by:
@@ -108,7 +92,7 @@ def alert_message(alert: AlertView) -> SlackMessage:
     return SlackMessage(fallback(_plain_prefix(alert) + plain), blocks)
 
 
-def resolved_original(alert: AlertView, recovered_at: datetime) -> SlackMessage:
+def resolved_original(alert: AlertFacts, recovered_at: datetime) -> SlackMessage:
     """The outage's first alert, rewritten once it is over (no buttons left to press)."""
     took = (
         _duration((recovered_at - alert.down_since).total_seconds())
@@ -152,7 +136,7 @@ def ack_modal(monitor_id: int, monitor_name: str, metadata: str) -> dict:
     }
 
 
-def _plain_prefix(alert: AlertView) -> str:
+def _plain_prefix(alert: AlertFacts) -> str:
     return {
         "down": "DOWN ",
         "up": "RECOVERED ",

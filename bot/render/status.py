@@ -19,7 +19,7 @@ from bot.render.text import forecast_text
 from commands import replies as r
 from commands.scoring import CategoryScore, ItemBrief
 from commands.text import plural
-from commands.verbs import ListKind
+from storage.vocabulary import ItemFilter
 
 STATUS_BUTTON_ROWS = 8
 GROUP_LINES = 8  # per group, so that one long group cannot crowd out the others
@@ -106,7 +106,7 @@ def footer(launch_id: int) -> b.Block:
             b.button(
                 "Open items",
                 ids.ACTION_LIST_MORE,
-                ids.list_more_value(ListKind.OPEN.value, None, 1, launch_id),
+                ids.list_more_value(ItemFilter.OPEN.value, None, 1, launch_id),
             ),
         ],
         block_id=ids.BLOCK_STATUS_ACTIONS,

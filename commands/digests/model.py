@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from commands.replies import LaunchView
+from commands.replies import ItemView, LaunchView
 from commands.scoring import Forecast, ItemBrief, Verdict
 
 
@@ -82,3 +82,35 @@ class Digest:
             and not self.monitors
             and (self.delta in (0, None) and self.since is not None)
         )
+
+
+@dataclass(frozen=True)
+class DigestFacts:
+    """An outbox row's digest: the facts, and whether to post only the one-line "no change"."""
+
+    digest: Digest
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class ChartFacts:
+    """The weekly chart: the trend it plots, for which launch, under which file name."""
+
+    launch_name: str
+    filename: str
+    trend: tuple[DayScore, ...]
+
+
+@dataclass(frozen=True)
+class ReminderEntry:
+    item: ItemView
+    launch: str | None = None  # shown when a person's items span launches
+
+
+@dataclass(frozen=True)
+class ReminderFacts:
+    """A person's overdue items on the day the reminder was queued."""
+
+    user_id: str
+    today: date
+    items: tuple[ReminderEntry, ...]

@@ -26,15 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 
 from commands.errors import CommandError
-from commands.items import find_item
+from commands.items.find import find_item
 from commands.monitors.draft import MonitorDraft, draft_from_mapping
-from storage import queries
-from storage.digests import is_slack_channel
-from storage.engine import Store
+from storage import launches
+from storage import monitors as rows
+from storage.engine import Session, Store
 from storage.models import Launch, Monitor
+from storage.vocabulary import is_slack_channel
 
 log = logging.getLogger(__name__)
 
@@ -104,19 +104,16 @@ def apply_config(store: Store, declared: list[Declared], *, now: datetime) -> tu
                         f"{entry.draft.name}: item {entry.draft.item!r}: {exc.message}"
                     ) from None
             channel = entry.channel or next(
-                (c for c in queries.channels_of(session, launch.id) if is_slack_channel(c)), None
+                (
+                    c
+                    for c in launches.channels_of(session, launch_id=launch.id)
+                    if is_slack_channel(c)
+                ),
+                None,
             )
             wanted.add((launch.id, entry.draft.name))
-            existing = (
-                session.exec(
-                    select(Monitor).where(
-                        Monitor.launch_id == launch.id, Monitor.name == entry.draft.name
-                    )
-                )
-                .scalars()
-                .first()
-            )
-            values = {
+            existing = rows.by_name(session, launch_id=launch.id, name=entry.draft.name)
+            values: dict[str, Any] = {
                 "kind": entry.draft.kind,
                 "params": entry.draft.params,
                 "item_id": item_id,
@@ -126,8 +123,9 @@ def apply_config(store: Store, declared: list[Declared], *, now: datetime) -> tu
                 "channel_id": channel,
             }
             if existing is None:
-                session.add(
-                    Monitor(
+                rows.add_monitor(
+                    session,
+                    monitor=Monitor(
                         team_id=launch.team_id,
                         launch_id=launch.id,
                         name=entry.draft.name,
@@ -137,7 +135,7 @@ def apply_config(store: Store, declared: list[Declared], *, now: datetime) -> tu
                         updated_at=now,
                         next_check_at=now,
                         **values,
-                    )
+                    ),
                 )
                 added += 1
             elif any(getattr(existing, k) != val for k, val in values.items()):
@@ -145,19 +143,20 @@ def apply_config(store: Store, declared: list[Declared], *, now: datetime) -> tu
                     setattr(existing, key, value)
                 existing.updated_at = now
                 updated += 1
-        for stale in session.exec(select(Monitor).where(Monitor.source == "config")).scalars():
+        for stale in rows.from_config(session):
             if (stale.launch_id, stale.name) not in wanted:
-                session.delete(stale)
+                rows.delete_monitor(session, monitor=stale)
                 removed += 1
     log.info("monitors file: %d added, %d updated, %d removed", added, updated, removed)
     return added, updated, removed
 
 
-def _launch(session: Any, entry: Declared) -> Launch:
-    stmt = select(Launch).where(Launch.name_key == queries.name_key(entry.launch))
-    if entry.team:
-        stmt = stmt.where(Launch.team_id == entry.team)
-    found = list(session.exec(stmt).scalars())
+def _launch(session: Session, entry: Declared) -> Launch:
+    found = [
+        launch
+        for launch in launches.launches_named(session, name=entry.launch)
+        if entry.team is None or launch.team_id == entry.team
+    ]
     if not found:
         raise ConfigError(f"{entry.draft.name}: there is no launch called {entry.launch!r}")
     if len(found) > 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from alembic import context
@@ -28,9 +29,8 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 def run_migrations() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:  # plain `alembic` CLI use: read the URL from the environment
-        from bot.settings import Settings
-
-        with make_engine(Settings().database_url).begin() as conn:
+        url = os.environ.get("DATABASE_URL", "sqlite:///readybot.db")
+        with make_engine(url).begin() as conn:
             _run(conn)
     else:
         _run(connection)

@@ -20,8 +20,9 @@ import httpx
 import uvicorn
 from slack_sdk.signature import SignatureVerifier
 
-from bot.server import build_service, create_web
+from bot.server import create_web
 from bot.settings import Settings
+from bot.wiring import build_service
 from scheduler.delivery import Pacer
 from storage.engine import Store
 from tests.fakes.slack_api import FakeSlack
@@ -212,9 +213,13 @@ def serve(store: Store, fake: FakeSlack, **overrides: Any) -> Iterator[Served]:
     settings = settings_for(
         fake, str(store.engine.url.render_as_string(hide_password=False)), **overrides
     )
-    service = build_service(settings, store)
-    service.deliverer.poll_seconds = 0.05
-    service.deliverer.pacer = Pacer(interval=0.0, rate=1000, burst=1000)
+    service = build_service(
+        settings,
+        store,
+        delivery_poll=0.05,
+        monitor_poll=0.05,
+        pacer=Pacer(interval=0.0, rate=1000, burst=1000),
+    )
     web = create_web(service)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

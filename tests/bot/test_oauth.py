@@ -11,7 +11,6 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
 from html import unescape
 from typing import TypeVar
 from urllib.parse import parse_qs, urlparse
@@ -23,6 +22,7 @@ from bot.oauth import BOT_SCOPES
 from storage.models import Launch
 from tests.bot.harness import serve
 from tests.fakes.slack_api import FakeSlack
+from tests.support import wait_until
 
 CLIENT_ID = "1111111111.2222222222"
 CLIENT_SECRET = "0123456789abcdef0123456789abcdef"
@@ -64,15 +64,6 @@ def served(store, fake):
         assert running.service.runtime.settings.multi_workspace
         assert running.service.runtime.settings.slack_problems() == []
         yield running
-
-
-def wait_until(probe: Callable[[], T], *, what: str, timeout: float = 5.0) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := probe():
-            return found
-        time.sleep(0.01)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def rows(store, table_name: str, **where: str) -> list[dict]:

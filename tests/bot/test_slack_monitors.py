@@ -29,7 +29,6 @@ def served(store, fake):
         READYBOT_MONITOR_ALLOW="127.0.0.1/32",
         READYBOT_PUBLIC_URL="https://ready.example.com",
     ) as running:
-        running.service.monitor_poll = 0.05
         yield running
 
 

@@ -28,7 +28,7 @@ from commands.errors import Candidate
 from commands.home import HomeLaunch, HomeReply
 from commands.scoring import CategoryScore, Concerns, Forecast, ItemBrief, Score, Verdict
 from commands.text import user
-from commands.verbs import VERBS
+from commands.verbs import REGISTRY
 from storage.models import Priority, Status
 
 EVIL = "<!channel> <@U123> <http://evil|ok> & *x* `y`"
@@ -135,8 +135,8 @@ def replies() -> Iterator[Any]:
         yield r.LaunchReply(launch(), action, OWNER, EVIL, True, 9)
     yield r.LaunchesReply(tuple(r.LaunchSummary(launch(), 9, 3, 62) for _ in range(3)), 7)
     yield history(3)
-    yield r.HelpReply(VERBS)
-    yield r.HelpReply(VERBS, VERBS[0])
+    yield r.HelpReply(REGISTRY.verbs)
+    yield r.HelpReply(REGISTRY.verbs, REGISTRY.verbs[0])
     yield imported(3)
     yield r.ExportReply(launch(), f"# {EVIL}\n- [ ] {EVIL}\n```\n{EVIL}", 2)
     candidates = (Candidate("K-1", EVIL), Candidate(EVIL, EVIL))

@@ -7,7 +7,6 @@ exactly as it would against Slack. No signing secret: Socket Mode has no signed 
 
 import json
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -21,6 +20,7 @@ from tests.commands.helpers import ok
 from tests.conftest import make_ctx
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode import FakeSocketMode
+from tests.support import wait_until
 
 APP_TOKEN = "xapp-1-test"
 T = TypeVar("T")
@@ -44,16 +44,6 @@ def served(store, fake, socket_server):
     with serve(store, fake, SLACK_APP_TOKEN=APP_TOKEN, SLACK_SIGNING_SECRET=None) as running:
         socket_server.wait_connected()
         yield running
-
-
-def wait_until(probe: Callable[[], T], *, what: str, timeout: float = 5.0) -> T:
-    """Poll `probe` until it returns something truthy, and return that."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := probe():
-            return found
-        time.sleep(0.01)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def seed_launch(store, channel: str = CHANNEL) -> None:
@@ -197,7 +187,8 @@ def test_slack_events_is_not_served_in_socket_mode_but_health_is(served):
 def test_a_refused_app_token_stops_the_start_with_its_name(store) -> None:
     import asyncio
 
-    from bot.server import build_service, create_web
+    from bot.server import create_web
+    from bot.wiring import build_service
     from tests.bot.harness import settings_for
 
     with FakeSlack(token="xoxb-test-token") as refusing:  # no socket URL: Socket Mode "not enabled"

@@ -1,21 +1,24 @@
 import pytest
 
-from commands import verbs as v
 from commands.errors import UsageError
-from commands.parse import parse
-from storage.models import Priority
+from commands.model import DateText
+from commands.parse.text import parse
+from commands.verbs.items import Add, Assign, Due, ListItems, Waive
+from commands.verbs.launch import Import, LaunchNew
+from commands.verbs.status import Status
+from storage.vocabulary import ItemFilter, Priority
 
 
 def test_empty_text_means_status() -> None:
-    assert parse("") == v.Status()
+    assert parse("") == Status()
 
 
 def test_the_slash_command_prefix_is_optional() -> None:
-    assert parse("/ready status here") == v.Status(here=True)
+    assert parse("/ready status here") == Status(here=True)
 
 
 def test_status_if_takes_several_items() -> None:
-    assert parse("status if SSL, BAA and configure dns") == v.Status(
+    assert parse("status if SSL, BAA and configure dns") == Status(
         what_if=("SSL", "BAA", "configure dns")
     )
 
@@ -24,12 +27,12 @@ def test_add_reads_every_option_anywhere() -> None:
     command = parse(
         "add Configure SSL/TLS certificates #security !critical <@U123|alice> due dec 1 key SSL"
     )
-    assert command == v.Add(
+    assert command == Add(
         title="Configure SSL/TLS certificates",
         category="security",
         priority=Priority.CRITICAL,
         owner="U123",
-        due=v.DateText("dec 1"),
+        due=DateText("dec 1"),
         key="SSL",
     )
 
@@ -50,43 +53,41 @@ def test_add_accepts_a_quoted_title_and_a_quoted_category() -> None:
 
 
 def test_due_finds_the_date_at_the_end() -> None:
-    assert parse("due configure ssl next friday") == v.Due(
-        "configure ssl", v.DateText("next friday")
-    )
+    assert parse("due configure ssl next friday") == Due("configure ssl", DateText("next friday"))
 
 
 def test_due_none_clears_the_date() -> None:
-    assert parse("due SSL none") == v.Due("SSL", None)
+    assert parse("due SSL none") == Due("SSL", None)
 
 
 def test_waive_reads_until() -> None:
-    assert parse("waive PEN accepted by CISO until jan 15") == v.Waive(
-        "PEN accepted by CISO", v.DateText("jan 15")
+    assert parse("waive PEN accepted by CISO until jan 15") == Waive(
+        "PEN accepted by CISO", DateText("jan 15")
     )
 
 
 def test_assign_reads_mentions_me_and_nobody() -> None:
-    assert parse("assign SSL <@U9>") == v.Assign("SSL", "U9")
-    assert parse("assign SSL me") == v.Assign("SSL", "me")
-    assert parse("assign SSL nobody") == v.Assign("SSL", None)
+    assert parse("assign SSL <@U9>") == Assign("SSL", "U9")
+    assert parse("assign SSL me") == Assign("SSL", "me")
+    assert parse("assign SSL nobody") == Assign("SSL", None)
 
 
 def test_list_filters() -> None:
-    assert parse("list") == v.ListItems()
-    assert parse("list blocked") == v.ListItems(v.ListKind.BLOCKED)
-    assert parse("list critical") == v.ListItems(v.ListKind.PRIORITY, "critical")
-    assert parse("list @bob") == v.ListItems(v.ListKind.OWNER, "bob")
-    assert parse("list Data Privacy page 2") == v.ListItems(v.ListKind.CATEGORY, "Data Privacy", 2)
+    assert parse("list") == ListItems()
+    assert parse("list blocked") == ListItems(ItemFilter.BLOCKED)
+    assert parse("list critical") == ListItems(ItemFilter.PRIORITY, "critical")
+    assert parse("list @bob") == ListItems(ItemFilter.OWNER, "bob")
+    assert parse("list Data Privacy page 2") == ListItems(ItemFilter.CATEGORY, "Data Privacy", 2)
 
 
 def test_launch_new_reads_its_options() -> None:
     assert parse(
         "launch new Checkout v2 date dec 1 scenario regulated tz Europe/London"
-    ) == v.LaunchNew("Checkout v2", v.DateText("dec 1"), "regulated", "Europe/London")
+    ) == LaunchNew("Checkout v2", DateText("dec 1"), "regulated", "Europe/London")
 
 
 def test_import_keeps_the_markdown_lines() -> None:
-    assert parse("import --dry-run\n## Security\n- [ ] SSL") == v.Import(
+    assert parse("import --dry-run\n## Security\n- [ ] SSL") == Import(
         "## Security\n- [ ] SSL", True
     )
 

@@ -8,15 +8,13 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.render.digest.templates import load_templates
-from bot.slack_client import web_client
-from bot.transport import SlackSender
-from scheduler.delivery import Deliverer, Pacer
+from scheduler.delivery import Deliverer
 from scheduler.jobs import Jobs
 from storage.models import DigestRun, Outbox
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
 from tests.fakes.slack_api import FakeSlack, Fault
+from tests.support import slack_deliverer
 
 CHANNEL = "C0LAUNCH"
 MONDAY_0830 = datetime(2026, 11, 16, 8, 30, tzinfo=UTC)
@@ -33,21 +31,7 @@ def fake():
 
 
 def deliverer(store, fake) -> Deliverer:
-    client = web_client(
-        token="xoxb-test-token", base_url=fake.base_url, metrics=None, retries=False
-    )
-
-    async def client_for(team: str):
-        return client
-
-    sender = SlackSender(store, client_for, templates=load_templates(None), clock=now)
-    return Deliverer(
-        store=store,
-        sender=sender,
-        worker_id="w1",
-        clock=now,
-        pacer=Pacer(interval=0, rate=1000, burst=1000),
-    )
+    return slack_deliverer(store, fake, now)
 
 
 def deliver(store, fake) -> int:

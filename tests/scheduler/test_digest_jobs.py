@@ -83,7 +83,7 @@ def test_a_bound_channel_gets_the_default_weekday_digest_once(store) -> None:
         assert jobs(store).digests() == 0
         traveller.move_to(datetime(2026, 11, 21, 9, 5, tzinfo=UTC))  # a Saturday
         assert jobs(store).digests() == 0  # (Friday's, missed while "down", is recorded as skipped)
-    [run] = [r for r in runs(store) if r.status == "claimed"]
+    [run] = [r for r in runs(store) if r.status == "built"]
     assert (run.local_date, run.kind, run.weekly) == (date(2026, 11, 16), "scheduled", True)
     assert [o.ref_id for o in outbox(store, "digest")] == [run.id]
     assert [o.ref_id for o in outbox(store, "chart")] == [run.id]  # Monday: the weekly chart too
@@ -132,7 +132,7 @@ def test_a_digest_late_by_under_three_hours_is_posted_and_later_ones_are_skipped
         assert jobs(store).digests() == 0
         assert jobs(store).digests() == 0
     statuses = [(r.local_date, r.status) for r in runs(store)]
-    assert statuses == [(date(2026, 11, 16), "claimed"), (date(2026, 11, 17), "skipped")]
+    assert statuses == [(date(2026, 11, 16), "built"), (date(2026, 11, 17), "skipped")]
     assert "skipping the 2026-11-17 digest" in caplog.text
     assert len(outbox(store, "digest")) == 1
 
@@ -197,4 +197,4 @@ def test_reminders_go_once_a_day_to_each_owner_of_overdue_items_unless_turned_of
     with store.read() as session:
         assert [r.user_id for r in session.exec(select(ReminderRun)).scalars()] == ["U1ALICE"]
     [row] = outbox(store, "reminder")
-    assert (row.channel_id, row.payload["user"]) == ("U1ALICE", "U1ALICE")
+    assert (row.channel_id, row.payload["user_id"]) == ("U1ALICE", "U1ALICE")

@@ -9,10 +9,6 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.render.digest.templates import load_templates
-from bot.slack_client import web_client
-from bot.transport import SlackSender
-from scheduler.delivery import Deliverer, Pacer
 from scheduler.monitors.net import AddressPolicy
 from scheduler.monitors.runner import MonitorRunner
 from storage.models import Item, Monitor, MonitorEvent, Outbox
@@ -20,6 +16,7 @@ from tests.commands.helpers import ok
 from tests.conftest import make_ctx
 from tests.fakes.monitor_target import FakeTarget, Reply
 from tests.fakes.slack_api import FakeSlack
+from tests.support import slack_deliverer
 
 CHANNEL = "C0LAUNCH"
 LOOPBACK = AddressPolicy(["127.0.0.1/32"])
@@ -40,22 +37,7 @@ def runner(store, worker: str = "w1", network: AddressPolicy = LOOPBACK) -> Moni
 
 
 def deliver(store, fake) -> None:
-    client = web_client(
-        token="xoxb-test-token", base_url=fake.base_url, metrics=None, retries=False
-    )
-
-    async def client_for(team: str):
-        return client
-
-    sender = SlackSender(store, client_for, templates=load_templates(None), clock=now)
-    worker = Deliverer(
-        store=store,
-        sender=sender,
-        worker_id="d",
-        clock=now,
-        pacer=Pacer(interval=0, rate=1000, burst=1000),
-    )
-    asyncio.run(worker.deliver_due())
+    asyncio.run(slack_deliverer(store, fake, now, worker="d").deliver_due())
 
 
 def item(store, key: str) -> Item:

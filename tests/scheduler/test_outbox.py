@@ -6,15 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.render.digest.templates import load_templates
-from bot.slack_client import web_client
-from bot.transport import SlackSender
-from scheduler.delivery import Deliverer, Pacer
+from scheduler.delivery import Deliverer
 from storage import outbox as rows
 from storage.models import Outbox
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
 from tests.fakes.slack_api import FakeSlack, Fault
+from tests.support import slack_deliverer
 
 CHANNEL = "C0LAUNCH"
 
@@ -42,20 +40,7 @@ def clock() -> Clock:
 
 
 def deliverer(store, fake, clock, worker: str = "w1") -> Deliverer:
-    client = web_client(
-        token="xoxb-test-token", base_url=fake.base_url, metrics=None, retries=False
-    )
-
-    async def client_for(team: str):
-        return client
-
-    return Deliverer(
-        store=store,
-        sender=SlackSender(store, client_for, templates=load_templates(None), clock=clock),
-        worker_id=worker,
-        clock=clock,
-        pacer=Pacer(interval=0, rate=1000, burst=1000),
-    )
+    return slack_deliverer(store, fake, clock, worker=worker)
 
 
 def queue_announcement(store, clock: Clock) -> None:
@@ -129,9 +114,9 @@ def test_a_5xx_before_slack_posted_is_posted_on_the_next_attempt(store, fake, cl
 def test_a_worker_that_died_mid_send_is_taken_over_after_its_lease(store, fake, clock) -> None:
     queue_announcement(store, clock)
     with store.write() as session:
-        first_id = rows.due_ids(session, clock(), 10)[0]
+        first_id = rows.due_ids(session, transport="slack", now=clock(), limit=10)[0]
         assert rows.claim(
-            session, first_id, worker="dead", now=clock(), lease=timedelta(seconds=60)
+            session, outbox_id=first_id, worker="dead", now=clock(), lease=timedelta(seconds=60)
         )
     survivor = deliverer(store, fake, clock, worker="w2")
     asyncio.run(survivor.deliver_due())
@@ -180,3 +165,21 @@ def test_two_workers_racing_send_each_message_once(store, fake, clock) -> None:
     assert statuses == ["sent"] * 16
     texts = [m["text"] for m in fake.posted(CHANNEL)]
     assert len(texts) == len(set(texts)) == 16
+
+
+def test_an_announcement_tells_the_change_that_caused_it_not_the_state_at_delivery(
+    store, fake, clock
+) -> None:
+    ctx = make_ctx("U1ALICE", channel=CHANNEL, now=clock())
+    ok(store, ctx, "launch new Checkout")
+    ok(store, ctx, "add Configure SSL key SSL")
+    ok(store, ctx, "block SSL waiting on the CA")
+    ok(store, ctx, "unblock SSL")  # before anything was delivered
+    asyncio.run(deliverer(store, fake, clock).deliver_due())
+    texts = [message["text"] for message in fake.posted(CHANNEL)]
+    assert len(texts) == 3
+    blocked, unblocked = texts[1], texts[2]
+    assert "blocked" in blocked and "waiting on the CA" in blocked
+    assert "⛔" in fake.posted(CHANNEL)[1]["blocks"][0]["text"]["text"]
+    assert "unblocked" in unblocked
+    assert "⬜" in fake.posted(CHANNEL)[2]["blocks"][0]["text"]["text"]

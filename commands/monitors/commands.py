@@ -7,17 +7,18 @@ alert are for anyone: they silence notifications for the people on call, never t
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from commands import verbs as v
 from commands.audit import record
 from commands.context import Context
 from commands.errors import CommandError, Conflict, UsageError
-from commands.items import find_item
+from commands.items.find import find_item
 from commands.launching import current_launch
-from commands.monitors.draft import MonitorDraft, describe_duration, draft_from_words
+from commands.monitors.apply import save_state
+from commands.monitors.draft import MonitorDraft, describe_duration
 from commands.monitors.state import (
     NotDown,
     acknowledge,
@@ -27,47 +28,103 @@ from commands.monitors.state import (
     resume,
     snooze,
 )
-from commands.monitors.state_json import dump_state, load_state
+from commands.monitors.state_json import load_state
 from commands.permissions import require_launch_admin
 from commands.replies import Message
 from commands.text import user
 from commands.writes import writing
+from storage import items, launches
 from storage import monitors as rows
-from storage import queries
-from storage.digests import is_slack_channel
 from storage.engine import Store
-from storage.models import Item, Launch, Monitor, MonitorEvent
+from storage.models import Launch, Monitor, MonitorEvent
+from storage.vocabulary import is_slack_channel
 
 PUBLIC_URL_HINT = "<readybot's public URL>"
 
 
-def monitor(
-    store: Store, ctx: Context, cmd: v.Monitor, *, public_url: str | None = None
-) -> Message:
-    if cmd.action == "list":
-        with store.read() as session:
-            launch = current_launch(session, ctx)
-            return Message(_list(session, launch, ctx.now))
-    if cmd.action == "show":
-        with store.read() as session:
-            launch = current_launch(session, ctx)
-            return Message(_show(session, _get(session, launch, cmd.monitor), ctx.now))
-    if cmd.action == "test":
-        return _test(store, ctx, cmd)
+def list_monitors(store: Store, ctx: Context) -> Message:
+    with store.read() as session:
+        launch = current_launch(session, ctx)
+        return Message(_list(session, launch, ctx.now))
+
+
+def show(store: Store, ctx: Context, *, number: int) -> Message:
+    with store.read() as session:
+        launch = current_launch(session, ctx)
+        return Message(_show(session, _get(session, launch, number), ctx.now))
+
+
+def add(store: Store, ctx: Context, *, draft: MonitorDraft) -> Message:
     with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
-        if cmd.action == "add":
-            require_launch_admin(ctx, launch, action="add monitors")
-            return Message(_add(session, ctx, launch, draft_from_words(cmd.spec or ""), public_url))
-        found = _get(session, launch, cmd.monitor, lock=True)
-        if cmd.action in ("snooze", "ack"):
-            return Message(_silence(session, ctx, launch, found, cmd))
-        require_launch_admin(ctx, launch, action=f"{cmd.action} monitors")
-        return Message(_change(session, ctx, launch, found, cmd.action, cmd.duration))
+        require_launch_admin(ctx, launch, action="add monitors")
+        return Message(_add(session, ctx, launch, draft, ctx.public_url))
 
 
-def _get(session: Session, launch: Launch, number: int | None, *, lock: bool = False) -> Monitor:
-    found = rows.lock(session, number or 0) if lock else session.get(Monitor, number or 0)
+def _owned(store: Store, ctx: Context, number: int, action: str, change: _Change) -> Message:
+    """Change one monitor as its launch's owner or an admin."""
+    with writing(store, ctx) as session:
+        launch = current_launch(session, ctx, lock=True)
+        found = _get(session, launch, number, lock=True)
+        require_launch_admin(ctx, launch, action=f"{action} monitors")
+        return Message(change(session, launch, found))
+
+
+def pause_monitor(store: Store, ctx: Context, *, number: int) -> Message:
+    return _owned(
+        store, ctx, number, "pause", lambda s, launch, m: _change(s, ctx, launch, m, "pause")
+    )
+
+
+def resume_monitor(store: Store, ctx: Context, *, number: int) -> Message:
+    return _owned(
+        store, ctx, number, "resume", lambda s, launch, m: _change(s, ctx, launch, m, "resume")
+    )
+
+
+def remove(store: Store, ctx: Context, *, number: int) -> Message:
+    return _owned(
+        store, ctx, number, "remove", lambda s, launch, m: _change(s, ctx, launch, m, "remove")
+    )
+
+
+def maintain(store: Store, ctx: Context, *, number: int, seconds: float) -> Message:
+    return _owned(
+        store,
+        ctx,
+        number,
+        "maintenance",
+        lambda s, launch, m: _change(s, ctx, launch, m, "maintenance", seconds),
+    )
+
+
+def snooze_alerts(
+    store: Store, ctx: Context, *, number: int, seconds: float, reason: str
+) -> Message:
+    """Anyone may snooze an alert: it silences notifications, never the checks."""
+    with writing(store, ctx) as session:
+        launch = current_launch(session, ctx, lock=True)
+        found = _get(session, launch, number, lock=True)
+        return Message(_snooze(session, ctx, launch, found, seconds, reason))
+
+
+def acknowledge_outage(store: Store, ctx: Context, *, number: int, reason: str) -> Message:
+    """Anyone may acknowledge an outage: no more reminders for it."""
+    with writing(store, ctx) as session:
+        launch = current_launch(session, ctx, lock=True)
+        found = _get(session, launch, number, lock=True)
+        return Message(_acknowledge(session, ctx, launch, found, reason))
+
+
+_Change = Callable[[Session, Launch, Monitor], str]
+
+
+def _get(session: Session, launch: Launch, number: int, *, lock: bool = False) -> Monitor:
+    found = (
+        rows.lock(session, monitor_id=number or 0)
+        if lock
+        else rows.get_monitor(session, monitor_id=number or 0)
+    )
     if found is None or found.launch_id != launch.id:
         raise UsageError(
             f"There is no monitor {number} in {launch.name}; see `/ready monitor list`.",
@@ -103,7 +160,7 @@ def _add(
         item_id, _ = find_item(session, launch.id, draft.item, split=False, verb="monitor")
     channel = ctx.channel_id if ctx.channel_id and is_slack_channel(ctx.channel_id) else None
     channel = channel or next(
-        (c for c in queries.channels_of(session, launch.id) if is_slack_channel(c)), None
+        (c for c in launches.channels_of(session, launch_id=launch.id) if is_slack_channel(c)), None
     )
     mon = Monitor(
         team_id=ctx.team_id,
@@ -122,14 +179,13 @@ def _add(
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    if rows.by_name(session, launch.id, draft.name):
+    if rows.by_name(session, launch_id=launch.id, name=draft.name):
         raise Conflict(f"{launch.name} already has a monitor for {draft.name}.")
-    session.add(mon)
-    session.flush()
+    rows.add_monitor(session, monitor=mon)
     _audit(session, ctx, launch, mon, "added")
     linked = ""
     if item_id is not None:
-        item = session.get(Item, item_id)
+        item = items.find_item(session, item_id=item_id)
         linked = f", linked to {item.key} (blocked while down)" if item else ""
     text = (
         f"✓ Monitor {mon.id}: {draft.kind} {draft.name}, checked every {describe_duration(draft.interval)}"
@@ -177,66 +233,60 @@ def _change(
         )
     elif action == "remove":
         _audit(session, ctx, launch, mon, "removed")
-        session.delete(mon)
+        rows.delete_monitor(session, monitor=mon)
         return f"✓ Removed monitor {mon.id} ({mon.name}). Its alerts stay in the channel's history."
     save_state(mon, state, ctx.now)
     _audit(session, ctx, launch, mon, action + "d" if action.endswith("e") else action + "ed")
     return f"✓ Monitor {mon.id} ({mon.name}) is {'paused: no checks until resumed' if state.paused else 'running again'}."
 
 
-def _silence(session: Session, ctx: Context, launch: Launch, mon: Monitor, cmd: v.Monitor) -> str:
+def _acknowledge(session: Session, ctx: Context, launch: Launch, mon: Monitor, reason: str) -> str:
     state = load_state(mon.state)
-    if cmd.action == "ack":
-        try:
-            state = acknowledge(state, by=ctx.user_id, reason=cmd.reason, now=ctx.now)
-        except NotDown:
-            raise Conflict(
-                f"Monitor {mon.id} ({mon.name}) is not down; there is nothing to acknowledge."
-            ) from None
-        save_state(mon, state, ctx.now)
-        _audit(session, ctx, launch, mon, "acknowledged", cmd.reason)
-        session.add(
-            MonitorEvent(
-                team_id=ctx.team_id,
-                launch_id=launch.id,
-                monitor_id=mon.id,
-                monitor_name=mon.name,
-                kind="acknowledged",
-                detail=cmd.reason or "",
-                notify=False,
-                at=ctx.now,
-                outage_id=mon.state.get("outage_id"),
-            )
-        )
-        return f"✓ {user(ctx.user_id)} acknowledged monitor {mon.id} ({mon.name}): no more reminders for this outage."
-    until = ctx.now + timedelta(seconds=cmd.duration or 0)
-    state = snooze(state, until=until, now=ctx.now)
+    try:
+        state = acknowledge(state, by=ctx.user_id, reason=reason, now=ctx.now)
+    except NotDown:
+        raise Conflict(
+            f"Monitor {mon.id} ({mon.name}) is not down; there is nothing to acknowledge."
+        ) from None
     save_state(mon, state, ctx.now)
-    _audit(session, ctx, launch, mon, "snoozed", f"until {until:%Y-%m-%d %H:%M} UTC: {cmd.reason}")
+    _audit(session, ctx, launch, mon, "acknowledged", reason)
+    rows.add_event(
+        session,
+        event=MonitorEvent(
+            team_id=ctx.team_id,
+            launch_id=launch.id,
+            monitor_id=mon.id,
+            monitor_name=mon.name,
+            kind="acknowledged",
+            detail=reason,
+            notify=False,
+            at=ctx.now,
+            outage_id=mon.state.get("outage_id"),
+        ),
+    )
     return (
-        f"✓ Monitor {mon.id} ({mon.name}) is snoozed until {until:%b %d %H:%M} UTC ({cmd.reason}). "
+        f"✓ {user(ctx.user_id)} acknowledged monitor {mon.id} ({mon.name}): no more reminders "
+        "for this outage."
+    )
+
+
+def _snooze(
+    session: Session, ctx: Context, launch: Launch, mon: Monitor, seconds: float, reason: str
+) -> str:
+    until = ctx.now + timedelta(seconds=seconds)
+    state = snooze(load_state(mon.state), until=until, now=ctx.now)
+    save_state(mon, state, ctx.now)
+    _audit(session, ctx, launch, mon, "snoozed", f"until {until:%Y-%m-%d %H:%M} UTC: {reason}")
+    return (
+        f"✓ Monitor {mon.id} ({mon.name}) is snoozed until {until:%b %d %H:%M} UTC ({reason}). "
         "Checks go on; notifications wait."
     )
 
 
-def save_state(mon: Monitor, state: object, now: datetime, *, outage_id: int | None = None) -> None:
-    """Write a MonitorState into the row (and its status and paused copies); `outage_id`
-    records the open outage's `down` event, kept while the outage lasts."""
-    data = dump_state(state)  # type: ignore[arg-type]
-    outage = outage_id if outage_id is not None else mon.state.get("outage_id")
-    if outage is not None and getattr(state, "down_since", None) is not None:
-        data["outage_id"] = outage
-    mon.state = data
-    mon.status = state.status.value  # type: ignore[attr-defined]
-    mon.paused = state.paused  # type: ignore[attr-defined]
-    mon.updated_at = now
-    mon.version += 1
-
-
-def _test(store: Store, ctx: Context, cmd: v.Monitor) -> Message:
+def test(store: Store, ctx: Context, *, number: int) -> Message:
     with store.read() as session:
         launch = current_launch(session, ctx)
-        mon = _get(session, launch, cmd.monitor)
+        mon = _get(session, launch, number)
     if ctx.check_monitor is None:
         raise CommandError(
             "Checks run where readybot serves (`readybot serve` or `make run`), not here."
@@ -246,7 +296,7 @@ def _test(store: Store, ctx: Context, cmd: v.Monitor) -> Message:
 
 def _list(session: Session, launch: Launch, now: datetime) -> str:
     assert launch.id is not None
-    found = rows.for_launch(session, launch.id)
+    found = rows.for_launch(session, launch_id=launch.id)
     if not found:
         return f"{launch.name} has no monitors. Add one: `/ready monitor add https://…/health item <item>`."
     icons = {"up": "🟢", "down": "🔴", "pending": "⚪", "paused": "⏸", "maintenance": "🛠"}
@@ -261,7 +311,7 @@ def _list(session: Session, launch: Launch, now: datetime) -> str:
 
 def _show(session: Session, mon: Monitor, now: datetime) -> str:
     state = load_state(mon.state)
-    item = session.get(Item, mon.item_id) if mon.item_id else None
+    item = items.find_item(session, item_id=mon.item_id) if mon.item_id else None
     lines = [
         f"Monitor {mon.id}: {mon.kind} {mon.name}",
         f"  {describe(state, now)}",

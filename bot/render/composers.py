@@ -1,0 +1,130 @@
+"""One composer per outbox kind: the facts a row was queued with, as what goes out.
+
+`COMPOSERS[kind](facts, templates)` gives the Slack side (a message to post, perhaps in
+the thread of the row it answers and rewriting that one, or a file to upload);
+`TEXTS[kind](facts, templates)` the plain text the local console prints. Both are pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.render import text as render_text
+from bot.render.alerts import alert_message, resolved_original
+from bot.render.digest.chart import render_chart
+from bot.render.digest.digest import (
+    render_digest,
+    render_digest_text,
+    render_reminder,
+    render_reminder_text,
+    render_unchanged,
+    render_unchanged_text,
+)
+from bot.render.digest.templating import Templates
+from bot.render.messages import SlackMessage, announcement
+from commands.digests.model import ChartFacts, DigestFacts, ReminderFacts
+from commands.facts import Facts
+from commands.monitors.alerts import AlertFacts
+from commands.replies import Announcement
+from storage.vocabulary import OutboxKind
+
+
+@dataclass(frozen=True)
+class Post:
+    """A message to post; `rewrite_parent` replaces the message this row answers (the
+    outage's first alert, once it is over)."""
+
+    message: SlackMessage
+    rewrite_parent: SlackMessage | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to upload; `content` renders it (off the event loop: charts take a while)."""
+
+    filename: str
+    comment: str
+    content: Callable[[], bytes]
+
+
+Composed = Post | Upload
+Composer = Callable[[Any, Templates], Composed]
+TextComposer = Callable[[Any, Templates], str]
+
+
+def _announcement(facts: Announcement, _templates: Templates) -> Composed:
+    change = facts.item or facts.launch
+    assert change is not None, "an announcement tells about an item or a launch"
+    return Post(announcement(change))
+
+
+def _digest(facts: DigestFacts, templates: Templates) -> Composed:
+    render = render_unchanged if facts.quiet else render_digest
+    return Post(render(facts.digest, templates))
+
+
+def _chart(facts: ChartFacts, _templates: Templates) -> Composed:
+    return Upload(
+        facts.filename,
+        f"Readiness trend for {facts.launch_name}, the last {len(facts.trend)} days",
+        lambda: render_chart(facts.trend, launch_name=facts.launch_name),
+    )
+
+
+def _reminder(facts: ReminderFacts, templates: Templates) -> Composed:
+    entries = [(entry.launch, entry.item) for entry in facts.items]
+    return Post(render_reminder(facts.user_id, entries, facts.today, templates))
+
+
+def _alert(facts: AlertFacts, _templates: Templates) -> Composed:
+    rewrite = None
+    if facts.kind == "up" and facts.outage_detail is not None:
+        original = replace(
+            facts, kind="down", detail=facts.outage_detail, at=facts.down_since or facts.at
+        )
+        rewrite = resolved_original(original, facts.at)
+    return Post(alert_message(facts), rewrite_parent=rewrite)
+
+
+COMPOSERS: dict[OutboxKind, Composer] = {
+    OutboxKind.ANNOUNCE: _announcement,
+    OutboxKind.DIGEST: _digest,
+    OutboxKind.CHART: _chart,
+    OutboxKind.REMINDER: _reminder,
+    OutboxKind.ALERT: _alert,
+}
+
+
+def _announcement_text(facts: Announcement, _templates: Templates) -> str:
+    change = facts.item or facts.launch
+    assert change is not None
+    return render_text.render(change)
+
+
+def _digest_text(facts: DigestFacts, templates: Templates) -> str:
+    render = render_unchanged_text if facts.quiet else render_digest_text
+    return render(facts.digest, templates)
+
+
+def _reminder_text(facts: ReminderFacts, templates: Templates) -> str:
+    entries = [(entry.launch, entry.item) for entry in facts.items]
+    return render_reminder_text(facts.user_id, entries, facts.today, templates)
+
+
+TEXTS: dict[OutboxKind, TextComposer] = {
+    OutboxKind.ANNOUNCE: _announcement_text,
+    OutboxKind.DIGEST: _digest_text,
+    OutboxKind.CHART: lambda facts, _t: f"(the weekly chart of {facts.launch_name})",
+    OutboxKind.REMINDER: _reminder_text,
+    OutboxKind.ALERT: lambda facts, _t: alert_message(facts).text,
+}
+
+
+def compose(kind: OutboxKind, facts: Facts, templates: Templates) -> Composed:
+    return COMPOSERS[kind](facts, templates)
+
+
+def compose_text(kind: OutboxKind, facts: Facts, templates: Templates) -> str:
+    return TEXTS[kind](facts, templates)

@@ -1,0 +1,46 @@
+"""What an outbox row is rendered from: one facts type per OutboxKind, stored as JSON.
+
+Facts are captured in the transaction that queues the row (storage.outbox.enqueue), so a
+message tells what happened then. `encode` turns a facts object into JSON-ready data and
+`decode` turns a row's payload back into the type its kind names (pydantic validates both
+ways; the types are plain frozen dataclasses).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from commands.digests.model import ChartFacts, DigestFacts, ReminderFacts
+from commands.monitors.alerts import AlertFacts
+from commands.replies import Announcement
+from storage.vocabulary import OutboxKind
+
+Facts = Announcement | DigestFacts | ChartFacts | ReminderFacts | AlertFacts
+
+FACTS: dict[OutboxKind, type[Any]] = {
+    OutboxKind.ANNOUNCE: Announcement,
+    OutboxKind.DIGEST: DigestFacts,
+    OutboxKind.CHART: ChartFacts,
+    OutboxKind.REMINDER: ReminderFacts,
+    OutboxKind.ALERT: AlertFacts,
+}
+
+
+@cache
+def _adapter(kind: type[Any]) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)
+
+
+def encode(facts: Facts) -> dict[str, Any]:
+    data = _adapter(type(facts)).dump_python(facts, mode="json")
+    assert isinstance(data, dict)
+    return data
+
+
+def decode(kind: OutboxKind, payload: dict[str, Any]) -> Facts:
+    """The facts of a row of `kind`; raises pydantic.ValidationError for a payload that
+    does not fit (a row written by an incompatible version)."""
+    return _adapter(FACTS[kind]).validate_python(payload)  # type: ignore[no-any-return]

@@ -1,0 +1,205 @@
+"""Applying what a check found (or time passing) to a monitor, in one transaction.
+
+The state machine's transitions are stored as monitor_event rows, alerts are queued with
+their facts in the same transaction, and a linked checklist item is blocked when the monitor
+goes down (by "monitor", with the failing value as the reason) and unblocked on recovery if
+the monitor was what blocked it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from commands import transitions
+from commands.context import Context
+from commands.facts import encode
+from commands.items.change import apply_change
+from commands.monitors.alerts import alert_facts
+from commands.monitors.spec import BackupSpec, CertSpec, CheckResult, HttpSpec, Spec
+from commands.monitors.state import MonitorState, Policy, Transition, TransitionKind, step, tick
+from commands.monitors.state_json import dump_state, load_state
+from commands.replies import ItemView
+from storage import items, launches, monitors, outbox
+from storage.models import Item, Launch, Monitor, MonitorEvent
+from storage.vocabulary import OutboxKind, Status, Via
+
+log = logging.getLogger(__name__)
+MONITOR_ACTOR = "monitor"
+
+
+def spec_of(monitor: Monitor) -> Spec:
+    """What an active monitor checks, from its stored parameters."""
+    p = monitor.params
+    if monitor.kind == "http":
+        return HttpSpec(
+            p["url"],
+            int(p.get("expect_status", 200)),
+            timedelta(seconds=float(p.get("within", 5))),
+            p.get("contains"),
+        )
+    if monitor.kind == "cert":
+        return CertSpec(
+            p["host"],
+            int(p.get("port", 443)),
+            tuple(int(d) for d in p.get("warn_days", (21, 14, 7))),
+        )
+    if monitor.kind == "backup":
+        return BackupSpec(
+            p["pattern"],
+            timedelta(seconds=float(p.get("max_age", 93600))),
+            int(p.get("min_size", 1)),
+        )
+    raise ValueError(f"{monitor.kind} monitors are not checked actively")
+
+
+def policy_of(monitor: Monitor) -> Policy:
+    return Policy(
+        monitor.fail_after, monitor.recover_after, timedelta(seconds=monitor.repeat_seconds)
+    )
+
+
+def previous_result(monitor: Monitor) -> CheckResult | None:
+    """What the last check remembered (a backup's size, to spot one that shrank)."""
+    size = monitor.params.get("last_size")
+    if monitor.kind == "backup" and size is not None:
+        return CheckResult(True, "previous backup", monitor.next_check_at, size=int(size))
+    return None
+
+
+def save_state(
+    monitor: Monitor, state: MonitorState, now: datetime, *, outage_id: int | None = None
+) -> None:
+    """Write a MonitorState into the row (and its status and paused copies); `outage_id`
+    records the open outage's `down` event, kept while the outage lasts."""
+    data = dump_state(state)
+    outage = outage_id if outage_id is not None else monitor.state.get("outage_id")
+    if outage is not None and state.down_since is not None:
+        data["outage_id"] = outage
+    monitor.state = data
+    monitor.status = state.status.value
+    monitor.paused = state.paused
+    monitor.updated_at = now
+    monitor.version += 1
+
+
+def apply_result(
+    session: Session, *, monitor_id: int, result: CheckResult | None, now: datetime
+) -> int:
+    """Apply a result (or, with None, time passing) to the monitor; returns alerts queued."""
+    found = monitors.get_monitor(session, monitor_id=monitor_id)
+    if found is None:
+        return 0
+    launch = launches.lock_launch(session, launch_id=found.launch_id)  # launch first, as always
+    monitor = monitors.lock(session, monitor_id=monitor_id)
+    if monitor is None or monitor.paused:
+        return 0
+    state = load_state(monitor.state)
+    policy = policy_of(monitor)
+    new, changes = (
+        step(state, result, policy=policy, now=now)
+        if result is not None
+        else tick(state, policy=policy, now=now)
+    )
+    if result is not None and monitor.kind == "backup" and result.size is not None:
+        monitor.params = {**monitor.params, "last_size": result.size}
+    outage = monitor.state.get("outage_id")
+    queued = 0
+    for change in changes:
+        event = monitors.add_event(
+            session,
+            event=MonitorEvent(
+                team_id=monitor.team_id,
+                launch_id=monitor.launch_id,
+                monitor_id=monitor.id,
+                monitor_name=monitor.name,
+                kind=change.kind.value,
+                detail=change.detail,
+                notify=change.notify,
+                outage_id=outage,
+                at=now,
+            ),
+        )
+        if change.kind == TransitionKind.DOWN:
+            outage = event.outage_id = event.id
+            _block_item(session, monitor, launch, change, now)
+        elif change.kind == TransitionKind.UP:
+            _unblock_item(session, monitor, launch, now)
+        if change.notify and monitor.channel_id:
+            queued += _queue_alert(session, monitor, event, now)
+        log.info(
+            "monitor %s (%s): %s%s — %s",
+            monitor.id,
+            monitor.name,
+            change.kind.value,
+            "" if change.notify else " (silenced)",
+            change.detail,
+        )
+    save_state(monitor, new, now, outage_id=outage if new.down_since is not None else None)
+    return queued
+
+
+def _queue_alert(session: Session, monitor: Monitor, event: MonitorEvent, now: datetime) -> int:
+    assert monitor.channel_id is not None and event.id is not None
+    item = items.find_item(session, item_id=monitor.item_id) if monitor.item_id else None
+    facts = alert_facts(session, monitor=monitor, event=event, item=item)
+    threaded = event.kind in ("reminder", "up") and event.outage_id not in (None, event.id)
+    queued = outbox.enqueue(
+        session,
+        kind=OutboxKind.ALERT,
+        team_id=monitor.team_id,
+        channel_id=monitor.channel_id,
+        dedupe_key=alert_key(event.id),
+        facts=encode(facts),
+        now=now,
+        ref_id=event.id,
+        parent_key=alert_key(event.outage_id) if threaded and event.outage_id else None,
+    )
+    return int(queued)
+
+
+def alert_key(event_id: int) -> str:
+    """The outbox key of the alert about one monitor event (an outage's thread hangs on it)."""
+    return f"alert:{event_id}"
+
+
+def _context(monitor: Monitor, now: datetime) -> Context:
+    return Context(
+        team_id=monitor.team_id,
+        user_id=MONITOR_ACTOR,
+        channel_id=monitor.channel_id,
+        via=Via.MONITOR,
+        now=now,
+    )
+
+
+def _block_item(
+    session: Session, monitor: Monitor, launch: Launch, change: Transition, now: datetime
+) -> None:
+    item = _linked(session, monitor)
+    if item is None or item.status in (Status.DONE, Status.WAIVED, Status.BLOCKED):
+        return  # done or waived items are not reopened by a monitor; a blocked one stays as it is
+    reason = f"monitor {monitor.name}: {change.detail}"
+    decided = transitions.block(
+        ItemView.of(item), actor=MONITOR_ACTOR, reason=reason[:1000], now=now
+    )
+    apply_change(session, _context(monitor, now), launch, item, replace(decided, announce=False))
+    monitor.blocked_item = True
+
+
+def _unblock_item(session: Session, monitor: Monitor, launch: Launch, now: datetime) -> None:
+    if not monitor.blocked_item:
+        return
+    monitor.blocked_item = False
+    item = _linked(session, monitor)
+    if item is None or item.status != Status.BLOCKED or item.blocked_by != MONITOR_ACTOR:
+        return  # someone changed it since: their word stands
+    decided = transitions.unblock(ItemView.of(item))
+    apply_change(session, _context(monitor, now), launch, item, replace(decided, announce=False))
+
+
+def _linked(session: Session, monitor: Monitor) -> Item | None:
+    return items.find_item(session, item_id=monitor.item_id) if monitor.item_id else None

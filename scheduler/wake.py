@@ -1,0 +1,52 @@
+"""A loop that does a pass of work every few seconds, or at once when woken."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+
+class WakeLoop:
+    """Run `work` until stopped: again after `poll` seconds, or as soon as `wake()` is called.
+
+    `wake()` may be called from any thread. A wake during a pass is not lost: the event is
+    cleared before each pass, so it starts the next one."""
+
+    def __init__(self, work: Callable[[], Awaitable[object]], *, poll: float, what: str) -> None:
+        self.work = work
+        self.poll = poll
+        self.what = what
+        self._event: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def wake(self) -> None:
+        loop, event = self._loop, self._event
+        if loop is None or event is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            event.set()
+        else:
+            loop.call_soon_threadsafe(event.set)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self._loop, self._event = asyncio.get_running_loop(), asyncio.Event()
+        while not stop.is_set():
+            self._event.clear()
+            try:
+                await self.work()
+            except Exception:
+                log.exception("%s pass failed; retrying on the next tick", self.what)
+            waiters = [
+                asyncio.ensure_future(stop.wait()),
+                asyncio.ensure_future(self._event.wait()),
+            ]
+            await asyncio.wait(waiters, timeout=self.poll, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
