@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 from commands.context import Context
 from storage.engine import Store, open_store
 from storage.migrate import upgrade
-from storage.models import Item, Launch, Via, Workspace
+from storage.models import Item, Launch, Workspace
+from storage.vocabulary import Via
 
 POSTGRES_URL = os.environ.get(
     "READYBOT_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

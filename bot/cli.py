@@ -7,9 +7,10 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -19,12 +20,15 @@ from commands import importing
 from commands.assessment.repair import decode_document
 from commands.context import Context
 from commands.errors import CommandError
-from commands.replies import ErrorReply
+from commands.replies import ErrorReply, Reply
 from commands.run import error_reply, execute
 from storage import launches
-from storage.engine import Store, open_store
+from storage.engine import Store, open_store, redact_text, redact_url
 from storage.migrate import current_revision, upgrade
-from storage.models import Via
+from storage.vocabulary import Via
+
+if TYPE_CHECKING:
+    from bot.console_schedule import ConsoleSchedule
 
 LOCAL_TEAM = "local"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -182,7 +186,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     raise CliError(f"unknown command {args.command}")
 
 
-def _printer(store: Store, settings: Settings):  # type: ignore[no-untyped-def]
+def _printer(store: Store, settings: Settings) -> Callable[[TextIO], ConsoleSchedule]:
     """Digests and reminders print in the console at their scheduled time."""
     from bot.console_schedule import ConsoleSchedule
     from bot.render.digest.templates import load_templates
@@ -231,21 +235,14 @@ def _open(settings: Settings) -> Store:
     try:
         upgrade(store)
     except Exception as exc:
+        detail = redact_text(
+            str(exc).splitlines()[0][:200] if str(exc) else "", settings.database_url
+        )
         raise CliError(
-            f"cannot open the database {_redact(settings.database_url)}: {exc.__class__.__name__}: "
-            f"{str(exc).splitlines()[0][:200]}"
-        ) from exc
+            f"cannot open the database {redact_url(settings.database_url)}: "
+            f"{exc.__class__.__name__}: {detail}"
+        ) from None
     return store
-
-
-def _redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "(unparseable DATABASE_URL)"
 
 
 def _context(
@@ -286,8 +283,8 @@ def _team(store: Store, team: str | None, now: datetime) -> str:
     )
 
 
-def _print(reply: object) -> int:
-    text = render(reply)  # type: ignore[arg-type]
+def _print(reply: Reply) -> int:
+    text = render(reply)
     stream = sys.stderr if isinstance(reply, ErrorReply) else sys.stdout
     stream.write(text)
     return EXIT_ERROR if isinstance(reply, ErrorReply) else EXIT_OK

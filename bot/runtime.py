@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -37,7 +37,7 @@ class FollowUps:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
 
-    def spawn(self, work: Coroutine[Any, Any, Any], *, what: str) -> None:
+    def spawn(self, work: Awaitable[Any], *, what: str) -> None:
         async def guarded() -> None:
             try:
                 await work
@@ -91,7 +91,7 @@ class Runtime:
             public_url=self.settings.public_url,
         )
 
-    def spawn(self, work: Coroutine[Any, Any, Any], *, what: str) -> None:
+    def spawn(self, work: Awaitable[Any], *, what: str) -> None:
         """Run `work` after the acknowledgement has gone back to Slack."""
         self.followups.spawn(work, what=what)
 

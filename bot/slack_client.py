@@ -25,6 +25,7 @@ from bot.metrics import Metrics
 def _counting(
     base: type[AsyncRetryHandler], reason: str, metrics: Metrics | None, **kwargs: Any
 ) -> AsyncRetryHandler:
+    # A subclass of a class chosen at run time: mypy cannot check a dynamic base.
     class Counting(base):  # type: ignore[misc, valid-type]
         async def prepare_for_next_attempt_async(self, **kw: Any) -> None:
             if metrics is not None:
@@ -39,7 +40,7 @@ class MeteredWebClient(AsyncWebClient):
 
     metrics: Metrics | None = None
 
-    async def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+    async def api_call(self, api_method: str, **kwargs: Any) -> Any:
         try:
             response = await super().api_call(api_method, **kwargs)
         except SlackApiError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 from pydantic import ValidationError
@@ -75,7 +76,7 @@ class SlackTransport:
                 unfurl_links=False,
                 unfurl_media=False,
                 metadata={"event_type": METADATA_TYPE, "event_payload": {"outbox_id": claimed.id}},
-                **({"thread_ts": parent_ts} if parent_ts else {}),
+                thread_ts=parent_ts,
             )
         except SlackApiError as exc:
             return classify(exc)
@@ -128,7 +129,8 @@ class SlackTransport:
             )
         except SlackApiError:
             return None
-        for message in response.get("messages", []):
+        messages: list[dict[str, Any]] = response.get("messages") or []
+        for message in messages:
             for file in message.get("files") or []:
                 if file.get("title") == filename or file.get("name") == filename:
                     return str(file.get("id"))
@@ -148,7 +150,8 @@ class SlackTransport:
                 "outbox %s: could not check the channel (%s)", claimed.id, exc.response.get("error")
             )
             return None
-        for message in response.get("messages", []):
+        messages: list[dict[str, Any]] = response.get("messages") or []
+        for message in messages:
             metadata = message.get("metadata") or {}
             if (
                 metadata.get("event_type") == METADATA_TYPE

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
-
 from commands.context import Context
 from storage.audit import append_event
+from storage.engine import Session
 from storage.models import Event
 
 

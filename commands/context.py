@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from storage.models import Via
+from storage.vocabulary import Via
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ ways; the types are plain frozen dataclasses).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -29,9 +28,15 @@ FACTS: dict[OutboxKind, type[Any]] = {
 }
 
 
-@cache
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
 def _adapter(kind: type[Any]) -> TypeAdapter[Any]:
-    return TypeAdapter(kind)
+    # Building an adapter costs milliseconds; using one, microseconds.
+    found = _ADAPTERS.get(kind)
+    if found is None:
+        found = _ADAPTERS[kind] = TypeAdapter(kind)
+    return found
 
 
 def encode(facts: Facts) -> dict[str, Any]:
@@ -43,4 +48,5 @@ def encode(facts: Facts) -> dict[str, Any]:
 def decode(kind: OutboxKind, payload: dict[str, Any]) -> Facts:
     """The facts of a row of `kind`; raises pydantic.ValidationError for a payload that
     does not fit (a row written by an incompatible version)."""
-    return _adapter(FACTS[kind]).validate_python(payload)  # type: ignore[no-any-return]
+    facts: Facts = _adapter(FACTS[kind]).validate_python(payload)
+    return facts

@@ -13,8 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlmodel import Session
-
 from commands.assessment.export_md import export_markdown
 from commands.assessment.identity import import_ref
 from commands.assessment.model import Assessment, ParsedItem
@@ -30,7 +28,7 @@ from commands.transitions import Change
 from commands.writes import writing
 from storage import items as rows
 from storage import launches
-from storage.engine import Store
+from storage.engine import Session, Store
 from storage.models import Item, Launch
 from storage.vocabulary import Priority, Status, Via
 

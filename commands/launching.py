@@ -6,8 +6,6 @@ from datetime import date
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from commands.audit import record
 from commands.context import Context
 from commands.dates import DateError, parse_date
@@ -22,8 +20,9 @@ from commands.writes import writing
 from storage import items
 from storage import launches as rows
 from storage.audit import snapshot
-from storage.engine import Store
+from storage.engine import Session, Store
 from storage.models import Event, Launch
+from storage.vocabulary import Scenario
 
 
 class LaunchField(StrEnum):
@@ -134,7 +133,7 @@ def create_launch(
         created_by=ctx.user_id,
         created_at=ctx.now,
         updated_at=ctx.now,
-        **({"scenario": scenario} if scenario else {}),
+        scenario=scenario or Scenario.INTERNET_FACING.value,
     )
     rows.add_launch(session, launch=launch)
     created = record(

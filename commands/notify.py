@@ -3,12 +3,11 @@ the same transaction as the change, with the change's facts (scheduler.delivery 
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from commands.context import Context
 from commands.facts import encode
 from commands.replies import Announcement
 from storage import launches, outbox
+from storage.engine import Session
 from storage.vocabulary import OutboxKind, is_slack_channel
 
 

@@ -13,7 +13,8 @@ from typing import Any
 from commands.errors import Candidate
 from commands.model import Verb
 from commands.scoring import Concerns, Forecast, ItemBrief, Score, Verdict
-from storage.models import Event, Item, Launch, Priority, Status
+from storage.models import Event, Item, Launch
+from storage.vocabulary import Priority, Status
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
 PRIORITY_WEIGHTS: dict[Priority, int] = {
     Priority.CRITICAL: 5,

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlmodel import Session
-
 from commands.context import Context
 from commands.launching import current_launch, local_today, view
+from commands.lru import LRU
 from commands.refs import ItemIndex, resolve
 from commands.replies import ItemView, StatusReply, StatusReport, WhatIf
 from commands.scoring import (
@@ -27,7 +25,7 @@ from commands.scoring import (
     verdict,
 )
 from storage import audit, items
-from storage.engine import Store
+from storage.engine import Session, Store
 from storage.items import BriefRow
 from storage.models import Launch
 from storage.vocabulary import Priority, Status
@@ -102,11 +100,7 @@ class ReportCache:
     """
 
     def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._reports: OrderedDict[tuple[object, ...], tuple[StatusReport, list[Tally]]] = (
-            OrderedDict()
-        )
-        self._lock = threading.Lock()
+        self._reports: LRU[tuple[object, ...], tuple[StatusReport, list[Tally]]] = LRU(size)
 
     def get(
         self, session: Session, ctx: Context, launch: Launch, today: date
@@ -119,17 +113,7 @@ class ReportCache:
             today,
             ctx.now.replace(minute=0, second=0, microsecond=0),
         )
-        with self._lock:
-            found = self._reports.get(key)
-            if found is not None:
-                self._reports.move_to_end(key)
-                return found
-        computed = build_report(session, ctx, launch, today)
-        with self._lock:
-            self._reports[key] = computed
-            while len(self._reports) > self.size:
-                self._reports.popitem(last=False)
-        return computed
+        return self._reports.get_or_make(key, lambda: build_report(session, ctx, launch, today))
 
 
 _CACHES: WeakKeyDictionary[Any, ReportCache] = WeakKeyDictionary()  # by engine

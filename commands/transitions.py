@@ -10,7 +10,7 @@ from typing import Any
 from commands.errors import Conflict
 from commands.replies import ItemView, join_scenarios
 from commands.text import user
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlmodel import Session
-
 from commands.context import Context
 from commands.errors import CommandError
-from storage.engine import Store
+from storage.engine import Session, Store
 from storage.requests import remember_request
 
 

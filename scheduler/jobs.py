@@ -66,17 +66,18 @@ class Jobs:
                     continue
                 day, instant = due
                 late = now - instant
-                args = {
-                    "team_id": schedule.team_id,
-                    "channel_id": schedule.channel_id,
-                    "launch_id": schedule.launch_id,
-                    "local_date": day,
-                    "scheduled_for": instant,
-                    "worker": self.worker,
-                    "now": now,
-                }
                 if late > CATCH_UP:
-                    if rows.skip_digest(session, **args, why=f"missed by {late} (over {CATCH_UP})"):
+                    if rows.skip_digest(
+                        session,
+                        team_id=schedule.team_id,
+                        channel_id=schedule.channel_id,
+                        launch_id=schedule.launch_id,
+                        local_date=day,
+                        scheduled_for=instant,
+                        worker=self.worker,
+                        now=now,
+                        why=f"missed by {late} (over {CATCH_UP})",
+                    ):
                         log.warning(
                             "skipping the %s digest for %s: it is %s late (readybot was not running)",
                             day,
@@ -85,7 +86,17 @@ class Jobs:
                         )
                     continue
                 first_day = min(plan.days)
-                run = rows.claim_digest(session, **args, weekly=day.weekday() == first_day)
+                run = rows.claim_digest(
+                    session,
+                    team_id=schedule.team_id,
+                    channel_id=schedule.channel_id,
+                    launch_id=schedule.launch_id,
+                    local_date=day,
+                    scheduled_for=instant,
+                    worker=self.worker,
+                    now=now,
+                    weekly=day.weekday() == first_day,
+                )
                 if run is not None:
                     claimed += 1
                     queue_digest(session, run=run, now=now)

@@ -9,6 +9,7 @@ On PostgreSQL, writers lock the rows they change (``SELECT ... FOR UPDATE``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -133,3 +134,53 @@ class Store:
 
 def open_store(url: str, **kwargs: Any) -> Store:
     return Store(make_engine(url, **kwargs))
+
+
+_SECRET_QUERY_KEYS = re.compile(
+    r"(?i)([?&](?:password|passwd|pass|pwd|sslpassword|secret|token|api[_-]?key)=)([^&#]*)"
+)
+
+
+def _userinfo_span(url: str) -> tuple[int, int] | None:
+    """Where the user-info part (`user:password`) of a URL is, even when the password holds
+    an unencoded `@` or `/`: from after `://` to the last `@` before the query."""
+    start = url.find("://")
+    if start < 0:
+        return None
+    start += 3
+    end_of_authority = len(url)
+    for mark in ("?", "#"):
+        found = url.find(mark, start)
+        if found >= 0:
+            end_of_authority = min(end_of_authority, found)
+    at = url.rfind("@", start, end_of_authority)
+    return (start, at) if at >= 0 else None
+
+
+def url_password(url: str) -> str | None:
+    span = _userinfo_span(url)
+    if span is None:
+        return None
+    userinfo = url[span[0] : span[1]]
+    return userinfo.partition(":")[2] or None
+
+
+def redact_url(url: str) -> str:
+    """The URL with every password masked, whatever form it takes (in the user info, with an
+    unencoded `@` or `/`, or as a query parameter such as `?password=`)."""
+    span = _userinfo_span(url)
+    if span is not None:
+        user, colon, _password = url[span[0] : span[1]].partition(":")
+        url = url[: span[0]] + user + (colon + "***" if colon else "") + url[span[1] :]
+    return _SECRET_QUERY_KEYS.sub(lambda m: m[1] + "***", url)
+
+
+def redact_text(text: str, url: str) -> str:
+    """`text` (an error message, say) with the URL's password masked wherever it appears."""
+    for secret in filter(None, [url_password(url), *_query_secrets(url)]):
+        text = text.replace(secret, "***")
+    return text.replace(url, redact_url(url))
+
+
+def _query_secrets(url: str) -> list[str]:
+    return [m[2] for m in _SECRET_QUERY_KEYS.finditer(url) if m[2]]

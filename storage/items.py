@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, case, func, literal, or_, true, union_all
+from sqlalchemy import select as core_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -170,11 +171,12 @@ def status_counts(
     """
     columns = (col(Item.category), col(Item.priority), col(Item.status), col(Item.scenarios))
     in_launch = col(Item.launch_id) == launch_id
-    main = select(literal(0).label("part"), *columns, func.count()).where(in_launch)
-    expired = select(literal(1), *columns, func.count()).where(
+    # Plain Core selects: sqlmodel's `select` types at most four columns.
+    main = core_select(literal(0).label("part"), *columns, func.count()).where(in_launch)
+    expired = core_select(literal(1), *columns, func.count()).where(
         in_launch, col(Item.status) == Status.WAIVED.value, col(Item.waiver_until) < today
     )
-    late = select(literal(2), *columns, func.count()).where(
+    late = core_select(literal(2), *columns, func.count()).where(
         in_launch, col(Item.status).in_(_OPEN), col(Item.due_date) < today
     )
     stmt = union_all(*(part.group_by(*columns) for part in (main, expired, late)))
@@ -232,13 +234,15 @@ def concern_briefs(
     names = list(limits)
     for number, name in enumerate(names):
         where, order = parts[name]
-        ranked = select(*BRIEF_COLUMNS).where(where).order_by(*order).limit(limits[name]).subquery()
-        selects.append(select(literal(number).label("part"), *ranked.c).select_from(ranked))
+        ranked = (
+            core_select(*BRIEF_COLUMNS).where(where).order_by(*order).limit(limits[name]).subquery()
+        )
+        selects.append(core_select(literal(number).label("part"), *ranked.c).select_from(ranked))
     if not selects:
         return found
     # Parts come back in any order; within a part the rows keep their subquery's order.
     for part, *row in session.execute(union_all(*selects)):
-        found[names[part]].append(tuple(row))  # type: ignore[arg-type]  # a BriefRow by construction
+        found[names[part]].append(cast(BriefRow, tuple(row)))
     return found
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -20,6 +18,7 @@ from bot.render import ids
 from bot.render.messages import SlackMessage, render_message
 from bot.runtime import Runtime
 from commands.context import Context
+from commands.lru import LRU
 from commands.refs import ref_for_id
 from commands.replies import ErrorReply, ItemListReply, Reply, StatusReply
 from commands.run import execute_command
@@ -72,25 +71,16 @@ class StatusMessages:
     """
 
     def __init__(self, size: int = 128) -> None:
-        self.size = size
-        self._messages: OrderedDict[tuple[object, ...], tuple[object, SlackMessage]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._messages: LRU[tuple[object, ...], tuple[object, SlackMessage]] = LRU(size)
 
     def get(self, reply: StatusReply, render: Callable[[], SlackMessage]) -> SlackMessage:
         if reply.what_if is not None:
             return render()
         key = (id(reply.report), reply.launch, reply.today, reply.public)
-        with self._lock:
-            found = self._messages.get(key)
-            if found is not None and found[0] is reply.report:
-                self._messages.move_to_end(key)
-                return found[1]
-        message = render()
-        with self._lock:
-            self._messages[key] = (reply.report, message)
-            while len(self._messages) > self.size:
-                self._messages.popitem(last=False)
-        return message
+        found = self._messages.get(key)
+        if found is not None and found[0] is reply.report:
+            return found[1]
+        return self._messages.put(key, (reply.report, render()))[1]
 
 
 STATUS_MESSAGES = StatusMessages()

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.render import blocks as b
 from bot.render import mrkdwn as md
 from bot.render.messages import SlackMessage, fallback
+from commands import wording
 from commands.monitors.alerts import AlertFacts
 
 ACTION_ACK = "monitor_ack"  # value: monitor id; opens a modal asking why
@@ -21,13 +22,7 @@ ICONS = {"down": "🔴", "up": "✅", "reminder": "⏰", "warning": "⚠️", "a
 
 
 def _duration(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"{max(minutes, 1)} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{hours // 24} days"
+    return wording.duration(seconds)
 
 
 def _headline(alert: AlertFacts) -> str:

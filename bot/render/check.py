@@ -31,7 +31,10 @@ def _block_problems(blocks: list[dict[str, Any]], max_blocks: int) -> list[str]:
         found.append(f"{len(blocks)} blocks; at most {max_blocks} allowed")
     for index, block in enumerate(blocks):
         try:
-            Block.parse(block).to_dict()  # type: ignore[union-attr]
+            parsed = Block.parse(block)
+            if parsed is None:
+                raise TypeError("not a block")
+            parsed.to_dict()
         except (SlackObjectFormationError, KeyError, TypeError) as exc:
             found.append(f"block {index} ({block.get('type')}): {exc}")
         elements = block.get("elements", []) if block.get("type") == "actions" else []

@@ -15,9 +15,10 @@ from datetime import date
 from bot.render import blocks as b
 from bot.render import ids
 from bot.render import mrkdwn as md
+from commands import wording
 from commands.replies import ItemView
 from commands.scoring import ItemBrief
-from storage.models import Status
+from storage.vocabulary import Status
 
 STATUS_EMOJI = {
     Status.TODO: "⬜",
@@ -31,18 +32,8 @@ REASON_LIMIT = 100
 
 
 def due_text(due: date | None, today: date | None) -> str:
-    """The same wording as the terminal: `overdue 3d (due Nov 17)`, `due today`, `due Fri …`;
-    without `today`, just the date."""
-    if not due:
-        return ""
-    if today is None:
-        return f"due {due:%a %b %d, %Y}"
-    days = (due - today).days
-    if days < 0:
-        return f"overdue {-days}d (due {due:%b %d})"
-    if days == 0:
-        return "due today"
-    return f"due {due:%a %b %d} ({days}d)"
+    """`overdue 3 d (due Mon Nov 30)`, `due today`, `due Fri Dec 4 (in 3 d)` (commands.wording)."""
+    return wording.due(due, today)
 
 
 def _line(

@@ -16,7 +16,7 @@ from bot.render import blocks as b
 from bot.render import ids, info
 from bot.render import mrkdwn as md
 from commands import replies as r
-from storage.models import Priority
+from storage.vocabulary import Priority
 
 View = dict[str, Any]
 METADATA_LIMIT = 3000

@@ -7,6 +7,7 @@ from datetime import date
 from functools import singledispatch
 
 from commands import replies as r
+from commands import wording
 from commands.scoring import CategoryScore, ItemBrief
 from commands.text import plural, replace_users, shorten
 from commands.transitions import describe_status
@@ -90,14 +91,7 @@ def _(reply: r.HelpReply) -> str:
 
 
 def _due(item: ItemBrief | r.ItemView, today: date) -> str:
-    if not item.due_date:
-        return ""
-    days = (item.due_date - today).days
-    if days < 0:
-        return f"overdue {-days}d (due {item.due_date:%b %d})"
-    if days == 0:
-        return "due today"
-    return f"due {item.due_date:%a %b %d} ({days}d)"
+    return wording.due(item.due_date, today)
 
 
 def _brief_line(item: ItemBrief, today: date, extra: str = "") -> str:

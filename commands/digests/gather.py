@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from commands.context import Context
 from commands.digests.model import Change, DayScore, Digest, ExpiringWaiver, MonitorNote
 from commands.launching import view
 from commands.scoring import Tally
 from commands.status import build_report
 from storage import audit, digests, items, monitors
+from storage.engine import Session
 from storage.models import DigestRun, Launch
 from storage.vocabulary import Via
 

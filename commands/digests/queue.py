@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Session
-
 from commands.digests.gather import gather
 from commands.digests.model import ChartFacts, DigestFacts, ReminderEntry, ReminderFacts
 from commands.facts import encode
 from commands.replies import ItemView
 from storage import digests, items, outbox
+from storage.engine import Session
 from storage.models import DigestRun
 from storage.vocabulary import OutboxKind
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session
-
 from commands.audit import record
 from commands.context import Context
 from commands.errors import Conflict
@@ -15,7 +13,7 @@ from commands.replies import ItemChanged, ItemView
 from commands.writes import writing
 from storage import items, launches
 from storage.audit import snapshot
-from storage.engine import Store
+from storage.engine import Session, Store
 from storage.models import Item, Launch
 from storage.vocabulary import Priority
 

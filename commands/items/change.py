@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
 from commands.audit import record
 from commands.context import Context
 from commands.items.find import find_item
@@ -24,7 +22,7 @@ from commands.transitions import Change
 from commands.writes import writing
 from storage import items, launches
 from storage.audit import jsonable, snapshot
-from storage.engine import Store
+from storage.engine import Session, Store
 from storage.models import Item, Launch
 
 # (context, launch, the item as it is, the free text after the reference) -> the change

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from commands.errors import UnknownItem
 from commands.refs import ItemIndex, parse_id_ref, resolve, split_reference
 from storage import items
+from storage.engine import Session
 
 
 def find_item(
@@ -25,9 +24,9 @@ def find_item(
     text = text.strip()
     first, _, remainder = text.partition(" ")
     if first and not first.startswith(('"', "“")):
-        item_id = items.item_id_by_key(session, launch_id=launch_id, key=first)
-        if item_id is not None and (split or not remainder.strip()):
-            return item_id, remainder.strip()
+        keyed = items.item_id_by_key(session, launch_id=launch_id, key=first)
+        if keyed is not None and (split or not remainder.strip()):
+            return keyed, remainder.strip()
     index = ItemIndex(items.item_refs(session, launch_id=launch_id))
     if split:
         found, rest = split_reference(index, text, usage_verb=verb)

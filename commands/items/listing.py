@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rapidfuzz import fuzz, process
-from sqlmodel import Session
 
 from commands.context import Context
 from commands.errors import UsageError
@@ -11,7 +10,7 @@ from commands.launching import current_launch, local_today, view
 from commands.replies import ItemListReply, ItemView
 from commands.text import plural, user
 from storage import items
-from storage.engine import Store
+from storage.engine import Session, Store
 from storage.models import Launch
 from storage.vocabulary import ItemFilter
 

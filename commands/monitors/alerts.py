@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlmodel import Session
-
 from storage import items, launches, monitors
+from storage.engine import Session
 from storage.models import Item, Monitor, MonitorEvent
 
 

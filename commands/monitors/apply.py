@@ -12,8 +12,6 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
-
 from commands import transitions
 from commands.context import Context
 from commands.facts import encode
@@ -24,6 +22,7 @@ from commands.monitors.state import MonitorState, Policy, Transition, Transition
 from commands.monitors.state_json import dump_state, load_state
 from commands.replies import ItemView
 from storage import items, launches, monitors, outbox
+from storage.engine import Session
 from storage.models import Item, Launch, Monitor, MonitorEvent
 from storage.vocabulary import OutboxKind, Status, Via
 

@@ -10,15 +10,13 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
-
 from commands.audit import record
 from commands.context import Context
 from commands.errors import CommandError, Conflict, UsageError
 from commands.items.find import find_item
 from commands.launching import current_launch
 from commands.monitors.apply import save_state
-from commands.monitors.draft import MonitorDraft, describe_duration
+from commands.monitors.draft import MonitorDraft
 from commands.monitors.state import (
     NotDown,
     acknowledge,
@@ -32,10 +30,11 @@ from commands.monitors.state_json import load_state
 from commands.permissions import require_launch_admin
 from commands.replies import Message
 from commands.text import user
+from commands.wording import duration
 from commands.writes import writing
 from storage import items, launches
 from storage import monitors as rows
-from storage.engine import Store
+from storage.engine import Session, Store
 from storage.models import Launch, Monitor, MonitorEvent
 from storage.vocabulary import is_slack_channel
 
@@ -188,7 +187,7 @@ def _add(
         item = items.find_item(session, item_id=item_id)
         linked = f", linked to {item.key} (blocked while down)" if item else ""
     text = (
-        f"✓ Monitor {mon.id}: {draft.kind} {draft.name}, checked every {describe_duration(draft.interval)}"
+        f"✓ Monitor {mon.id}: {draft.kind} {draft.name}, checked every {duration(draft.interval)}"
         f"{linked}. Down after {draft.fail_after} failed check(s), up after {draft.recover_after} good one(s)."
     )
     if mon.token:
@@ -315,7 +314,7 @@ def _show(session: Session, mon: Monitor, now: datetime) -> str:
     lines = [
         f"Monitor {mon.id}: {mon.kind} {mon.name}",
         f"  {describe(state, now)}",
-        f"  Every {describe_duration(mon.interval_seconds)}; down after {mon.fail_after} failures, up after "
+        f"  Every {duration(mon.interval_seconds)}; down after {mon.fail_after} failures, up after "
         f"{mon.recover_after} successes; next check {max(mon.next_check_at, now):%H:%M:%S} UTC.",
     ]
     if item is not None:

@@ -254,10 +254,3 @@ def draft_from_words(text: str) -> MonitorDraft:
             raise UsageError(f"“{flag}” is not a monitor option.", usage_verb="monitor")
         data[flag.lower()] = value
     return draft_from_mapping(data)
-
-
-def describe_duration(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size and seconds % size == 0:
-            return f"{int(seconds // size)}{unit}"
-    return f"{seconds:g}s" if seconds >= 1 else f"{seconds * 1000:.0f}ms"

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from commands import wording
 from commands.monitors.spec import CheckResult
 from commands.text import user
 
@@ -224,22 +225,11 @@ def describe(state: MonitorState, now: datetime) -> str:
     text = _describe_verdict(state, now)
     if state.maintenance_until is not None and now < state.maintenance_until:
         text = (
-            f"in maintenance for another {format_duration(state.maintenance_until - now)}; {text}"
+            f"in maintenance for another {wording.duration(state.maintenance_until - now)}; {text}"
         )
     if state.snoozed_until is not None and now < state.snoozed_until:
-        text += f"; notifications snoozed for another {format_duration(state.snoozed_until - now)}"
+        text += f"; notifications snoozed for another {wording.duration(state.snoozed_until - now)}"
     return text
-
-
-def format_duration(span: timedelta) -> str:
-    """`3 d 4 h`, `2 h 13 min`, `45 min`, `less than 1 min` (rounded down; negative is 0)."""
-    minutes = max(0, int(span.total_seconds())) // 60
-    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{mins} min" if mins else "less than 1 min"
 
 
 # -- the rules ------------------------------------------------------------------------------
@@ -276,8 +266,10 @@ def _apply_result(
         if state.verdict is MonitorStatus.PENDING:
             return replace(state, verdict=MonitorStatus.UP), []
         if state.verdict is MonitorStatus.DOWN and successes >= policy.recover_after:
-            down_since = state.down_since or since
-            up = Transition(TransitionKind.UP, result.detail, notify, duration=since - down_since)
+            down_since = state.down_since or since or now
+            up = Transition(
+                TransitionKind.UP, result.detail, notify, duration=(since or now) - down_since
+            )
             return replace(_without_outage(state), verdict=MonitorStatus.UP), [up]
         return state, []
 
@@ -352,7 +344,7 @@ def _describe_verdict(state: MonitorState, now: datetime) -> str:
     detail = state.last_detail or ""
     if state.verdict is MonitorStatus.DOWN:
         since = state.down_since or now
-        text = f"down for {format_duration(now - since)}: {state.failure_detail or ''}"
+        text = f"down for {wording.duration(now - since)}: {state.failure_detail or ''}"
         if state.consecutive_successes:
             text += f" (recovering: the last {_checks(state.consecutive_successes)} passed)"
         if state.acknowledged_by is not None:

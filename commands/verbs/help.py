@@ -37,8 +37,8 @@ def _parse(rest: str) -> Help:
 
 
 def _run(_store: Store, _ctx: Context, cmd: Help) -> Reply:
-    detail = REGISTRY.find(cmd.verb).help if cmd.verb and REGISTRY.find(cmd.verb) else None
-    return HelpReply(REGISTRY.verbs, detail)
+    spec = REGISTRY.find(cmd.verb) if cmd.verb else None
+    return HelpReply(REGISTRY.verbs, spec.help if spec else None)
 
 
 REGISTRY.add(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from commands.monitors.spec import CheckResult
+from commands.wording import duration
 
 PING_KINDS = ("success", "start", "fail")
 
@@ -18,11 +19,6 @@ def ping_kind(suffix: str | None) -> str:
     if suffix.isdigit() and int(suffix) <= 255:
         return "success" if int(suffix) == 0 else f"exit:{int(suffix)}"
     raise ValueError(f"unknown heartbeat signal {suffix!r}: use /start, /fail or /<exit code>")
-
-
-def _span(delta: timedelta) -> str:
-    hours = delta.total_seconds() / 3600
-    return f"{hours:.0f} h" if hours >= 1 else f"{delta.total_seconds() / 60:.0f} min"
 
 
 def judge(
@@ -52,10 +48,10 @@ def judge(
     base = last_success or since
     silence = now - base
     if silence > period + grace:
-        expected = f"expected every {_span(period)} + {_span(grace)} grace"
+        expected = f"expected every {duration(period)} + {duration(grace)} grace"
         return CheckResult(
-            False, f"no heartbeat from {name} for {_span(silence)} ({expected})", now
+            False, f"no heartbeat from {name} for {duration(silence)} ({expected})", now
         )
     if last_success is None:
         return CheckResult(True, f"waiting for the first heartbeat from {name}", now)
-    return CheckResult(True, f"last heartbeat from {name} {_span(silence)} ago", now)
+    return CheckResult(True, f"last heartbeat from {name} {duration(silence)} ago", now)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from bot.console import run_console
 from commands.context import Context
-from storage.models import Via
+from storage.vocabulary import Via
 
 
 def test_a_console_session(store) -> None:

@@ -29,7 +29,7 @@ from commands.home import HomeLaunch, HomeReply
 from commands.scoring import CategoryScore, Concerns, Forecast, ItemBrief, Score, Verdict
 from commands.text import user
 from commands.verbs import REGISTRY
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
 EVIL = "<!channel> <@U123> <http://evil|ok> & *x* `y`"
 FORBIDDEN = ("<!channel>", "<@U123>", "<http")

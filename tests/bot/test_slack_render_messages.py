@@ -8,7 +8,7 @@ from bot.render import SlackMessage, announcement, ids, item_actions, render_mes
 from bot.render.check import check_message
 from commands import replies as r
 from commands.run import execute
-from storage.models import Status
+from storage.vocabulary import Status
 from tests.commands.helpers import ok, seed
 from tests.conftest import make_ctx
 

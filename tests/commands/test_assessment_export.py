@@ -15,7 +15,7 @@ from commands.assessment.export_md import export_markdown
 from commands.assessment.model import Assessment, ParsedItem
 from commands.assessment.native_format import MARKER
 from commands.assessment.parse_md import parse_assessment
-from storage.models import Priority, Scenario, Status
+from storage.vocabulary import Priority, Scenario, Status
 
 
 def fields(items: list[ParsedItem]) -> list[dict[str, object]]:

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from commands.replies import HistoryReply, ItemChanged, ItemListReply, StatusReply
-from storage.models import Status
+from storage.vocabulary import Status
 from tests.commands.helpers import events, fails, fingerprint, item, ok, seed
 from tests.conftest import NOW, make_ctx
 

@@ -21,7 +21,6 @@ from commands.monitors.state import (
     describe,
     end_maintenance,
     end_snooze,
-    format_duration,
     maintenance,
     pause,
     resume,
@@ -562,20 +561,6 @@ def test_describe_shows_pauses_windows_and_snoozes() -> None:
     assert describe(snoozed, T0 + 2 * HOUR) == f"down for 2 h: {FAILING}"
 
 
-@pytest.mark.parametrize(
-    ("span", "expected"),
-    [
-        (timedelta(seconds=-5), "less than 1 min"),
-        (timedelta(seconds=59), "less than 1 min"),
-        (timedelta(minutes=45), "45 min"),
-        (timedelta(hours=2), "2 h"),
-        (timedelta(hours=2, minutes=13, seconds=59), "2 h 13 min"),
-        (timedelta(days=3), "3 d"),
-        (timedelta(days=3, hours=4, minutes=59), "3 d 4 h"),
-    ],
-)
-def test_durations_read_as_people_write_them(span: timedelta, expected: str) -> None:
-    assert format_duration(span) == expected
 
 
 def test_a_policy_rejects_values_that_could_never_alert() -> None:

@@ -9,7 +9,7 @@ from commands.scoring import (
     score,
     verdict,
 )
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
 
 def test_done_and_waived_items_count_weighted_by_priority() -> None:

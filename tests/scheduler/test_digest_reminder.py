@@ -13,7 +13,7 @@ from bot.render.digest import ids
 from bot.render.digest.reminder import REMINDER_ITEMS, render_reminder, render_reminder_text
 from bot.render.digest.templating import Templates, load_templates
 from commands.replies import ItemView
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
 TODAY = date(2026, 11, 17)
 EVIL = "<!channel> <@U123> <http://evil|ok> & *x* `y`"
@@ -62,11 +62,11 @@ def test_the_message_lists_the_items_and_how_to_turn_reminders_off(templates: Te
 
     assert message.blocks[0]["text"]["text"] == "*⏰ 2 of your items are overdue*"
     assert message.blocks[1]["text"]["text"] == (
-        "`K41` Database backups · _Checkout v2_ · high · overdue 2d (due Nov 15)"
+        "`K41` Database backups · _Checkout v2_ · high · overdue 2 d (due Sun Nov 15)"
     )
     assert (
         message.blocks[3]["text"]["text"]
-        == "`K42` Database backups · high · overdue 3d (due Nov 14)"
+        == "`K42` Database backups · high · overdue 3 d (due Sat Nov 14)"
     )
     assert message.blocks[-1]["elements"][0]["text"] == "Turn these off: `/ready remind off`"
     assert message.text.startswith(

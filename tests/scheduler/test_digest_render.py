@@ -167,9 +167,9 @@ def test_overdue_and_due_soon_items_mention_their_owners(templates: Templates) -
     text = mrkdwn(render_digest(make_digest(), templates))
 
     assert (
-        "*⏰ Overdue (2)*\n• `DB` Database backups · <@U0ALICE> · overdue 3d (due Nov 14)" in text
+        "*⏰ Overdue (2)*\n• `DB` Database backups · <@U0ALICE> · overdue 3 d (due Sat Nov 14)" in text
     )
-    assert "• `DNS` DNS failover · <@U0BOB> · due Thu Nov 19 (2d)" in text
+    assert "• `DNS` DNS failover · <@U0BOB> · due Thu Nov 19 (in 2 d)" in text
     assert "• `RB` Runbook · no owner · due today" in text
 
 
@@ -184,7 +184,7 @@ def test_expiring_waivers_and_monitor_news_are_listed(templates: Templates) -> N
 def test_a_forecast_later_than_the_target_is_a_warning(templates: Templates) -> None:
     message = render_digest(make_digest(), templates)
 
-    assert "🎯 Target Tue Dec 01 — 14 days to go" in mrkdwn(message)
+    assert "🎯 Target Tue Dec 1 — 14 days to go" in mrkdwn(message)
     assert "📈 Forecast ready Mon Dec 21" in mrkdwn(message)
     assert "⚠️ *The forecast is 20 days after the target date.*" in mrkdwn(message)
     assert "WARNING: the forecast is 20 days after the target date." in message.text
@@ -260,7 +260,7 @@ def test_the_console_text_has_no_slack_markup(templates: Templates) -> None:
     text = render_digest_text(make_digest(), templates)
 
     assert "Score 62/100, ▲ 4 since Mon" in text
-    assert "DB  Database backups · @U0ALICE · overdue 3d (due Nov 14)" in text
+    assert "DB  Database backups · @U0ALICE · overdue 3 d (due Sat Nov 14)" in text
     assert "<@" not in text
     assert "`" not in text
     assert text.endswith("20 → 59\n")

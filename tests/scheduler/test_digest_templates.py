@@ -108,11 +108,11 @@ def test_text_templates_insert_values_as_they_are(tmp_path: Path) -> None:
 
 
 def test_the_date_and_number_filters(tmp_path: Path) -> None:
-    source = "{{ d|day }}|{{ d|day('%d/%m') }}|{{ 4|signed }}|{{ -3|signed }}|{{ 0|signed }}|{{ 1234|number }}|{{ 2|plural('day') }}"
+    source = "{{ d|day }}|{{ d|day(t) }}|{{ 4|signed }}|{{ -3|signed }}|{{ 0|signed }}|{{ 1234|number }}|{{ 2|plural('day') }}"
     from datetime import date
 
-    assert render_string(source, tmp_path, d=date(2026, 11, 17)) == (
-        "Tue Nov 17|17/11|▲ 4|▼ 3|no change|1,234|2 days"
+    assert render_string(source, tmp_path, d=date(2026, 11, 17), t=date(2026, 11, 14)) == (
+        "Tue Nov 17|Tue Nov 17 (in 3 d)|▲ 4|▼ 3|no change|1,234|2 days"
     )
 
 

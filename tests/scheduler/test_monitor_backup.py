@@ -64,7 +64,7 @@ def test_a_backup_older_than_the_limit_is_a_failure_saying_how_old(tmp_path: Pat
     result = check_backup(spec(tmp_path), now=NOW, previous_size=None)
 
     assert not result.ok
-    assert result.detail == "newest backup db-0412.sql.gz is 31 h old (limit 26 h)"
+    assert result.detail == "newest backup db-0412.sql.gz is 1 d 7 h old (limit 1 d 2 h)"
 
 
 def test_a_backup_smaller_than_the_minimum_is_a_failure(tmp_path: Path) -> None:
@@ -101,4 +101,4 @@ def test_ages_under_an_hour_and_over_three_days_read_naturally(tmp_path: Path) -
     stale = check_backup(spec(tmp_path), now=NOW, previous_size=None)
 
     assert fresh.detail.startswith("newest backup db-0413.sql.gz is 30 min old")
-    assert stale.detail == "newest backup db-0413.sql.gz is 4.5 days old (limit 26 h)"
+    assert stale.detail == "newest backup db-0413.sql.gz is 4 d 12 h old (limit 1 d 2 h)"

@@ -197,7 +197,7 @@ def test_heartbeats_alert_when_the_job_fails_or_falls_silent(store, fake) -> Non
         traveller.shift(timedelta(hours=1))
         asyncio.run(runner(store).run_due())
         [down] = monitor_events(store)
-        assert "no heartbeat from nightly-backup for 26 h" in down.detail
+        assert "no heartbeat from nightly-backup for 1 d 1 h" in down.detail
         record_ping(store, token, "success", now())
         asyncio.run(runner(store).run_due())
         record_ping(store, token, "exit:3", now())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Sequence
+from typing import Any, cast
 
 from commands.digests.model import DayScore, Digest
 
@@ -44,7 +45,7 @@ def render_chart(digest_or_trend: Digest | Sequence[DayScore], *, launch_name: s
 
     trend = digest_or_trend.trend if isinstance(digest_or_trend, Digest) else digest_or_trend
     days = [day.day for day in trend]
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(cast(Any, STYLE)):  # matplotlib types rc keys as literals
         figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         score_ax, open_ax = figure.subplots(2, 1, sharex=True, height_ratios=(1, 1.2))

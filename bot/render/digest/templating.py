@@ -17,7 +17,8 @@ shortened titles) and the output of macros and `{% set %}` blocks go in as they 
 Filters (both environments; in text templates they produce plain text, `@id` for people):
 `mention` (`<@U123>`, or `@name` for a non-Slack id; `""` for None), `escape`/`e`,
 `shorten(limit=120)` (one line, ≤ limit chars), `code(limit=40)` (`KEY` in a code span),
-`bold(limit=200)`, `day(fmt="%a %b %d")`, `due(today)` (`overdue 3d (due Nov 17)`),
+`bold(limit=200)`, `day(today=None)` (`Fri Dec 4`, `Fri Dec 4 (in 3 d)`), `due(today)`
+(`overdue 3 d (due Mon Nov 30)`),
 `signed` (`▲ 4` / `▼ 3` / `no change`), `sparkline` (numbers or `DayScore`s),
 `number` (`1,234`), `plural(word, plural_word=None)` (`3 items`).
 
@@ -40,6 +41,7 @@ from markupsafe import Markup
 from bot.render import mrkdwn as md
 from bot.render.digest.sparkline import signed, sparkline
 from bot.render.items import due_text
+from commands import wording
 from commands.digests.model import DayScore
 from commands.text import plural, replace_users, shorten
 
@@ -169,8 +171,8 @@ def _scores(values: Iterable[int | float | DayScore]) -> list[float]:
     return [v.score if isinstance(v, DayScore) else v for v in values]
 
 
-def _day(value: date | None, fmt: str = "%a %b %d") -> str:
-    return "" if value is None else value.strftime(fmt)
+def _day(value: date | None, today: date | None = None) -> str:
+    return "" if value is None else wording.day(value, today)
 
 
 _COMMON: dict[str, Callable[..., Any]] = {

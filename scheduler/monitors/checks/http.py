@@ -179,7 +179,11 @@ async def _fetch(
             raise _Failed(f"failed: {via}{exc}") from exc
         shared = _SHARED.get()
         async with contextlib.AsyncExitStack() as stack:
-            client = shared or await stack.enter_async_context(_client(ssl_context, timeout))
+            client = (
+                shared
+                if shared is not None
+                else await stack.enter_async_context(_client(ssl_context, timeout))
+            )
             try:
                 response, address = await _open(client, target, addresses)
             except _Broken as exc:

@@ -1,27 +1,21 @@
-"""Numbers in words for check details: durations ("812 ms", "2.1 s", "31 h"), sizes
-("480 bytes", "12.3 MiB"), dates ("Mar 3"). Pure."""
+"""Numbers in words for check details: times ("812 ms", "2.1 s"), ages ("1 d 7 h"), sizes
+("480 bytes", "12.3 MiB"), dates ("Mar 3"). Durations come from commands.wording. Pure."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from commands import wording
+
 
 def duration(span: timedelta) -> str:
-    """A request-scale duration: "34 ms" under a second, else "2.1 s"."""
-    seconds = span.total_seconds()
-    if seconds < 1:
-        return f"{round(seconds * 1000)} ms"
-    return f"{seconds:.1f} s"
+    """A request-scale time: "34 ms" under a second, else "2.1 s" (commands.wording.latency)."""
+    return wording.latency(span)
 
 
 def age(span: timedelta) -> str:
-    """A file-scale age: "40 min" under an hour, "31 h" under three days, else "4.5 days"."""
-    hours = span.total_seconds() / 3600
-    if hours < 1:
-        return f"{round(hours * 60)} min"
-    if hours < 72:
-        return f"{round(hours, 1):g} h"
-    return f"{round(hours / 24, 1):g} days"
+    """A file's age, as every other span is written: "40 min", "1 d 7 h"."""
+    return wording.duration(span)
 
 
 def size(n: int) -> str:
@@ -37,7 +31,7 @@ def size(n: int) -> str:
 
 
 def days(n: int) -> str:
-    """ "1 day", "12 days"."""
+    """ "1 day", "12 days": a count of days, as a certificate's life is told."""
     return "1 day" if n == 1 else f"{n} days"
 
 
