@@ -561,8 +561,6 @@ def test_describe_shows_pauses_windows_and_snoozes() -> None:
     assert describe(snoozed, T0 + 2 * HOUR) == f"down for 2 h: {FAILING}"
 
 
-
-
 def test_a_policy_rejects_values_that_could_never_alert() -> None:
     with pytest.raises(ValueError):
         Policy(fail_after=0)

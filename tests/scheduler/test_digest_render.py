@@ -167,7 +167,8 @@ def test_overdue_and_due_soon_items_mention_their_owners(templates: Templates) -
     text = mrkdwn(render_digest(make_digest(), templates))
 
     assert (
-        "*⏰ Overdue (2)*\n• `DB` Database backups · <@U0ALICE> · overdue 3 d (due Sat Nov 14)" in text
+        "*⏰ Overdue (2)*\n• `DB` Database backups · <@U0ALICE> · overdue 3 d (due Sat Nov 14)"
+        in text
     )
     assert "• `DNS` DNS failover · <@U0BOB> · due Thu Nov 19 (in 2 d)" in text
     assert "• `RB` Runbook · no owner · due today" in text
