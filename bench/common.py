@@ -134,7 +134,7 @@ def big_launch(
         )
         session.add(launch)
         session.flush()
-        from storage.queries import bind_channel
+        from storage.launches import bind_channel
 
         bind_channel(
             session,

@@ -226,6 +226,9 @@ def memory(http_port: int, monitors: int) -> list[str]:
                 if pending == 0:
                     break
                 time.sleep(1)
+            else:
+                raise RuntimeError(f"{pending} monitors were still pending after 120 s")
+            store.dispose()
             _status_requests(port, launches=10)
             peak = _peak_rss_mb(process.pid)
         finally:
@@ -273,7 +276,7 @@ def _status_requests(port: int, launches: int) -> None:
                     }
                 )
                 ts = str(int(time.time()))
-                client.post(
+                response = client.post(
                     f"http://127.0.0.1:{port}/slack/events",
                     content=body,
                     headers={
@@ -282,6 +285,8 @@ def _status_requests(port: int, launches: int) -> None:
                         "X-Slack-Signature": verifier.generate_signature(timestamp=ts, body=body),
                     },
                 )
+                if response.status_code != 200:
+                    raise RuntimeError(f"/ready {text} in C0BENCH{n}: HTTP {response.status_code}")
 
 
 def _peak_rss_mb(pid: int) -> float:

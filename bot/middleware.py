@@ -54,6 +54,13 @@ def user_of(body: dict[str, Any]) -> str:
     return str(user or "")
 
 
+def user_name_of(body: dict[str, Any]) -> str | None:
+    """How Slack calls the person (`user_name`, `user.username`, `user.name`), if it says."""
+    person = body.get("user") if isinstance(body.get("user"), dict) else {}
+    name = body.get("user_name") or (person or {}).get("username") or (person or {}).get("name")
+    return str(name)[:80] if name else None
+
+
 def metadata_of(body: dict[str, Any]) -> dict[str, Any]:
     """A modal's private_metadata as a mapping; {} when it is absent or not ours."""
     raw = (body.get("view") or {}).get("private_metadata") or ""
@@ -120,6 +127,7 @@ def build_context(
         launch_id=_launch_named(meta),
         check_monitor=check_monitor,
         public_url=settings.public_url,
+        user_name=user_name_of(body),
     )
 
 

@@ -19,6 +19,7 @@ def record(
         team_id=ctx.team_id,
         launch_id=launch_id,
         actor=ctx.user_id,
+        actor_name=ctx.user_name,
         via=ctx.via,
         action=action,
         at=ctx.now,

@@ -29,6 +29,8 @@ class Context:
     # commands never import the scheduler).
     check_monitor: Callable[[int], str] | None = None
     public_url: str | None = None  # where heartbeat hooks are reachable, for their URLs
+    # How the person is called (Slack's user name), to name them without pinging them.
+    user_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:

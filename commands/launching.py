@@ -32,9 +32,10 @@ class LaunchField(StrEnum):
     SCENARIO = "scenario"
     TIMEZONE = "timezone"
     OWNER = "owner"
+    BAR = "bar"
 
 
-LAUNCH_FIELDS = ("name", "target_date", "timezone", "scenario", "owner")
+LAUNCH_FIELDS = ("name", "target_date", "timezone", "scenario", "owner", "bar")
 
 
 def local_today(ctx: Context, launch: Launch | None) -> date:
@@ -180,12 +181,21 @@ def launch_new(
             _bind(session, ctx, launch)
             bound = True
         assert launch.id is not None and created.id is not None
-        news = LaunchReply(view(session, launch), "created", ctx.user_id, announce=True)
+        news = LaunchReply(
+            view(session, launch), "created", ctx.user_id, announce=True, actor_name=ctx.user_name
+        )
         announce(
             session, ctx, launch_id=launch.id, event_id=created.id, what=Announcement(launch=news)
         )
         detail = "bound to this channel" if bound else None
-        return LaunchReply(view(session, launch), "created", ctx.user_id, detail, announce=True)
+        return LaunchReply(
+            view(session, launch),
+            "created",
+            ctx.user_id,
+            detail,
+            announce=True,
+            actor_name=ctx.user_name,
+        )
 
 
 def _bind(session: Session, ctx: Context, launch: Launch) -> None:
@@ -251,6 +261,8 @@ def launch_set(
             value = resolve_date(date, local_today(ctx, launch), "launch")
         elif field == LaunchField.OWNER and text == "me":
             value = ctx.user_id
+        elif field == LaunchField.BAR:
+            value = int(text or 0)
         else:
             value = text
         if getattr(launch, field.value) == value:
@@ -271,8 +283,16 @@ def launch_set(
             "scenario": f"scenario {value}",
             "timezone": f"timezone {value}",
             "owner": f"owner {user(str(value))}",
+            "bar": f"the score needed for GO: {value}",
         }[field.value]
-        return LaunchReply(view(session, launch), "changed", ctx.user_id, detail, announce=True)
+        return LaunchReply(
+            view(session, launch),
+            "changed",
+            ctx.user_id,
+            detail,
+            announce=True,
+            actor_name=ctx.user_name,
+        )
 
 
 def launches(store: Store, ctx: Context) -> LaunchesReply:

@@ -14,7 +14,7 @@ from commands.errors import Candidate
 from commands.model import Verb
 from commands.scoring import Concerns, Forecast, ItemBrief, Score, Verdict
 from storage.models import Event, Item, Launch
-from storage.vocabulary import Priority, Status
+from storage.vocabulary import ItemFilter, Priority, Status
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,7 @@ class EventView:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     note: str | None
+    actor_name: str | None = None
 
     @classmethod
     def of(cls, event: Event) -> EventView:
@@ -139,6 +140,7 @@ class EventView:
             event.before,
             event.after,
             event.note,
+            event.actor_name,
         )
 
 
@@ -165,6 +167,9 @@ class ErrorReply:
     usage: str | None = None
     candidates: tuple[Candidate, ...] = ()  # ambiguous reference: which items it could be
     suggestions: tuple[Candidate, ...] = ()  # unknown reference: the closest items
+    ambiguous: str | None = None  # the reference that matched several items, as typed
+    # Ambiguous reference in typed text: the command again with each candidate's key.
+    retries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,6 +192,7 @@ class StatusReport:
     forecast: Forecast
     expired_waivers: int = 0
     not_required: int = 0  # items the scenario does not require (left out of the score)
+    bar: int = 80  # the score the launch needs for GO
 
 
 @dataclass(frozen=True)
@@ -214,10 +220,21 @@ class ItemListReply:
     page: int
     page_size: int
     today: date
+    kind: ItemFilter = ItemFilter.OPEN
+    value: str | None = None  # the priority, owner or category the list is filtered by
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+    @property
+    def command_words(self) -> str:
+        """The `list` arguments that give this list again: `blocked`, `@U1`, `Security`."""
+        if self.kind in (ItemFilter.PRIORITY, ItemFilter.CATEGORY):
+            return self.value or ""
+        if self.kind == ItemFilter.OWNER:
+            return f"@{self.value}"
+        return "" if self.kind == ItemFilter.OPEN else self.kind.value
 
 
 @dataclass(frozen=True)
@@ -230,6 +247,9 @@ class ItemChanged:
     actor: str
     detail: str | None = None
     announce: bool = False
+    event_id: int | None = None  # the audit event (what Undo reverts)
+    actor_name: str | None = None  # to name the actor without pinging them
+    cleared: str | None = None  # `done` on a blocked item: the block it cleared (its reason)
 
 
 @dataclass(frozen=True)
@@ -243,7 +263,10 @@ class ItemRemoved:
 class HistoryReply:
     launch: LaunchView
     item: ItemView
-    events: tuple[EventView, ...]
+    events: tuple[EventView, ...]  # this page, oldest first
+    page: int = 1  # page 1 is the newest events
+    pages: int = 1
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -254,6 +277,7 @@ class LaunchReply:
     detail: str | None = None
     announce: bool = False
     item_count: int = 0
+    actor_name: str | None = None
 
 
 @dataclass(frozen=True)

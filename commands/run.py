@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 
 from commands.context import Context
 from commands.errors import AmbiguousItem, CommandError, UnknownItem
@@ -26,8 +27,26 @@ DATABASE_DOWN = "The checklist database is not answering right now. Try again in
 
 
 def execute(store: Store, ctx: Context, text: str) -> Reply:
-    """Parse and run `text`; never raises for anything a user can type."""
-    return _guarded(store, ctx, lambda: parse(clean(text)))
+    """Parse and run `text`; never raises for anything a user can type. An ambiguous item
+    reference comes back with the command retyped for each candidate (`retries`)."""
+    return with_retries(_guarded(store, ctx, lambda: parse(clean(text))), text)
+
+
+def with_retries(reply: Reply, text: str) -> Reply:
+    """An ambiguous reference's error, with `text` retyped for each candidate."""
+    if isinstance(reply, ErrorReply) and reply.candidates and reply.ambiguous:
+        retries = [retyped(text, reply.ambiguous, c.key) for c in reply.candidates]
+        if all(retries):
+            return replace(reply, retries=tuple(r for r in retries if r))
+    return reply
+
+
+def retyped(text: str, ref: str, key: str) -> str | None:
+    """`text` with the item reference `ref` replaced by `key` (None if `ref` is not in it)."""
+    at = text.casefold().find(ref.casefold())
+    if at < 0 or not ref:
+        return None
+    return text[:at] + key + text[at + len(ref) :]
 
 
 def execute_command(store: Store, ctx: Context, command: Command) -> Reply:
@@ -58,7 +77,7 @@ def _guarded(store: Store, ctx: Context, make: Callable[[], Command]) -> Reply:
 def error_reply(exc: CommandError) -> ErrorReply:
     usage = REGISTRY.usage_of(exc.usage_verb) if exc.usage_verb else None
     if isinstance(exc, AmbiguousItem):
-        return ErrorReply(exc.message, usage, candidates=exc.candidates)
+        return ErrorReply(exc.message, usage, candidates=exc.candidates, ambiguous=exc.ref)
     if isinstance(exc, UnknownItem):
         return ErrorReply(exc.message, usage, suggestions=exc.suggestions)
     return ErrorReply(exc.message, usage)

@@ -1,9 +1,14 @@
-"""The readiness score, the GO / NO-GO verdict, what-if and the forecast. Pure functions.
+"""The readiness score, the verdict, what-if and the forecast. Pure functions.
 
 Score: each item weighs by priority; done and waived items (with an unexpired
 waiver) count as ready. Items the launch's scenario does not require are left out
 before anything here sees them. The percentage is rounded down so a launch never
-shows 100% while anything is open.
+shows 100% while anything is open, and a launch with nothing required scores 0.
+
+Verdict: NO-GO while anything blocks the launch (no checklist yet, a critical item open,
+an item blocked, a critical item overdue, the score under the launch's bar), each reason
+named; GO with conditions when every requirement is met but waivers or open high items
+remain; GO otherwise.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from enum import StrEnum
 
 from storage.vocabulary import Priority, Status
 
@@ -62,9 +68,12 @@ class Score:
         return self.total - self.ready
 
 
+DEFAULT_BAR = 80  # the score a launch needs for GO, unless `/ready launch bar <n>` says otherwise
+
+
 def _percent(ready_weight: int, total_weight: int) -> int:
     if total_weight == 0:
-        return 100
+        return 0  # nothing required yet is not ready
     return math.floor(100 * ready_weight / total_weight)
 
 
@@ -112,22 +121,60 @@ class ItemBrief:
 
 @dataclass(frozen=True)
 class Concerns:
-    """The items that decide the verdict: open critical ones and blocked ones (first few + counts)."""
+    """The items that decide the verdict: the first few of each kind, with counts."""
 
     open_critical: tuple[ItemBrief, ...] = ()
     open_critical_count: int = 0
     blocked: tuple[ItemBrief, ...] = ()
     blocked_count: int = 0
+    critical_overdue: tuple[ItemBrief, ...] = ()
+    critical_overdue_count: int = 0
+    open_high: tuple[ItemBrief, ...] = ()
+    open_high_count: int = 0
+    waived: tuple[ItemBrief, ...] = ()
+    waived_count: int = 0
+
+
+class Call(StrEnum):
+    NO_GO = "NO-GO"
+    CONDITIONS = "GO with conditions"
+    GO = "GO"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One thing that decides the verdict: what it is, how many, and the first few items."""
+
+    kind: str  # empty, critical, blocked, overdue, bar; (conditions) waived, high
+    text: str  # "14 critical open"
+    count: int = 0
+    items: tuple[ItemBrief, ...] = ()
 
 
 @dataclass(frozen=True)
 class Verdict:
-    go: bool
-    reasons: tuple[str, ...]
+    call: Call
+    reasons: tuple[Reason, ...]  # NO-GO: what blocks the launch; otherwise: the conditions
+
+    @property
+    def go(self) -> bool:
+        return self.call != Call.NO_GO
 
     @property
     def label(self) -> str:
-        return "GO" if self.go else "NO-GO"
+        return self.call.value
+
+    @property
+    def why(self) -> tuple[str, ...]:
+        """The reasons in words, each naming its first items."""
+        return tuple(
+            f"{r.text}: {_names(r.items, r.count)}" if r.items else r.text for r in self.reasons
+        )
+
+    @property
+    def counts(self) -> str:
+        """The reasons as counts: "14 critical open · 1 blocked · 1 critical overdue"."""
+        return " · ".join(r.text for r in self.reasons)
 
 
 def _names(items: Sequence[ItemBrief], count: int) -> str:
@@ -135,29 +182,57 @@ def _names(items: Sequence[ItemBrief], count: int) -> str:
     return f"{shown} and {count - len(items)} more" if count > len(items) else shown
 
 
-def verdict(concerns: Concerns) -> Verdict:
-    reasons: list[str] = []
-    if concerns.open_critical_count:
-        n = concerns.open_critical_count
-        reasons.append(
-            f"{n} critical item{'s' if n != 1 else ''} open: {_names(concerns.open_critical, n)}"
-        )
-    if concerns.blocked_count:
-        n = concerns.blocked_count
-        reasons.append(f"{n} item{'s' if n != 1 else ''} blocked: {_names(concerns.blocked, n)}")
-    if reasons:
-        return Verdict(False, tuple(reasons))
-    return Verdict(True, ("no critical item is open and nothing is blocked",))
+def _reason(kind: str, text: str, count: int, items: tuple[ItemBrief, ...]) -> Reason | None:
+    return Reason(kind, text, count, items) if count else None
+
+
+def verdict(concerns: Concerns, *, score: Score, bar: int = DEFAULT_BAR) -> Verdict:
+    """NO-GO with every reason, GO with conditions with every condition, or GO."""
+    if score.total == 0:
+        return Verdict(Call.NO_GO, (Reason("empty", "no checklist yet"),))
+    c = concerns
+    blocking = [
+        _reason(
+            "critical",
+            f"{c.open_critical_count:,} critical open",
+            c.open_critical_count,
+            c.open_critical,
+        ),
+        _reason("blocked", f"{c.blocked_count:,} blocked", c.blocked_count, c.blocked),
+        _reason(
+            "overdue",
+            f"{c.critical_overdue_count:,} critical overdue",
+            c.critical_overdue_count,
+            c.critical_overdue,
+        ),
+        Reason("bar", f"score {score.percent} is under the bar of {bar}")
+        if score.percent < bar
+        else None,
+    ]
+    found = tuple(r for r in blocking if r is not None)
+    if found:
+        return Verdict(Call.NO_GO, found)
+    conditions = [
+        _reason("waived", f"{c.waived_count:,} waived", c.waived_count, c.waived),
+        _reason("high", f"{c.open_high_count:,} high open", c.open_high_count, c.open_high),
+    ]
+    met = tuple(r for r in conditions if r is not None)
+    return Verdict(Call.CONDITIONS, met) if met else Verdict(Call.GO, ())
 
 
 def assume_done(
-    tallies: Sequence[Tally], concerns: Concerns, items: Sequence[ItemBrief]
+    tallies: Sequence[Tally], concerns: Concerns, items: Sequence[ItemBrief], *, today: date
 ) -> tuple[list[Tally], Concerns]:
     """What the tallies and concerns would be if `items` were done (for `status if`)."""
     adjusted = list(tallies)
-    critical = list(concerns.open_critical)
-    blocked = list(concerns.blocked)
-    critical_count, blocked_count = concerns.open_critical_count, concerns.blocked_count
+    c = concerns
+    lists = {
+        "open_critical": list(c.open_critical),
+        "blocked": list(c.blocked),
+        "critical_overdue": list(c.critical_overdue),
+        "open_high": list(c.open_high),
+    }
+    counts = {name: getattr(c, f"{name}_count") for name in lists}
     for item in items:
         if item.status in (Status.DONE, Status.WAIVED):
             continue
@@ -171,26 +246,59 @@ def assume_done(
                 adjusted[i] = replace(tally, count=tally.count - 1)
                 adjusted.append(Tally(item.category, item.priority, Status.DONE, 1))
                 break
-        if item.priority == Priority.CRITICAL:
-            critical_count -= 1
-            critical = [c for c in critical if c.key != item.key]
-        if item.status == Status.BLOCKED:
-            blocked_count -= 1
-            blocked = [b for b in blocked if b.key != item.key]
-    return adjusted, Concerns(
-        tuple(critical), max(critical_count, 0), tuple(blocked), max(blocked_count, 0)
+        overdue = item.due_date is not None and item.due_date < today
+        applies = {
+            "open_critical": item.priority == Priority.CRITICAL,
+            "blocked": item.status == Status.BLOCKED,
+            "critical_overdue": item.priority == Priority.CRITICAL and overdue,
+            "open_high": item.priority == Priority.HIGH,
+        }
+        for name, hit in applies.items():
+            if hit:
+                counts[name] = max(0, counts[name] - 1)
+                lists[name] = [brief for brief in lists[name] if brief.key != item.key]
+    return adjusted, replace(
+        c,
+        open_critical=tuple(lists["open_critical"]),
+        open_critical_count=counts["open_critical"],
+        blocked=tuple(lists["blocked"]),
+        blocked_count=counts["blocked"],
+        critical_overdue=tuple(lists["critical_overdue"]),
+        critical_overdue_count=counts["critical_overdue"],
+        open_high=tuple(lists["open_high"]),
+        open_high_count=counts["open_high"],
     )
+
+
+MIN_HISTORY_DAYS = 3  # no forecast from less history than this…
+MIN_CLOSED = 3  # …or from fewer closed items: one click would swing it
+_Z = 1.28  # an 80% range for the closing rate (normal approximation to a Poisson count)
 
 
 @dataclass(frozen=True)
 class Forecast:
-    """When the open items would all be closed at the recent pace."""
+    """When the open items would all be closed at the recent pace: a range, not one date.
+
+    `earliest` and `latest` bound the closing rate's 80% range; `likely` is the recent pace
+    itself. All three are None until there is enough history (MIN_HISTORY_DAYS of it and
+    MIN_CLOSED items closed by people)."""
 
     open_items: int
     closed_recently: int
     window_days: int
-    ready_on: date | None  # None: nothing closed recently, so no pace to project from
     target: date | None
+    earliest: date | None = None
+    likely: date | None = None
+    latest: date | None = None
+    history_days: int = 0
+
+    @property
+    def ready_on(self) -> date | None:
+        return self.likely
+
+    @property
+    def enough_data(self) -> bool:
+        return self.likely is not None
 
     @property
     def per_day(self) -> float:
@@ -198,23 +306,44 @@ class Forecast:
 
     @property
     def days_late(self) -> int | None:
-        """Positive: the forecast is after the target; negative: days to spare."""
-        if self.ready_on is None or self.target is None:
+        """Positive: the likely date is after the target; negative: days to spare."""
+        if self.likely is None or self.target is None:
             return None
-        return (self.ready_on - self.target).days
+        return (self.likely - self.target).days
+
+    @property
+    def at_risk(self) -> bool:
+        """The range reaches past the target (even if the likely date does not)."""
+        return bool(self.latest and self.target and self.latest > self.target)
 
 
 def forecast(
-    *, open_items: int, closed_recently: int, window_days: int, today: date, target: date | None
+    *,
+    open_items: int,
+    closed_recently: int,
+    window_days: int,
+    today: date,
+    target: date | None,
+    history_days: int | None = None,
 ) -> Forecast:
     window_days = max(1, window_days)
+    history = window_days if history_days is None else history_days
+    base = Forecast(open_items, closed_recently, window_days, target, history_days=history)
     if open_items == 0:
-        ready_on: date | None = today
-    elif closed_recently == 0:
-        ready_on = None
-    else:
-        ready_on = today + timedelta(days=math.ceil(open_items * window_days / closed_recently))
-    return Forecast(open_items, closed_recently, window_days, ready_on, target)
+        return replace(base, earliest=today, likely=today, latest=today)
+    if history < MIN_HISTORY_DAYS or closed_recently < MIN_CLOSED:
+        return base
+
+    def finish(closed: float) -> date:
+        return today + timedelta(days=math.ceil(open_items * window_days / closed))
+
+    spread = _Z * math.sqrt(closed_recently)
+    return replace(
+        base,
+        earliest=finish(closed_recently + spread),
+        likely=finish(closed_recently),
+        latest=finish(max(closed_recently - spread, 1.0)),
+    )
 
 
 @dataclass(frozen=True)
@@ -226,11 +355,14 @@ class Counts:
     blocked: int
     overdue: int
     not_required: int
+    critical_overdue: int = 0
+    open_high: int = 0
+    waived: int = 0
 
 
-def summarise(rows: list[tuple[str, str, str, bool, bool, bool, int]]) -> Counts:
+def summarise(rows: Sequence[tuple[str, str, str, bool, bool, bool, int]]) -> Counts:
     tallies: list[Tally] = []
-    critical = blocked = overdue = not_required = 0
+    critical = blocked = overdue = not_required = critical_overdue = high = waived = 0
     for category, priority, status, expired, required, late, count in rows:
         if not required:
             not_required += count
@@ -239,8 +371,14 @@ def summarise(rows: list[tuple[str, str, str, bool, bool, bool, int]]) -> Counts
         tallies.append(tally)
         if tally.priority == Priority.CRITICAL and not tally.ready:
             critical += count
+            if late:
+                critical_overdue += count
+        if tally.priority == Priority.HIGH and not tally.ready:
+            high += count
+        if tally.status == Status.WAIVED and tally.ready:
+            waived += count
         if tally.status == Status.BLOCKED:
             blocked += count
         if late:
             overdue += count
-    return Counts(tallies, critical, blocked, overdue, not_required)
+    return Counts(tallies, critical, blocked, overdue, not_required, critical_overdue, high, waived)

@@ -52,39 +52,58 @@ def build_report(
         "blocked": (CONCERN_LIMIT, counts.blocked),
         "overdue": (DUE_LIMIT, counts.overdue),
         "upcoming": (DUE_LIMIT, 1),
+        "critical_overdue": (CONCERN_LIMIT, counts.critical_overdue),
+        "high": (CONCERN_LIMIT, counts.open_high),
+        "waived": (CONCERN_LIMIT, counts.waived),
     }
-    lists = items.concern_briefs(
-        session,
-        launch_id=lid,
-        scenario=scenario,
-        today=today,
-        limits={name: limit for name, (limit, count) in wanted.items() if count},
-    )
-    critical, blocked, overdue, upcoming = (lists.get(k, []) for k in wanted)
+    lists = {
+        name: _briefs(rows)
+        for name, rows in items.concern_briefs(
+            session,
+            launch_id=lid,
+            scenario=scenario,
+            today=today,
+            limits={name: limit for name, (limit, count) in wanted.items() if count},
+        ).items()
+    }
 
     since = max(ctx.now - timedelta(days=FORECAST_WINDOW_DAYS), launch.created_at)
     window_days = max(1, math.ceil((ctx.now - since).total_seconds() / 86_400))
+    history_days = int((ctx.now - launch.created_at).total_seconds() // 86_400)
     closed = audit.closed_since(session, launch_id=lid, since=since)
 
-    concerns = Concerns(_briefs(critical), counts.open_critical, _briefs(blocked), counts.blocked)
+    concerns = Concerns(
+        open_critical=lists.get("critical", ()),
+        open_critical_count=counts.open_critical,
+        blocked=lists.get("blocked", ()),
+        blocked_count=counts.blocked,
+        critical_overdue=lists.get("critical_overdue", ()),
+        critical_overdue_count=counts.critical_overdue,
+        open_high=lists.get("high", ()),
+        open_high_count=counts.open_high,
+        waived=lists.get("waived", ()),
+        waived_count=counts.waived,
+    )
     current = score(counts.tallies)
     report = StatusReport(
         score=current,
-        verdict=verdict(concerns),
+        verdict=verdict(concerns, score=current, bar=launch.bar),
         concerns=concerns,
-        overdue=_briefs(overdue),
+        overdue=lists.get("overdue", ()),
         overdue_count=counts.overdue,
-        next_due=_briefs(upcoming),
+        next_due=lists.get("upcoming", ()),
         days_to_target=(launch.target_date - today).days if launch.target_date else None,
         forecast=forecast(
             open_items=current.open,
             closed_recently=closed,
             window_days=window_days,
+            history_days=history_days,
             today=today,
             target=launch.target_date,
         ),
         expired_waivers=sum(t.count for t in counts.tallies if t.expired_waiver),
         not_required=counts.not_required,
+        bar=launch.bar,
     )
     return report, counts.tallies
 
@@ -138,7 +157,7 @@ def status(
         launch = current_launch(session, ctx, launch_name)
         today = local_today(ctx, launch)
         report, tallies = report_cache(store).get(session, ctx, launch, today)
-        assumed = _what_if(session, launch, report, tallies, what_if) if what_if else None
+        assumed = _what_if(session, launch, report, tallies, what_if, today) if what_if else None
         return StatusReply(view(session, launch), report, today, assumed, public=here)
 
 
@@ -148,6 +167,7 @@ def _what_if(
     report: StatusReport,
     tallies: list[Tally],
     refs: tuple[str, ...],
+    today: date,
 ) -> WhatIf:
     assert launch.id is not None
     index = ItemIndex(items.item_refs(session, launch_id=launch.id))
@@ -159,5 +179,10 @@ def _what_if(
         for item in found
         if item.scenarios is None or launch.scenario in item.scenarios
     ]
-    adjusted, concerns = assume_done(tallies, report.concerns, required)
-    return WhatIf(tuple(item.brief() for item in found), score(adjusted), verdict(concerns))
+    adjusted, concerns = assume_done(tallies, report.concerns, required, today=today)
+    assumed = score(adjusted)
+    return WhatIf(
+        tuple(item.brief() for item in found),
+        assumed,
+        verdict(concerns, score=assumed, bar=launch.bar),
+    )

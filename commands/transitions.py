@@ -22,6 +22,7 @@ class Change:
     fields: dict[str, Any]
     note: str | None = None
     announce: bool = False
+    cleared: str | None = None  # a block this change clears on the way (`done` on a blocked item)
 
 
 _CLEAR_BLOCK = {"blocked_reason": None, "blocked_by": None, "blocked_at": None}
@@ -48,7 +49,8 @@ def mark_done(item: ItemView, *, actor: str, evidence: str, now: datetime) -> Ch
     }
     if evidence:
         fields["evidence"] = evidence
-    return Change("done", fields, evidence or None, announce=True)
+    cleared = (item.blocked_reason or "") if item.status == Status.BLOCKED else None
+    return Change("done", fields, evidence or None, announce=True, cleared=cleared)
 
 
 def start(item: ItemView) -> Change:

@@ -7,7 +7,8 @@ another: `duration` for spans people wait through, `latency` for request-scale t
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def duration(span: timedelta | float) -> str:
@@ -70,3 +71,71 @@ def due(when: date | None, today: date | None) -> str:
     if gap == 0:
         return "due today"
     return f"due {day(when, today)}"
+
+
+def moment(when: datetime, timezone: str = "UTC", today: date | None = None) -> str:
+    """`Tue Dec 1, 18:30` in `timezone` (the launch's); just `18:30` when it is `today`."""
+    try:
+        local = when.astimezone(ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = when
+    if today is not None and local.date() == today:
+        return f"today {local:%H:%M}"
+    return f"{day(local.date(), today, relative=False)}, {local:%H:%M}"
+
+
+# How the audit log's fields read in a history.
+FIELD_NAMES = {
+    "key": "key",
+    "title": "title",
+    "category": "category",
+    "priority": "priority",
+    "status": "status",
+    "owner": "owner",
+    "due_date": "due date",
+    "effort": "effort",
+    "evidence": "evidence",
+    "notes": "notes",
+    "blocked_reason": "block reason",
+    "blocked_by": "blocked by",
+    "blocked_at": "blocked at",
+    "waiver_reason": "waiver",
+    "waiver_until": "waived until",
+    "waived_by": "waived by",
+    "done_at": "done at",
+    "done_by": "done by",
+    "scenarios": "required for",
+    "import_ref": "import reference",
+    "name": "name",
+    "target_date": "target date",
+    "timezone": "timezone",
+    "scenario": "scenario",
+    "bar": "bar for GO",
+}
+STATUS_WORDS = {"in_progress": "in progress"}
+
+
+def field_name(field: str) -> str:
+    return FIELD_NAMES.get(field, field.replace("_", " "))
+
+
+def field_value(field: str, value: object, timezone: str = "UTC") -> str:
+    """An audit value as words: dates and times local, statuses spelt out, lists joined."""
+    if value in (None, ""):
+        return "—"
+    text = str(value)
+    if field in ("due_date", "waiver_until", "target_date"):
+        try:
+            return day(date.fromisoformat(text))
+        except ValueError:
+            return text
+    if field.endswith("_at"):
+        try:
+            return moment(datetime.fromisoformat(text), timezone)
+        except ValueError:
+            return text
+    if field == "status":
+        return STATUS_WORDS.get(text, text)
+    if field == "scenarios":
+        return ", ".join(part for part in text.split(",") if part) or "every scenario"
+    return text

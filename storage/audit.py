@@ -36,6 +36,7 @@ def append_event(
     via: str,
     action: str,
     at: datetime,
+    actor_name: str | None = None,
     item_id: int | None = None,
     item_key: str | None = None,
     before: dict[str, Any] | None = None,
@@ -51,6 +52,7 @@ def append_event(
         item_key=item_key,
         at=at,
         actor=actor,
+        actor_name=actor_name[:80] if actor_name else None,
         via=str(via),
         action=action,
         before=before,
@@ -112,3 +114,25 @@ def changes_since(
         .order_by(col(Event.at), col(Event.id))
     )
     return [(event, title) for event, title in session.exec(stmt).all()]
+
+
+def get_event(session: Session, *, event_id: int) -> Event | None:
+    return session.get(Event, event_id)
+
+
+def latest_change_by(
+    session: Session, *, launch_id: int, actor: str, actions: Sequence[str] | frozenset[str]
+) -> Event | None:
+    """The actor's latest change of one of `actions` to an item of the launch."""
+    stmt = (
+        select(Event)
+        .where(
+            col(Event.launch_id) == launch_id,
+            col(Event.actor) == actor,
+            col(Event.item_id).is_not(None),
+            col(Event.action).in_(list(actions)),
+        )
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    )
+    return session.exec(stmt).first()

@@ -217,17 +217,35 @@ def _concern_parts(
             and_(base, col(Item.priority) == Priority.HIGH.value, open_clause(today)),
             (col(Item.due_date).is_(None), col(Item.due_date), col(Item.seq)),
         ),
+        "critical_overdue": (
+            and_(
+                base,
+                col(Item.priority) == Priority.CRITICAL.value,
+                open_now,
+                col(Item.due_date) < today,
+            ),
+            (col(Item.due_date), col(Item.seq)),
+        ),
+        "waived": (
+            and_(
+                base,
+                col(Item.status) == Status.WAIVED.value,
+                or_(col(Item.waiver_until).is_(None), col(Item.waiver_until) >= today),
+            ),
+            (col(Item.waiver_until).is_(None), col(Item.waiver_until), col(Item.seq)),
+        ),
     }
 
 
-CONCERNS = ("critical", "blocked", "overdue", "upcoming", "high")
+CONCERNS = ("critical", "blocked", "overdue", "upcoming", "high", "critical_overdue", "waived")
 
 
 def concern_briefs(
     session: Session, *, launch_id: int, scenario: str, today: date, limits: Mapping[str, int]
 ) -> dict[str, list[BriefRow]]:
     """The first items of each named concern (`CONCERNS`: open critical, blocked, overdue,
-    due from today, open high), at most `limits[name]` each, all in one round trip."""
+    due from today, open high, critical overdue, waived), at most `limits[name]` each, all
+    in one round trip."""
     parts = _concern_parts(launch_id, scenario, today)
     found: dict[str, list[BriefRow]] = {name: [] for name in limits}
     selects = []
@@ -401,3 +419,18 @@ def stamp(item: Item, *, now: datetime) -> None:
     """Record a change to the item: its version guards against lost updates."""
     item.version += 1
     item.updated_at = now
+
+
+def open_unowned(
+    session: Session, *, launch_id: int, priority: Priority, limit: int
+) -> tuple[list[Item], int]:
+    """Open items of `priority` that nobody owns (first `limit`), and how many there are."""
+    where = and_(
+        col(Item.launch_id) == launch_id,
+        col(Item.owner).is_(None),
+        col(Item.priority) == priority.value,
+        col(Item.status).in_(_OPEN),
+    )
+    stmt = select(Item).where(where).order_by(col(Item.due_date), col(Item.seq)).limit(limit)
+    total = session.exec(select(func.count()).select_from(Item).where(where)).one()
+    return list(session.exec(stmt).all()), int(total)

@@ -63,6 +63,8 @@ class Launch(SQLModel, table=True):
     updated_at: datetime = _ts()
     # Bumped in the same transaction as any change to the launch or its items.
     revision: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # The score the launch needs for GO (`/ready launch bar <n>`).
+    bar: int = Field(default=80, sa_column=Column(Integer, nullable=False, server_default="80"))
 
 
 class ChannelBinding(SQLModel, table=True):
@@ -146,6 +148,7 @@ class Event(SQLModel, table=True):
     item_key: str | None = Field(default=None, max_length=32)
     at: datetime = _ts()
     actor: str = Field(max_length=64)
+    actor_name: str | None = Field(default=None, max_length=80)  # Slack's name for the actor
     via: str = Field(max_length=16)
     action: str = Field(max_length=32)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.middleware import context_of
 from bot.render import ids
-from bot.render.messages import SlackMessage, render_message
+from bot.render.messages import Notice, SlackMessage, render_message, with_notice
 from bot.runtime import Runtime
 from commands.context import Context
 from commands.lru import LRU
@@ -86,11 +86,16 @@ class StatusMessages:
 STATUS_MESSAGES = StatusMessages()
 
 
-def message_for(reply: Reply, command: Command | None) -> SlackMessage:
-    """Render a reply; tag status and list messages so a click can refresh them in place."""
+def message_for(
+    reply: Reply, command: Command | None, *, notice: Notice | None = None
+) -> SlackMessage:
+    """Render a reply; tag status and list messages so a click can refresh them in place;
+    `notice` (what a click just did) goes first."""
     if isinstance(reply, StatusReply):
-        return STATUS_MESSAGES.get(reply, lambda: _render_tagged(reply, command))
-    return _render_tagged(reply, command)
+        message = STATUS_MESSAGES.get(reply, lambda: _render_tagged(reply, command))
+    else:
+        message = _render_tagged(reply, command)
+    return with_notice(message, notice) if notice else message
 
 
 def _render_tagged(reply: Reply, command: Command | None) -> SlackMessage:
@@ -120,7 +125,7 @@ def response_payload(reply: Reply, command: Command | None) -> dict[str, Any]:
 
 
 def tagged_view(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
-    for block in blocks[:1]:
+    for block in blocks[:3]:  # the first block, or the first after a notice
         block_id = block.get("block_id", "")
         if block_id.startswith(VIEW_TAG):
             try:
@@ -137,10 +142,11 @@ async def refresh_origin(
     origin: dict[str, Any],
     ctx: Context,
     fallback: Reply | None = None,
+    notice: Notice | None = None,
 ) -> None:
     """Show the truth where the click came from: re-run the status or list the message showed
     (or show `fallback`), replacing an ephemeral message via its response_url or updating a
-    channel message in place; on the App Home, publish the Home again."""
+    channel message in place, with `notice` first; on the App Home, publish the Home again."""
     from bot.listeners.home import publish_home
 
     if origin.get("home"):
@@ -161,7 +167,7 @@ async def refresh_origin(
         reply = await runtime.run(execute_command, runtime.store, again, command)
     if reply is None or isinstance(reply, ErrorReply):
         return
-    message = message_for(reply, command)
+    message = message_for(reply, command, notice=notice)
     try:
         if origin.get("ephemeral") or not origin.get("ts"):
             if origin.get("response_url"):

@@ -33,4 +33,4 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 async def publish_home(runtime: Runtime, client: AsyncWebClient, *, ctx: Context) -> None:
     reply = await runtime.run(home, runtime.store, ctx)
-    await client.views_publish(user_id=ctx.user_id, view=home_view(reply, today=ctx.now.date()))
+    await client.views_publish(user_id=ctx.user_id, view=home_view(reply))

@@ -30,7 +30,7 @@ from commands.parse.words import KEY_PATTERN, MAX_TITLE
 from commands.refs import ref_for_id
 from commands.replies import AlreadyApplied, ErrorReply, ImportReply, Reply
 from commands.run import error_reply, execute_command
-from commands.verbs.items import Add, Block, Due, Waive
+from commands.verbs.items import Add, Assign, Block, Due, Waive
 from storage import requests
 from storage.vocabulary import Priority
 
@@ -151,6 +151,16 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             else ids.BLOCK_REASON
         )
         await finish(ack, reply, field=field, meta=meta, later=later, context_for_follow_up=ctx)
+
+    @submission(ids.CALLBACK_ASSIGN)
+    async def assign(sub: Submission) -> None:
+        ack, view, meta, ctx, later = sub
+        chosen = _value(view, ids.BLOCK_OWNER, ids.ACTION_OWNER).get("selected_user")
+        command = Assign(ref_for_id(meta["item"]), chosen or None)
+        reply = await runtime.run(execute_command, runtime.store, ctx, command)
+        await finish(
+            ack, reply, field=ids.BLOCK_OWNER, meta=meta, later=later, context_for_follow_up=ctx
+        )
 
     @submission(ids.CALLBACK_DUE)
     async def due(sub: Submission) -> None:

@@ -26,7 +26,13 @@ from bot.runtime import Runtime
 from commands.errors import CommandError
 from commands.parse.text import parse, verb_of
 from commands.replies import ErrorReply, Reply
-from commands.run import INTERNAL_ERROR_PREFIX, error_reply, execute_command, is_slow
+from commands.run import (
+    INTERNAL_ERROR_PREFIX,
+    error_reply,
+    execute_command,
+    is_slow,
+    with_retries,
+)
 from commands.text import clean
 from commands.verbs import Command
 from commands.verbs.digest import changes_schedule
@@ -87,7 +93,7 @@ async def handle_command(
     if not is_slow(parsed):
         done, _ = await asyncio.wait({work}, timeout=FAST_BUDGET)
         if done:
-            reply = work.result()
+            reply = with_retries(work.result(), clean(text))
             await ack(**response_payload(reply, parsed))
             _count(runtime, verb, reply)
             _after(runtime, parsed)

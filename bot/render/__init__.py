@@ -2,14 +2,14 @@
 
 - `render_message(reply, *, more_value=None) -> SlackMessage` for any command reply;
 - `announcement(change) -> SlackMessage`: the one-line channel post for a change;
-- `item_actions(item) -> dict`: an item's buttons;
-- `home_view(reply, *, today=None) -> dict`: the App Home tab;
+- `item_row(item, line) -> dict`: an item's row with its one menu;
+- `home_view(reply) -> dict`: the App Home tab;
 - modals in `modals`; every action/callback/input id in `ids`;
 - `check.check_message` / `check.check_view`: slack_sdk validation plus the limits it does not check.
 """
 
 from bot.render.home import home_view
-from bot.render.items import item_actions
+from bot.render.items import item_row
 from bot.render.messages import SlackMessage, announcement, render_message
 from bot.render.modals import (
     add_item_modal,
@@ -31,7 +31,7 @@ __all__ = [
     "home_view",
     "import_modal",
     "import_preview_modal",
-    "item_actions",
+    "item_row",
     "render_message",
     "waive_modal",
 ]

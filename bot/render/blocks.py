@@ -39,7 +39,7 @@ def plain(raw: str, limit: int) -> dict[str, str]:
 
 def header(raw: str, *, suffix: str = "") -> Block:
     """A header of `raw` (shortened to make room) followed by our own `suffix`."""
-    text = md.plain_text(raw, HEADER_LIMIT - len(suffix)) + md.escape(suffix)
+    text = md.plain_text(raw, HEADER_LIMIT - len(suffix)) + suffix
     return {"type": "header", "text": {"type": "plain_text", "text": text[:HEADER_LIMIT]}}
 
 

@@ -1,36 +1,37 @@
-"""The App Home tab (`views.publish`): per launch, the verdict, the blockers and the viewer's
-own open items with their buttons. Pure; at most 100 blocks whatever the workspace holds.
+"""The App Home tab (`views.publish`), by role. Pure; at most 100 blocks.
 
-HomeReply carries no date, so due dates show as dates unless the edge passes `today`.
-Blockers are listed without buttons (they are `ItemBrief`s and the list is about the
-launch); the viewer's items (`ItemView`s) get buttons while the block budget allows, the
-rest of them show as plain lines.
+Top: when it was updated, and Status / Add item for the first launch. Per launch: the
+verdict and score with the reasons as counts; for its owner (and admins) what needs them
+(blockers, critical items nobody owns, overdue items); for everyone their own open items.
+Every item row has the same one menu as in status and lists. Never a 🎉 while the launch
+is NO-GO.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from bot.render import blocks as b
+from bot.render import ids
 from bot.render import mrkdwn as md
-from bot.render.items import Rows, brief_line, item_line
-from bot.render.status import bar, verdict_label
+from bot.render.items import Rows, brief_line, item_line, progress
+from bot.render.status import verdict_label, verdict_line
 from commands.home import HomeLaunch, HomeReply
+from commands.scoring import Call
 from commands.text import plural
 
-PER_LAUNCH_BLOCKS = 6  # header, score, blockers, items, "more", divider
-HOME_BUTTON_ROWS = 10
+PER_LAUNCH_BLOCKS = 8  # header, summary, actions, a few rows, "more", divider
 
 
-def home_view(reply: HomeReply, *, today: date | None = None) -> dict[str, Any]:
+def home_view(reply: HomeReply) -> dict[str, Any]:
     """`{"type": "home", "blocks": [...]}`; a getting-started view when there are no launches."""
     if not reply.launches:
         return {"type": "home", "blocks": getting_started()}
     layout = b.Layout(b.MAX_VIEW_BLOCKS, b.VIEW_TEXT_BUDGET)
+    layout.add(b.context(f"Updated {reply.updated_at:%a %b %-d, %H:%M} UTC · `/ready help`"))
     for index, section in enumerate(reply.launches):
         later = len(reply.launches) - index - 1
-        _launch(layout, section, today, reserve=later * PER_LAUNCH_BLOCKS + 1)
+        _launch(layout, section, reserve=later * PER_LAUNCH_BLOCKS + 1)
     if reply.more_launches:
         layout.add(
             b.context(
@@ -40,35 +41,60 @@ def home_view(reply: HomeReply, *, today: date | None = None) -> dict[str, Any]:
     return {"type": "home", "blocks": layout.blocks}
 
 
-def _launch(layout: b.Layout, home: HomeLaunch, today: date | None, *, reserve: int) -> None:
-    launch, verdict = home.launch, home.verdict
+def _launch(layout: b.Layout, home: HomeLaunch, *, reserve: int) -> None:
+    launch, verdict, today = home.launch, home.verdict, home.today
     fixed = {"reserve_blocks": reserve}
+    launch_id = str(launch.id)
     layout.add(
-        b.header(launch.name, suffix=f" — {verdict_label(verdict.go)}"),
-        b.section(
-            f"*{home.score}/100 ready* {bar(home.score)}\n"
-            f"*Why {verdict.label}:* {md.text('; '.join(verdict.reasons))}"
+        b.header(launch.name, suffix=f" — {verdict_label(verdict)}"),
+        b.section(f"*{home.score}/100 ready* {progress(home.score)}\n{verdict_line(verdict)}"),
+        b.actions(
+            [
+                b.button("Status", ids.ACTION_OPEN_STATUS, launch_id, style="primary"),
+                b.button("Add item", ids.ACTION_OPEN_ADD_ITEM, launch_id),
+            ],
+            block_id=f"launch:{launch_id}",
         ),
         **fixed,
     )
-    if home.blocked_count:
-        lines = [f"*Blocked ({home.blocked_count:,})*"]
-        lines += [brief_line(i, today, reason=True) for i in home.blockers]
-        if home.blocked_count > len(home.blockers):
-            lines.append(f"… and {home.blocked_count - len(home.blockers):,} more")
-        layout.add_lines(lines, reserve_blocks=reserve + 2)
+    rows = Rows(layout, reserve_blocks=reserve + 2)
+    if home.owner_view:
+        heading = f"*Blocked ({home.blocked_count:,})*\n"
+        for brief in home.blockers:
+            if rows.brief(brief, launch.id, heading + brief_line(brief, today, reason=True)):
+                heading = ""
+        heading = f"*Critical, nobody owns it ({home.unowned_critical_count:,})*\n"
+        for item in home.unowned_critical:
+            if rows.item(item, heading + item_line(item, today), launch_id=launch.id):
+                heading = ""
+        heading = f"*Overdue ({home.overdue_count:,})*\n"
+        for brief in home.overdue:
+            if not rows.showing(launch.id, brief.key) and rows.brief(
+                brief, launch.id, heading + brief_line(brief, today)
+            ):
+                heading = ""
+    heading = f"*Your open items ({home.mine_count:,})*\n"
+    for item in home.mine:
+        if rows.item(item, heading + item_line(item, today), launch_id=launch.id):
+            heading = ""
+    rows.close()
     if not home.mine:
-        layout.add(b.section("*Your open items*\nYou have no open items here. 🎉"), **fixed)
-    else:
-        rows = Rows(layout, buttons=HOME_BUTTON_ROWS, reserve_blocks=reserve + 2)
-        for i, item in enumerate(home.mine):
-            line = item_line(item, today)
-            heading = f"*Your open items ({home.mine_count:,})*\n"
-            rows.item(item, heading + line if i == 0 else line)
-        hidden = home.mine_count - rows.close()
-        if hidden > 0:
-            layout.add(b.context(f"+{hidden:,} more — `/ready list mine`"), **fixed)
+        layout.add(b.section(_nothing_of_yours(home)), **fixed)
+    elif home.mine_count > len(home.mine):
+        layout.add(
+            b.context(f"+{home.mine_count - len(home.mine):,} more — `/ready list mine`"),
+            **fixed,
+        )
     layout.add(b.divider(), **fixed)
+
+
+def _nothing_of_yours(home: HomeLaunch) -> str:
+    if home.verdict.call == Call.NO_GO:
+        return (
+            "*Your open items:* none in this launch, but it is NO-GO: "
+            f"{md.text(home.verdict.counts)}."
+        )
+    return "*Your open items:* none in this launch. 🎉"
 
 
 def getting_started() -> list[dict[str, Any]]:

@@ -18,17 +18,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-# -- buttons and menus on item rows ----------------------------------------------------
-ACTION_ITEM_DONE = "item_done"
-ACTION_ITEM_BLOCK = "item_block"  # opens block_modal
-ACTION_ITEM_UNBLOCK = "item_unblock"
-ACTION_ITEM_ASSIGN_ME = "item_assign_me"
-ACTION_ITEM_REOPEN = "item_reopen"
-ACTION_ITEM_MORE = "item_more"  # overflow; option values below
-OVERFLOW_DUE = "due"  # opens due_modal
-OVERFLOW_WAIVE = "waive"  # opens waive_modal
-OVERFLOW_HISTORY = "history"  # opens history_modal
+# -- the one control on every item row: an overflow menu, values `<choice>:<item ref>` ----
+ACTION_ITEM_MENU = "item_menu"
+MENU_DONE = "done"  # marks it done
+MENU_REOPEN = "reopen"  # done and waived items
+MENU_BLOCK = "block"  # opens block_modal
+MENU_UNBLOCK = "unblock"  # blocked items
+MENU_ASSIGN = "assign"  # opens assign_modal
+MENU_DUE = "due"  # opens due_modal
+MENU_MORE = "more"  # opens item_modal: history, waive
 BLOCK_ITEM_PREFIX = "item:"
+# Buttons inside the item modal (views.push the next modal).
+ACTION_ITEM_WAIVE = "item_waive"  # value: item ref; opens waive_modal
+ACTION_ITEM_DONE = "item_done"  # value: item ref (reminder DMs and the item modal)
+
+# -- message-level buttons -------------------------------------------------------------
+ACTION_UNDO = "undo"  # value: the audit event id of the change to undo
+ACTION_CANDIDATE = "candidate"  # `candidate:<n>`; value: the command text, with the chosen item
+ACTION_CATEGORIES = "status_categories"  # value: launch id; shows the whole breakdown
+ACTION_OPEN_STATUS = "open_status"  # value: launch id; shows the status to the clicker
 
 # -- message-level buttons -------------------------------------------------------------
 ACTION_STATUS_REFRESH = "status_refresh"  # value: launch id
@@ -46,13 +54,14 @@ CALLBACK_DUE = "due_item"
 CALLBACK_IMPORT = "import"
 CALLBACK_IMPORT_CONFIRM = "import_confirm"
 CALLBACK_HISTORY = "history"
+CALLBACK_ASSIGN = "assign_item"
 
 # -- modal inputs: view.state.values[BLOCK_*][ACTION_*] ---------------------------------
 BLOCK_TITLE, ACTION_TITLE = "title", "title_input"  # .value
 BLOCK_CATEGORY, ACTION_CATEGORY = "category", "category_select"  # .selected_option.value
 BLOCK_NEW_CATEGORY, ACTION_NEW_CATEGORY = "new_category", "new_category_input"  # .value
 BLOCK_PRIORITY, ACTION_PRIORITY = "priority", "priority_select"  # .selected_option.value
-BLOCK_OWNER, ACTION_OWNER = "owner", "owner_select"  # .selected_user
+BLOCK_OWNER, ACTION_OWNER = "owner", "owner_select"  # .selected_user (add item, assign)
 BLOCK_DUE, ACTION_DUE = "due", "due_input"  # .selected_date ("YYYY-MM-DD" or None)
 BLOCK_KEY, ACTION_KEY = "key", "key_input"  # .value
 BLOCK_REASON, ACTION_REASON = "reason", "reason_input"  # .value
@@ -92,14 +101,14 @@ def parse_item_ref(value: str) -> ItemRef:
     return ItemRef(item_id=int(value))
 
 
-def overflow_value(verb: str, ref: str) -> str:
-    return f"{verb}:{ref}"
+def menu_value(choice: str, ref: str) -> str:
+    return f"{choice}:{ref}"
 
 
-def parse_overflow(value: str) -> tuple[str, ItemRef]:
-    """`"due:42"` / `"waive:key:7:SSL"` → (`"due"`, ItemRef)."""
-    verb, _, ref = value.partition(":")
-    return verb, parse_item_ref(ref)
+def parse_menu(value: str) -> tuple[str, ItemRef]:
+    """`"due:42"` / `"block:key:7:SSL"` → (`"due"`, ItemRef)."""
+    choice, _, ref = value.partition(":")
+    return choice, parse_item_ref(ref)
 
 
 def list_more_value(kind: str, value: str | None, page: int, launch_id: int | None = None) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from bot.render import blocks as b
 from bot.render import mrkdwn as md
 from commands import replies as r
+from commands import wording
 from commands.text import plural
 from commands.transitions import describe_status
 
@@ -53,25 +54,32 @@ def code_block(raw: str) -> str:
 # -- history ---------------------------------------------------------------------------
 
 
-def _value(field: str, value: Any) -> str:
+HIDDEN_FIELDS = frozenset({"blocked_at", "done_at", "import_ref"})  # said by the event's own time
+
+
+def _value(field: str, value: Any, timezone: str) -> str:
     if value in (None, ""):
         return "—"
     if field in PEOPLE_FIELDS:
         return md.mention(str(value))
-    return md.inline(str(value), 40)
+    return md.inline(wording.field_value(field, value, timezone), 60)
 
 
-def event_line(event: r.EventView) -> str:
+def event_line(event: r.EventView, timezone: str = "UTC") -> str:
+    """`Tue Dec 1, 18:30 · alice · done (status: blocked → done) “cert installed”`."""
     changes = ""
     if event.action != "created" and event.after:
         changes = ", ".join(
-            f"{md.inline(k, 30)}: {_value(k, (event.before or {}).get(k))} → {_value(k, v)}"
+            f"{md.inline(wording.field_name(k), 30)}: "
+            f"{_value(k, (event.before or {}).get(k), timezone)} → {_value(k, v, timezone)}"
             for k, v in event.after.items()
+            if k not in HIDDEN_FIELDS
         )
     note = f" “{md.inline(event.note, 120)}”" if event.note else ""
+    who = md.inline(event.actor_name, 60) if event.actor_name else md.mention(event.actor)
+    via = f" via {md.inline(event.via, 20)}" if event.via not in ("command", "button") else ""
     return (
-        f"{md.code(f'{event.at:%Y-%m-%d %H:%M}')} {md.mention(event.actor)} via "
-        f"{md.inline(event.via, 20)}: {md.inline(event.action, 32)}{note}"
+        f"{wording.moment(event.at, timezone)} · {who}{via} · {md.inline(event.action, 32)}{note}"
         + (f" ({md.truncate(changes, 300)})" if changes else "")
     )
 
@@ -88,17 +96,23 @@ def history_blocks(reply: r.HistoryReply, layout: b.Layout) -> None:
         layout.add(b.section("*Notes*\n" + md.quote(md.block_text(item.notes, 1500))))
     if item.evidence:
         layout.add(b.section("*Evidence:* " + md.block_text(item.evidence, 1000)))
-    lines = [event_line(e) for e in reply.events]
+    lines = [event_line(e, reply.launch.timezone) for e in reply.events]
     room = layout.text_budget - layout.text_used - 300
     start, used = len(lines), 0
     while start > 0 and used + len(lines[start - 1]) + 1 <= room:
         start -= 1
         used += len(lines[start]) + 1
-    layout.add(b.section(f"*History* ({plural(len(lines), 'event')})"), reserve_blocks=1)
+    page = f", page {reply.page} of {reply.pages}" if reply.pages > 1 else ""
+    layout.add(b.section(f"*History* ({plural(reply.total, 'event')}{page})"), reserve_blocks=1)
     shown = layout.add_lines(lines[start:], reserve_blocks=1, reserve_text=100)
     hidden = len(lines) - shown
+    notes = []
     if hidden:
-        layout.add(b.context(f"{plural(hidden, 'event')} not shown"))
+        notes.append(f"{plural(hidden, 'event')} on this page not shown")
+    if reply.page < reply.pages:
+        notes.append(f"older: `/ready history {md.inline(item.key, 40)} page {reply.page + 1}`")
+    if notes:
+        layout.add(b.context(" · ".join(notes)))
 
 
 # -- import ----------------------------------------------------------------------------

@@ -1,15 +1,14 @@
-"""One checklist item as a line of mrkdwn and as a row of buttons.
+"""One checklist item as a line of mrkdwn, and as a row: that line with one menu.
 
 Rows from an `ItemView` carry the item id; rows from an `ItemBrief` (status reasons, Home
 blockers: no id) carry `key:<launch id>:<KEY>` instead, and the edge resolves the key within
-that launch (see `ids.py`). Either way the actions block's `block_id` is `item:<ref>` and the
-buttons' `value` is `<ref>`, so a message must show each item's buttons at most once
-(`Rows` takes care of that: block_ids must be unique within a message or view).
+that launch (see `ids.py`). Either way the row's `block_id` is `item:<ref>` and the menu's
+values end in `<ref>`, so a message shows each item at most once (`Rows` sees to that:
+block_ids must be unique within a message or view).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from bot.render import blocks as b
@@ -65,7 +64,7 @@ def item_line(item: ItemView, today: date | None, *, title_limit: int = TITLE_LI
     if item.status == Status.BLOCKED and item.blocked_reason:
         tail = f" — blocked: {md.inline(item.blocked_reason, REASON_LIMIT)}"
     elif item.status == Status.WAIVED and item.waiver_reason:
-        until = f" (until {item.waiver_until:%Y-%m-%d})" if item.waiver_until else ""
+        until = f" (until {wording.day(item.waiver_until)})" if item.waiver_until else ""
         tail = f" — waived: {md.inline(item.waiver_reason, REASON_LIMIT)}{until}"
     return _line(
         item.key,
@@ -93,89 +92,85 @@ def brief_line(brief: ItemBrief, today: date | None, *, reason: bool = False) ->
     )
 
 
-def _actions(ref: str, status: Status) -> b.Block:
+def menu(ref: str, status: Status) -> b.Block:
+    """The one control on an item row: an overflow menu (values `<choice>:<ref>`).
+
+    Open: Done, Block… (Unblock when blocked), Assign…, Due…, More… (history, waive).
+    Done or waived: Reopen, Assign…, Due…, More…."""
     if status in (Status.DONE, Status.WAIVED):
-        buttons = [b.button("Reopen", ids.ACTION_ITEM_REOPEN, ref)]
-        more = [("Set due date", ids.OVERFLOW_DUE)]
-        if status == Status.WAIVED:
-            more.append(("Change waiver…", ids.OVERFLOW_WAIVE))
+        choices = [("↩️ Reopen", ids.MENU_REOPEN)]
     else:
-        buttons = [b.button("Done", ids.ACTION_ITEM_DONE, ref, style="primary")]
+        choices = [("✅ Done", ids.MENU_DONE)]
         if status == Status.BLOCKED:
-            buttons.append(b.button("Unblock", ids.ACTION_ITEM_UNBLOCK, ref))
+            choices.append(("🔓 Unblock", ids.MENU_UNBLOCK))
         else:
-            buttons.append(b.button("Block…", ids.ACTION_ITEM_BLOCK, ref))
-        buttons.append(b.button("Assign to me", ids.ACTION_ITEM_ASSIGN_ME, ref))
-        more = [("Set due date", ids.OVERFLOW_DUE), ("Waive…", ids.OVERFLOW_WAIVE)]
-    more.append(("History", ids.OVERFLOW_HISTORY))
-    menu = b.overflow(ids.ACTION_ITEM_MORE, [(t, ids.overflow_value(v, ref)) for t, v in more])
-    return b.actions([*buttons, menu], block_id=ids.BLOCK_ITEM_PREFIX + ref)
+            choices.append(("⛔ Block…", ids.MENU_BLOCK))
+    choices += [("👤 Assign…", ids.MENU_ASSIGN), ("📅 Due date…", ids.MENU_DUE)]
+    choices.append(("📜 History, waive…", ids.MENU_MORE))
+    return b.overflow(ids.ACTION_ITEM_MENU, [(t, ids.menu_value(v, ref)) for t, v in choices])
 
 
-def item_actions(item: ItemView) -> b.Block:
-    """The actions block for an item: block_id `item:<id>`, every value `<id>`.
+def row(line: str, ref: str, status: Status) -> b.Block:
+    """An item row: its line, and its menu as the section's accessory. The block_id is
+    `item:<ref>`, so a message shows each item at most once."""
+    block = b.section(line)
+    block["accessory"] = menu(ref, status)
+    block["block_id"] = ids.BLOCK_ITEM_PREFIX + ref
+    return block
 
-    Open: Done (primary), Block… or Unblock, Assign to me. Done / waived: Reopen.
-    Overflow `item_more`: Set due date (`due:<id>`), Waive… (`waive:<id>`, not for done
-    items), History (`history:<id>`)."""
-    return _actions(ids.item_ref(item.id), item.status)
+
+def item_row(item: ItemView, line: str) -> b.Block:
+    return row(line, ids.item_ref(item.id), item.status)
 
 
-def brief_actions(brief: ItemBrief, launch_id: int) -> b.Block:
-    """As `item_actions`, for a brief: block_id `item:key:<launch>:<KEY>`, values likewise."""
-    return _actions(ids.brief_ref(launch_id, brief.key), brief.status)
+def brief_row(brief: ItemBrief, launch_id: int, line: str) -> b.Block:
+    return row(line, ids.brief_ref(launch_id, brief.key), brief.status)
 
 
 class Rows:
-    """Item rows for one surface, in order: a row whose item gets buttons is a section plus
-    its actions block; consecutive rows without buttons share sections. An item gets buttons
-    only the first time it appears (block_ids are unique per message) and only for the first
-    `buttons` items. Rows stop once the layout is full; `close()` says how many were shown."""
+    """Item rows for one surface, in order, one block each, each item at most once. Rows
+    stop once the layout is full; `close()` says how many were shown."""
 
-    def __init__(
-        self, layout: b.Layout, *, buttons: int, reserve_blocks: int = 0, reserve_text: int = 0
-    ) -> None:
+    def __init__(self, layout: b.Layout, *, reserve_blocks: int = 0, reserve_text: int = 0) -> None:
         self.layout = layout
-        self.buttons = buttons
         self.reserve = {"reserve_blocks": reserve_blocks, "reserve_text": reserve_text}
         self.seen: set[str] = set()
-        self.pending: list[tuple[str, bool]] = []  # (line, is an item)
         self.shown = 0
         self.full = False
 
-    def _flush(self) -> None:
-        if self.pending and not self.full:
-            count = self.layout.add_lines([line for line, _ in self.pending], **self.reserve)
-            self.shown += sum(1 for _, is_item in self.pending[:count] if is_item)
-            self.full = count < len(self.pending)
-        self.pending = []
+    def _add(self, ref: str, block: b.Block) -> bool:
+        if self.full or ref in self.seen:
+            return False
+        if not self.layout.add(block, **self.reserve):
+            self.full = True
+            return False
+        self.seen.add(ref)
+        self.shown += 1
+        return True
 
-    def _add(self, line: str, ref: str, actions: Callable[[], b.Block] | None) -> None:
-        if self.full:
-            return
-        if actions and ref not in self.seen and len(self.seen) < self.buttons:
-            self._flush()
-            if not self.full and self.layout.add(b.section(line), actions(), **self.reserve):
-                self.seen.add(ref)
-                self.shown += 1
-                return
-        self.pending.append((line, bool(ref)))
+    def item(self, item: ItemView, line: str, *, launch_id: int | None = None) -> bool:
+        """`launch_id`, when given, lets the same item shown as a brief count as seen."""
+        if launch_id is not None and ids.brief_ref(launch_id, item.key) in self.seen:
+            return False
+        added = self._add(ids.item_ref(item.id), item_row(item, line))
+        if added and launch_id is not None:
+            self.seen.add(ids.brief_ref(launch_id, item.key))
+        return added
 
-    def item(self, item: ItemView, line: str, *, with_buttons: bool = True) -> None:
-        actions = (lambda: item_actions(item)) if with_buttons else None
-        self._add(line, ids.item_ref(item.id), actions)
+    def brief(self, brief: ItemBrief, launch_id: int, line: str) -> bool:
+        return self._add(ids.brief_ref(launch_id, brief.key), brief_row(brief, launch_id, line))
 
-    def brief(self, brief: ItemBrief, launch_id: int, line: str) -> None:
-        self._add(
-            line, ids.brief_ref(launch_id, brief.key), lambda: brief_actions(brief, launch_id)
-        )
-
-    def text(self, line: str) -> None:
-        """A line that is not an item (a heading inside the rows)."""
-        self._add(line, "", None)
+    def showing(self, launch_id: int, key: str) -> bool:
+        """Whether the item with `key` in the launch is on this surface already."""
+        return ids.brief_ref(launch_id, key) in self.seen
 
     def close(self) -> int:
-        """Flush; return how many item rows were shown since the last close()."""
-        self._flush()
+        """How many item rows were shown since the last close()."""
         shown, self.shown = self.shown, 0
         return shown
+
+
+def progress(percent: int, width: int = 10) -> str:
+    """Readiness as emoji blocks, `🟩🟩🟩🟩🟩🟩⬜⬜⬜⬜` (not inline code: Slack paints code red)."""
+    filled = max(0, min(width, round(width * percent / 100)))
+    return "🟩" * filled + "⬜" * (width - filled)

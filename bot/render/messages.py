@@ -15,10 +15,12 @@ from bot.render import blocks as b
 from bot.render import ids, info
 from bot.render import mrkdwn as md
 from bot.render import text as render_text
-from bot.render.items import STATUS_EMOJI, item_actions
+from bot.render.items import STATUS_EMOJI, item_row
 from bot.render.listing import list_blocks
 from bot.render.status import status_blocks
 from commands import replies as r
+from commands import wording
+from commands.text import user
 from commands.transitions import describe_status
 
 FALLBACK_LIMIT = 3000
@@ -35,13 +37,26 @@ class SlackMessage:
 
 
 def fallback(plain_text: str) -> str:
-    """The top-level `text`: plain, escaped (Slack parses it as mrkdwn), ≤ 3000 chars."""
-    return md.fit(plain_text.strip(), FALLBACK_LIMIT, md.plain) or "readybot"
+    """The top-level `text` (notifications, screen readers): Slack parses it as mrkdwn, so it
+    is escaped; people (user markers, typed mentions) are real mentions; ≤ 3000 chars."""
+    return md.fit(plain_text.strip(), FALLBACK_LIMIT, md.text) or "readybot"
 
 
-def render_message(reply: r.Reply, *, more_value: str | None = None) -> SlackMessage:
-    """Render any reply. `more_value` (from `ids.list_more_value`) adds "Show more" to an item
-    list with further pages; other replies ignore it. Raises TypeError for unknown types."""
+@dataclass(frozen=True)
+class Notice:
+    """What a click just did, shown first in the message it refreshed ("✅ You marked
+    `SSL` done"), with Undo while the change can be undone."""
+
+    line: str  # finished mrkdwn
+    undo_event: int | None = None
+
+
+def render_message(
+    reply: r.Reply, *, more_value: str | None = None, notice: Notice | None = None
+) -> SlackMessage:
+    """Render any reply. `more_value` (from `ids.list_more_value`) adds "Next page" to an item
+    list with further pages; other replies ignore it. `notice` goes first. Raises TypeError
+    for unknown types."""
     if isinstance(reply, r.ItemListReply):
         blocks = list_blocks(reply, more_value)
     elif isinstance(reply, r.StatusReply):
@@ -50,7 +65,41 @@ def render_message(reply: r.Reply, *, more_value: str | None = None) -> SlackMes
         layout = b.Layout(b.MAX_MESSAGE_BLOCKS, b.MESSAGE_TEXT_BUDGET)
         _blocks(reply, layout)
         blocks = layout.blocks
-    return SlackMessage(fallback(render_text.render(reply)), blocks)
+    message = SlackMessage(fallback(headline(reply)), blocks)
+    return with_notice(message, notice) if notice else message
+
+
+def with_notice(message: SlackMessage, notice: Notice) -> SlackMessage:
+    """The message with `notice` as its first block (its last block makes room if need be)."""
+    block = b.section(notice.line)
+    if notice.undo_event is not None:
+        block["accessory"] = b.button("Undo", ids.ACTION_UNDO, str(notice.undo_event))
+    blocks = [block, *message.blocks][: b.MAX_MESSAGE_BLOCKS]
+    text = fallback(md.unmention(notice.line.replace("*", ""))) + "\n" + message.text
+    return SlackMessage(text[:FALLBACK_LIMIT], blocks)
+
+
+def headline(reply: r.Reply) -> str:
+    """A reply's fallback text: its first lines as plain text, people kept as markers."""
+    match reply:
+        case r.StatusReply(launch=launch, report=report):
+            verdict = report.verdict
+            why = f": {verdict.counts}" if verdict.reasons else ""
+            return f"{launch.name}: {verdict.label}{why} · {report.score.percent}/100 ready"
+        case r.ItemChanged():
+            detail = f" — {reply.detail}" if reply.detail and reply.action != "undone" else ""
+            return (
+                f"{actor_text(reply.actor, reply.actor_name)} {_plain_verb(reply)} "
+                f"{reply.item.key} “{reply.item.title}”{detail}"
+            )
+        case r.LaunchReply():
+            return render_text.render(reply).splitlines()[0].removeprefix("✓ ")
+        case r.Message(text=text):
+            return text
+        case r.ErrorReply(message=message):
+            return f"⚠️ {message}"
+        case _:
+            return render_text.render(reply)
 
 
 @singledispatch
@@ -73,8 +122,10 @@ def _(reply: r.AlreadyApplied, layout: b.Layout) -> None:
 @_blocks.register
 def _(reply: r.ErrorReply, layout: b.Layout) -> None:
     layout.add(b.section("⚠️ " + md.truncate(md.text(reply.message), 2900)))
+    if reply.retries and len(reply.retries) == len(reply.candidates):
+        _candidate_buttons(reply, layout)
     for heading, found in (
-        ("It could be:", reply.candidates),
+        ("It could be:", () if reply.retries else reply.candidates),
         ("Did you mean:", reply.suggestions),
     ):
         if found:
@@ -86,6 +137,27 @@ def _(reply: r.ErrorReply, layout: b.Layout) -> None:
             layout.add(b.section("\n".join([f"*{heading}*", *lines, *more])))
     if reply.usage:
         layout.add(b.context("Usage: " + md.code(md.inline(reply.usage, 1900))))
+
+
+CANDIDATE_BUTTONS = 5
+
+
+def _candidate_buttons(reply: r.ErrorReply, layout: b.Layout) -> None:
+    """One button per candidate, applying the command as typed to that item."""
+    pairs = list(zip(reply.candidates, reply.retries, strict=True))[:CANDIDATE_BUTTONS]
+    lines = [f"{md.code(md.inline(c.key, 40))} {md.inline(c.title, TITLE_LIMIT)}" for c, _ in pairs]
+    layout.add(b.section("*Which one?*\n" + "\n".join(lines)))
+    buttons = [
+        b.button(c.key, f"{ids.ACTION_CANDIDATE}:{n}", retry)
+        for n, (c, retry) in enumerate(pairs)
+        if len(retry) <= 1900
+    ]
+    if buttons:
+        layout.add(b.actions(buttons, block_id="candidates"))
+    if len(reply.candidates) > CANDIDATE_BUTTONS:
+        layout.add(
+            b.context(f"… and {len(reply.candidates) - CANDIDATE_BUTTONS:,} more: type the key")
+        )
 
 
 @_blocks.register
@@ -111,7 +183,12 @@ def _(reply: r.ExportReply, layout: b.Layout) -> None:
 # -- changes -----------------------------------------------------------------------------
 
 
-def _change_verb(change: r.ItemChanged) -> str:
+def actor_text(actor: str, name: str | None) -> str:
+    """The actor named without a ping: their Slack name, else a mention marker."""
+    return name if name else user(actor)
+
+
+def _plain_verb(change: r.ItemChanged) -> str:
     item = change.item
     match change.action:
         case "created":
@@ -121,9 +198,9 @@ def _change_verb(change: r.ItemChanged) -> str:
         case "reblocked":
             return "changed the block on"
         case "assigned":
-            return f"assigned {md.mention(item.owner or '')} to"
+            return f"assigned {user(item.owner or '')} to"
         case "due" if item.due_date:
-            return f"set the due date ({item.due_date:%Y-%m-%d}) of"
+            return f"set the due date ({wording.day(item.due_date)}) of"
         case "due":
             return "cleared the due date of"
         case "noted":
@@ -134,19 +211,34 @@ def _change_verb(change: r.ItemChanged) -> str:
             return "changed the scope of"
         case "imported":
             return "updated from an import"
+        case "undone":
+            return f"{change.detail or 'undid a change to'} on"
         case action:
-            return md.inline(action, 32)  # started, blocked, unblocked, reopened, waived, …
+            return action  # started, blocked, unblocked, reopened, waived, …
 
 
-def change_line(change: r.ItemChanged) -> str:
-    """`✅ <@U1> marked done `SSL` Configure SSL/TLS certificates — cert installed`"""
+def _change_verb(change: r.ItemChanged) -> str:
+    return md.text(_plain_verb(change))
+
+
+def change_line(change: r.ItemChanged, *, viewer: str | None = None) -> str:
+    """`✅ alice marked done `SSL` Configure SSL/TLS certificates — cert installed`.
+
+    The actor is named, not pinged ("You" for the viewer); the owner is pinged only when the
+    change needs them: their item was blocked by someone else, or it was given to them."""
     item = change.item
+    who = "You" if viewer == change.actor else md.text(actor_text(change.actor, change.actor_name))
     line = (
-        f"{STATUS_EMOJI[item.status]} {md.mention(change.actor)} {_change_verb(change)} "
+        f"{STATUS_EMOJI[item.status]} {who} {_change_verb(change)} "
         f"{md.code(md.inline(item.key, 40))} {md.inline(item.title, TITLE_LIMIT)}"
     )
-    if change.detail:
+    if change.detail and change.action != "undone":
         line += f" — {md.inline(change.detail, DETAIL_LIMIT)}"
+    if change.cleared is not None:
+        reason = f" ({md.inline(change.cleared, DETAIL_LIMIT)})" if change.cleared else ""
+        line += f"\nThis cleared its block{reason}."
+    if change.action in ("blocked", "reblocked") and item.owner and item.owner != change.actor:
+        line += f" · {md.mention(item.owner)}"
     return line
 
 
@@ -160,7 +252,7 @@ def removed_line(reply: r.ItemRemoved) -> str:
 
 def launch_line(reply: r.LaunchReply) -> str:
     name = md.bold(md.inline(reply.launch.name, 200))
-    actor = md.mention(reply.actor)
+    actor = md.text(actor_text(reply.actor, reply.actor_name))
     match reply.action:
         case "created":
             detail = f" ({md.text(reply.detail)})" if reply.detail else ""
@@ -176,14 +268,17 @@ def launch_line(reply: r.LaunchReply) -> str:
 @_blocks.register
 def _(reply: r.ItemChanged, layout: b.Layout) -> None:
     item = reply.item
+    first = b.section(change_line(reply, viewer=reply.actor))
+    if reply.event_id is not None and reply.action not in ("created", "undone"):
+        first["accessory"] = b.button("Undo", ids.ACTION_UNDO, str(reply.event_id))
     details = [md.inline(item.category, 100), item.priority.value, describe_status(item.status)]
     if item.owner:
         details.append(f"owner {md.mention(item.owner)}")
     if item.due_date:
-        details.append(f"due {item.due_date:%Y-%m-%d}")
+        details.append(wording.due(item.due_date, None))
     if item.scenarios:
         details.append("required for: " + md.inline(", ".join(item.scenarios), 200))
-    layout.add(b.section(change_line(reply)), b.context(" · ".join(details)), item_actions(item))
+    layout.add(first, item_row(item, " · ".join(details)))
 
 
 @_blocks.register
@@ -237,7 +332,7 @@ def _(reply: r.LaunchesReply, layout: b.Layout) -> None:
     lines = []
     for s in reply.launches:
         marker = "→ " if s.launch.id == reply.current_id else ""
-        target = f"{s.launch.target_date:%Y-%m-%d}" if s.launch.target_date else "no date"
+        target = wording.day(s.launch.target_date) if s.launch.target_date else "no date"
         lines.append(
             f"{marker}{md.bold(md.inline(s.launch.name, 150))} — {s.score}% · "
             f"{s.open_items:,} open of {s.items:,} · {target}"
@@ -253,16 +348,16 @@ def _(reply: r.LaunchesReply, layout: b.Layout) -> None:
 
 def announcement(change: r.ItemChanged | r.ItemRemoved | r.LaunchReply) -> SlackMessage:
     """The one compact in-channel line for a change the channel should hear about
-    (`change.announce`): a single section, no buttons."""
+    (`change.announce`): a single section, no buttons. The actor is named, not pinged."""
     match change:
         case r.ItemChanged():
-            line, plain = change_line(change), render_text.describe_change(change)
+            line, plain = change_line(change), headline(change)
         case r.ItemRemoved():
             line = removed_line(change)
-            plain = f"@{change.actor} removed {change.item.key} “{change.item.title}”"
+            plain = f"{user(change.actor)} removed {change.item.key} “{change.item.title}”"
         case r.LaunchReply():
             line = launch_line(change)
-            plain = render_text.render(change).splitlines()[0].removeprefix("✓ ")
+            plain = headline(change)
         case _:
             raise TypeError(f"no announcement for {type(change).__name__}")
     return SlackMessage(fallback(plain), [b.section(line)])

@@ -210,6 +210,41 @@ def due_modal(item: r.ItemView, metadata: str) -> View:
     return _modal("Set due date", ids.CALLBACK_DUE, blocks, metadata, submit="Save")
 
 
+def assign_modal(item: r.ItemView, metadata: str) -> View:
+    """A person picker, starting at the current owner; submitting it empty unassigns."""
+    picker: b.Block = {"type": "users_select", "action_id": ids.ACTION_OWNER}
+    if item.owner and md.SLACK_USER_ID.fullmatch(item.owner):
+        picker["initial_user"] = item.owner
+    blocks = [
+        _item_context(item),
+        _input(
+            ids.BLOCK_OWNER,
+            "Owner",
+            picker,
+            optional=True,
+            hint="Leave empty for nobody.",
+        ),
+    ]
+    return _modal("Assign item", ids.CALLBACK_ASSIGN, blocks, metadata, submit="Save")
+
+
+def item_modal(reply: r.HistoryReply, metadata: str) -> View:
+    """The item, its history, and what the row's menu has no room for: Waive… (and Done)."""
+    item = reply.item
+    layout = b.Layout(b.MAX_VIEW_BLOCKS, b.VIEW_TEXT_BUDGET)
+    buttons = []
+    if item.is_open:
+        buttons.append(
+            b.button("Done", ids.ACTION_ITEM_DONE, ids.item_ref(item.id), style="primary")
+        )
+    if item.status.value != "done":
+        buttons.append(b.button("Waive…", ids.ACTION_ITEM_WAIVE, ids.item_ref(item.id)))
+    if buttons:
+        layout.add(b.actions(buttons, block_id=f"item_modal:{item.id}"), reserve_blocks=2)
+    info.history_blocks(reply, layout)
+    return _modal(item.key, ids.CALLBACK_HISTORY, layout.blocks, metadata, close="Close")
+
+
 def history_modal(reply: r.HistoryReply) -> View:
     """Read-only: no submit button, no metadata."""
     layout = b.Layout(b.MAX_VIEW_BLOCKS, b.VIEW_TEXT_BUDGET)
@@ -217,6 +252,11 @@ def history_modal(reply: r.HistoryReply) -> View:
     return _modal(
         f"History of {reply.item.key}", ids.CALLBACK_HISTORY, layout.blocks, "", close="Close"
     )
+
+
+def message_modal(title: str, blocks: list[b.Block]) -> View:
+    """A message's blocks shown in a read-only modal (the status from the App Home)."""
+    return _modal(title, ids.CALLBACK_HISTORY, blocks, "", close="Close")
 
 
 # -- import ----------------------------------------------------------------------------

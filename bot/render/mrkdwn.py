@@ -2,12 +2,16 @@
 
 Contract:
 
-- Everything that did not come from this package is *text*, never markup: `&`, `<` and `>`
-  become `&amp;`, `&lt;` and `&gt;`, so `<!channel>` or `<http://evil|ok>` show as typed and
-  ping or link nothing. This applies to plain_text objects too: Slack stores and returns
-  message text entity-encoded and decodes those three entities for display everywhere.
+- Everything that did not come from this package is *text*, never markup: in mrkdwn `&`, `<`
+  and `>` become `&amp;`, `&lt;` and `&gt;`, so `<!channel>` or `<http://evil|ok>` show as
+  typed and ping or link nothing. plain_text objects (headers, buttons, options, inputs) are
+  never parsed, so they are never entity-escaped: `&lt;` there would show literally.
 - People: reply strings mark them with `commands.text.user()`. `text()` turns a marker into
   `<@U…>` when the id looks like a Slack user id, else into a visible `@name` (console users).
+- Mentions people typed: Slack sends a typed `@bob` as `<@U123|bob>` and `#launch` as
+  `<#C123|launch>`. Those two forms, and only those, stay live (as `<@U123>`, `<#C123>`);
+  every other `<…>` (`<!channel>`, `<!here>`, `<http://x|y>`) is escaped like any text. On
+  plain-text surfaces they read `@bob` / `#launch` (or the id when Slack gave no name).
 - Formatting characters: Slack mrkdwn has no escape character. Where we wrap user text in our
   own markup we swap the wrapper character for a look-alike inside it (the same trick as
   jsx-slack): `*` → `∗` inside `bold()`, and backticks → `ˋ` in every inline user fragment,
@@ -31,9 +35,39 @@ _SPACES = re.compile(r"\s+")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
-def escape(raw: str) -> str:
-    """`&`, `<`, `>` as entities; NUL (user markers' delimiter) never leaves this package."""
+# What Slack sends for a person or channel someone typed; the label is optional.
+TYPED_MENTION = re.compile(r"<([@#])((?:[UW]|[CG])[A-Z0-9]{2,})(?:\|([^<>|]{0,80}))?>")
+
+
+def _escape_plain(raw: str) -> str:
     return raw.translate(_ESCAPES).replace("\x00", "")
+
+
+def escape(raw: str) -> str:
+    """`&`, `<`, `>` as entities, except Slack's own user and channel mentions, which stay
+    live; NUL (user markers' delimiter) never leaves this package."""
+    if "<" not in raw:
+        return _escape_plain(raw)
+    parts: list[str] = []
+    at = 0
+    for m in TYPED_MENTION.finditer(raw):
+        sigil, ident = m[1], m[2]
+        if not _is_mention(m):
+            continue  # `<@C…>` or `<#U…>`: not a mention Slack would send
+        parts.append(_escape_plain(raw[at : m.start()]))
+        parts.append(f"<{sigil}{ident}>")
+        at = m.end()
+    parts.append(_escape_plain(raw[at:]))
+    return "".join(parts)
+
+
+def _is_mention(m: re.Match[str]) -> bool:
+    return (m[1] == "@") == bool(SLACK_USER_ID.fullmatch(m[2]))
+
+
+def unmention(raw: str) -> str:
+    """Typed mentions as readable plain words: `<@U123|bob>` → `@bob`, `<#C1|x>` → `#x`."""
+    return TYPED_MENTION.sub(lambda m: f"{m[1]}{m[3] or m[2]}" if _is_mention(m) else m[0], raw)
 
 
 def _mention_escaped(user_id: str) -> str:
@@ -54,17 +88,28 @@ def channel(channel_id: str) -> str:
     return f"<#{channel_id}>" if SLACK_CHANNEL_ID.fullmatch(channel_id) else escape(channel_id)
 
 
+_MARKER = re.compile(r"\x00@([^\x00]{1,64})\x00")
+
+
 def text(raw: str) -> str:
     """A reply string (plain text with user markers) as mrkdwn: escaped, markers → mentions.
 
     Backticks are kept: command replies use them on purpose (`/ready help`)."""
-    escaped = raw.translate(_ESCAPES)  # Slack ids contain none of &<>, names stay escaped
-    return replace_users(escaped, _mention_escaped).replace("\x00", "")
+    parts: list[str] = []
+    at = 0
+    for m in _MARKER.finditer(raw):
+        parts.append(escape(raw[at : m.start()]))
+        parts.append(_mention_escaped(escape(m[1])))
+        at = m.end()
+    parts.append(escape(raw[at:]))
+    return "".join(parts)
 
 
 def plain(raw: str) -> str:
-    """A reply string for a plain-text surface: markers → `@id`, then escaped."""
-    return escape(replace_users(raw, lambda user_id: f"@{user_id}"))
+    """A reply string for a plain-text surface: markers → `@id`, typed mentions → `@name`;
+    `&`, `<`, `>` stay as they are (plain_text is never entity-escaped: Slack shows it as
+    given, so `&lt;` would show literally)."""
+    return unmention(replace_users(raw, lambda user_id: f"@{user_id}")).replace("\x00", "")
 
 
 def fit(raw: str, limit: int, convert: Callable[[str], str] = escape) -> str:
@@ -79,7 +124,7 @@ def fit(raw: str, limit: int, convert: Callable[[str], str] = escape) -> str:
 
 
 def _inline_convert(raw: str) -> str:
-    return escape(_SPACES.sub(" ", raw).strip()).replace("`", "ˋ")
+    return escape(_SPACES.sub(" ", raw).strip().replace("`", "ˋ"))
 
 
 def inline(raw: str, limit: int) -> str:
@@ -90,12 +135,17 @@ def inline(raw: str, limit: int) -> str:
 
 def block_text(raw: str, limit: int) -> str:
     """Multi-line user text (notes, evidence): escaped, backticks neutralised, ≤ `limit`."""
-    return fit(raw.strip(), limit, lambda s: escape(s).replace("`", "ˋ"))
+    return fit(raw.strip(), limit, lambda s: escape(s.replace("`", "ˋ")))
 
 
 def plain_text(raw: str, limit: int) -> str:
-    """Text for a plain_text object (header, button, option): escaped, one line, ≤ `limit`."""
-    return fit(_SPACES.sub(" ", raw).strip(), limit) or "…"
+    """Text for a plain_text object (header, button, option): one line, ≤ `limit`, typed
+    mentions as `@name`, never entity-escaped (Slack shows plain_text as given)."""
+    return fit(_SPACES.sub(" ", unmention(raw)).strip(), limit, _one_line_plain) or "…"
+
+
+def _one_line_plain(raw: str) -> str:
+    return raw.replace("\x00", "")
 
 
 def bold(escaped: str) -> str:

@@ -1,145 +1,203 @@
-"""`/ready status` as Block Kit: the same content as the terminal rendering, with buttons.
+"""`/ready status` as Block Kit, designed for a glance: about a dozen blocks at most.
 
-Layout (≤ 50 blocks whatever the launch): header with the verdict; score, bar, reasons and
-what-if; target and forecast; per-category bars (capped); blocked, critical, overdue and
-next-due items, the first `STATUS_BUTTON_ROWS` distinct ones with item buttons (they are
-`ItemBrief`s, so their buttons carry `key:<launch id>:<KEY>`); notes; Refresh / Add item /
-Open items.
+Order: the verdict in the header; the score and the verdict's reasons as counts; target and
+forecast; the blockers with their reasons and owners; the items that matter most (critical
+first, then by due date); the three weakest categories; one row of actions (Refresh, By
+category, Open items, Add item). Every item appears once, with one menu.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
+from datetime import date
 
 from bot.render import blocks as b
 from bot.render import ids
 from bot.render import mrkdwn as md
-from bot.render.items import Rows, brief_line
-from bot.render.text import forecast_text
+from bot.render.items import Rows, brief_line, progress
 from commands import replies as r
-from commands.scoring import CategoryScore, ItemBrief
+from commands import wording
+from commands.scoring import Call, CategoryScore, Forecast, ItemBrief, Verdict
 from commands.text import plural
-from storage.vocabulary import ItemFilter
+from storage.vocabulary import ItemFilter, Priority
 
-STATUS_BUTTON_ROWS = 8
-GROUP_LINES = 8  # per group, so that one long group cannot crowd out the others
-CATEGORY_LINES = 12
-BAR_WIDTH = 10
-
-
-def bar(percent: int, width: int = BAR_WIDTH) -> str:
-    """A text progress bar in inline code, e.g. `▓▓▓▓▓▓░░░░`."""
-    filled = max(0, min(width, round(width * percent / 100)))
-    return md.code("▓" * filled + "░" * (width - filled))
+BLOCKER_ROWS = 3  # blockers shown as rows; more are counted
+TOP_ROWS = 5  # "the items that matter most"
+WEAKEST_CATEGORIES = 3
+VERDICT_MARK = {Call.NO_GO: "⛔ NO-GO", Call.CONDITIONS: "🟡 GO with conditions", Call.GO: "✅ GO"}
 
 
-def verdict_label(go: bool) -> str:
-    return "✅ GO" if go else "⛔ NO-GO"
+def verdict_label(verdict: Verdict) -> str:
+    return VERDICT_MARK[verdict.call]
 
 
-def target_text(reply: r.StatusReply) -> str:
-    d, target = reply.report.days_to_target, reply.launch.target_date
-    if d is None or target is None:
+def verdict_line(verdict: Verdict) -> str:
+    """`*⛔ NO-GO:* 14 critical open · 1 blocked · score 62 is under the bar of 80`."""
+    if verdict.call == Call.GO:
+        return "*✅ GO:* every requirement is met"
+    return f"*{verdict_label(verdict)}:* {md.text(verdict.counts)}"
+
+
+def target_text(launch: r.LaunchView, today: date) -> str:
+    if launch.target_date is None:
         return "no target date (`/ready launch date <date>`)"
-    when = f"{d} days to go" if d > 0 else ("today" if d == 0 else f"{-d} days ago")
-    return f"{target:%a %b %d, %Y} ({when})"
+    return wording.day(launch.target_date, today)
 
 
-def score_text(reply: r.StatusReply) -> str:
-    score, verdict = reply.report.score, reply.report.verdict
+def forecast_text(forecast: Forecast) -> str:
+    """`Dec 8 – Dec 12 (1.4 items/day)`, or why there is none yet."""
+    if forecast.open_items == 0:
+        return "everything required is closed"
+    if not forecast.enough_data or forecast.earliest is None or forecast.latest is None:
+        return "not enough history yet (needs 3 days and 3 items closed)"
+    span = wording.day(forecast.earliest)
+    if forecast.latest != forecast.earliest:
+        span += f" – {wording.day(forecast.latest)}"
+    return f"{span} ({forecast.per_day:.1f} items/day)"
+
+
+def late_warning(forecast: Forecast) -> str | None:
+    """A warning when the forecast lands after the target, or may."""
+    if not forecast.enough_data or forecast.target is None:
+        return None
+    late = forecast.days_late or 0
+    if late > 0:
+        return f"⚠️ *Likely {wording.days_between(late)} late* at the recent pace"
+    if forecast.at_risk:
+        return "⚠️ *At risk:* the forecast range reaches past the target"
+    return None
+
+
+def summary(reply: r.StatusReply) -> str:
+    report = reply.report
+    score, verdict = report.score, report.verdict
     lines = [
-        f"*{score.percent}/100 ready* {bar(score.percent)} "
-        f"{score.ready} of {plural(score.total, 'item')} done or waived",
-        f"*Why {verdict.label}:* " + md.text("; ".join(verdict.reasons)),
+        f"*{score.percent}/100 ready* {progress(score.percent)} "
+        f"{score.ready:,} of {plural(score.total, 'item')} done or waived",
+        verdict_line(verdict),
     ]
     if reply.what_if:
         w = reply.what_if
         keys = ", ".join(md.code(md.inline(i.key, 40)) for i in w.items[:10])
-        lines.append(
-            f"*What if* {keys} *were done:* {score.percent}/100 now → "
-            f"*{w.score.percent}/100*, {verdict_label(w.verdict.go)}"
-        )
+        lines.append(f"*If {keys} were done:* {w.score.percent}/100, {verdict_label(w.verdict)}")
+    warning = late_warning(report.forecast)
+    if warning:
+        lines.append(warning)
     return "\n".join(lines)
 
 
-def category_text(categories: Sequence[CategoryScore]) -> str:
-    lines = ["*By category*"] + [
-        f"{bar(c.percent)} {c.percent:>3}%  {md.inline(c.category, 40)} ({c.ready}/{c.total})"
-        for c in categories[:CATEGORY_LINES]
+def when_line(reply: r.StatusReply) -> str:
+    report = reply.report
+    parts = [
+        f"🎯 Target {md.text(target_text(reply.launch, reply.today))}",
+        f"📈 Forecast {md.text(forecast_text(report.forecast))}",
     ]
-    if len(categories) > CATEGORY_LINES:
-        more = len(categories) - CATEGORY_LINES
-        lines.append(f"+{plural(more, 'more category', 'more categories')}")
-    return "\n".join(lines)
-
-
-def _groups(report: r.StatusReport) -> list[tuple[str, tuple[ItemBrief, ...], int, bool]]:
-    """(heading, items, how many there are in all, show blocked reasons)."""
-    concerns = report.concerns
-    groups = [
-        ("Blocked", concerns.blocked, concerns.blocked_count, True),
-        ("Critical and open", concerns.open_critical, concerns.open_critical_count, False),
-        ("Overdue", report.overdue, report.overdue_count, False),
-        ("Next due", report.next_due, len(report.next_due), False),
-    ]
-    return [g for g in groups if g[2]]
-
-
-def notes_text(reply: r.StatusReply) -> list[str]:
-    report, notes = reply.report, []
     if report.expired_waivers:
-        notes.append(f"{plural(report.expired_waivers, 'waiver')} expired (counted as open)")
+        parts.append(f"{plural(report.expired_waivers, 'waiver')} expired (counted as open)")
     if report.not_required:
         scenario = md.inline(reply.launch.scenario, 40)
-        notes.append(
-            f"{plural(report.not_required, 'item')} not required for a {scenario} launch (not counted)"
-        )
-    return notes
+        parts.append(f"{report.not_required:,} not required for {_article(scenario)} launch")
+    return " · ".join(parts)
 
 
-def footer(launch_id: int) -> b.Block:
-    launch = str(launch_id)
-    return b.actions(
-        [
-            b.button("Refresh", ids.ACTION_STATUS_REFRESH, launch),
-            b.button("Add item", ids.ACTION_OPEN_ADD_ITEM, launch),
-            b.button(
-                "Open items",
-                ids.ACTION_LIST_MORE,
-                ids.list_more_value(ItemFilter.OPEN.value, None, 1, launch_id),
-            ),
-        ],
-        block_id=ids.BLOCK_STATUS_ACTIONS,
+def _article(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def weakest(categories: Iterable[CategoryScore], count: int = WEAKEST_CATEGORIES) -> str | None:
+    """`Weakest: Security 20% (2/10) · Infrastructure 35% (7/20)`; None when all are ready."""
+    open_ones = [c for c in categories if c.ready < c.total]
+    if not open_ones:
+        return None
+    worst = sorted(open_ones, key=lambda c: (c.percent, -c.total, c.category.casefold()))[:count]
+    shown = " · ".join(
+        f"{md.inline(c.category, 40)} {c.percent}% ({c.ready}/{c.total})" for c in worst
     )
+    return f"Weakest: {shown}"
+
+
+def top_items(report: r.StatusReport, exclude: set[str]) -> list[ItemBrief]:
+    """The open items that matter most, without those already shown: critical first (by due
+    date), then the rest by due date."""
+    chosen: list[ItemBrief] = []
+    seen = set(exclude)
+    candidates = [
+        *report.concerns.open_critical,
+        *report.overdue,
+        *report.next_due,
+        *report.concerns.open_high,
+    ]
+    critical = [c for c in candidates if c.priority == Priority.CRITICAL]
+    rest = sorted(
+        (c for c in candidates if c.priority != Priority.CRITICAL),
+        key=lambda c: c.due_date or date.max,
+    )
+    for brief in [*critical, *rest]:
+        if brief.key in seen:
+            continue
+        seen.add(brief.key)
+        chosen.append(brief)
+        if len(chosen) == TOP_ROWS:
+            break
+    return chosen
+
+
+def footer(launch_id: int, *, categories: bool) -> b.Block:
+    launch = str(launch_id)
+    buttons = [b.button("Refresh", ids.ACTION_STATUS_REFRESH, launch)]
+    if categories:
+        buttons.append(b.button("By category", ids.ACTION_CATEGORIES, launch))
+    buttons += [
+        b.button(
+            "Open items",
+            ids.ACTION_LIST_MORE,
+            ids.list_more_value(ItemFilter.OPEN.value, None, 1, launch_id),
+        ),
+        b.button("Add item", ids.ACTION_OPEN_ADD_ITEM, launch),
+    ]
+    return b.actions(buttons, block_id=ids.BLOCK_STATUS_ACTIONS)
 
 
 def status_blocks(reply: r.StatusReply) -> list[b.Block]:
-    """The status message's blocks; at most 50 and within the message text budget."""
+    """The status message: at most about a dozen blocks, whatever the launch holds."""
     launch, report, today = reply.launch, reply.report, reply.today
     layout = b.Layout(b.MAX_MESSAGE_BLOCKS, b.MESSAGE_TEXT_BUDGET)
-    end = footer(launch.id)
-    notes = notes_text(reply)
-    reserve = {"reserve_blocks": 2 if notes else 1, "reserve_text": 600}
     layout.add(
-        b.header(launch.name, suffix=f" — {verdict_label(report.verdict.go)}"),
-        b.section(score_text(reply)),
-        b.context(
-            f"🎯 Target: {md.text(target_text(reply))}",
-            f"📈 Forecast: {md.text(forecast_text(report))}",
-        ),
-        **reserve,
+        b.header(launch.name, suffix=f" — {verdict_label(report.verdict)}"),
+        b.section(summary(reply) + "\n" + when_line(reply)),
     )
-    if report.score.categories:
-        layout.add(b.section(category_text(report.score.categories)), **reserve)
-    rows = Rows(layout, buttons=STATUS_BUTTON_ROWS, **reserve)
-    for heading, briefs, count, reasons in _groups(report):
-        for i, brief in enumerate(briefs[:GROUP_LINES]):
-            line = brief_line(brief, today, reason=reasons)
-            rows.brief(brief, launch.id, f"*{heading} ({count:,})*\n{line}" if i == 0 else line)
-        if count > min(len(briefs), GROUP_LINES):
-            rows.text(f"… and {count - min(len(briefs), GROUP_LINES):,} more")
+    rows = Rows(layout, reserve_blocks=2, reserve_text=600)
+    blocked = report.concerns.blocked
+    for i, brief in enumerate(blocked[:BLOCKER_ROWS]):
+        heading = f"*Blocked ({report.concerns.blocked_count:,})*\n" if i == 0 else ""
+        rows.brief(brief, launch.id, heading + brief_line(brief, today, reason=True))
+    hidden_blockers = report.concerns.blocked_count - min(len(blocked), BLOCKER_ROWS)
+    top = top_items(report, {brief.key for brief in blocked[:BLOCKER_ROWS]})
+    heading = "*Next up*\n"
+    for brief in top:
+        if rows.brief(brief, launch.id, heading + brief_line(brief, today)):
+            heading = ""
     rows.close()
+    notes = []
+    if hidden_blockers > 0:
+        notes.append(f"+{hidden_blockers:,} more blocked — `/ready list blocked`")
+    if worst := weakest(report.score.categories):
+        notes.append(worst)
     if notes:
-        layout.add(b.context(*(f"Note: {n}" for n in notes)), reserve_blocks=1)
-    layout.add(end)
+        layout.add(b.context(*notes), reserve_blocks=1)
+    layout.add(footer(launch.id, categories=len(report.score.categories) > 1))
+    return layout.blocks
+
+
+def categories_blocks(reply: r.StatusReply) -> list[b.Block]:
+    """The whole breakdown by category (the status's "By category" button), weakest first."""
+    report = reply.report
+    lines = [
+        f"{'✅' if c.ready == c.total else '▫️'} {md.inline(c.category, 60)}: *{c.percent}%* "
+        f"({c.ready:,}/{c.total:,})"
+        for c in sorted(report.score.categories, key=lambda c: (c.percent, c.category.casefold()))
+    ]
+    layout = b.Layout(b.MAX_MESSAGE_BLOCKS, b.MESSAGE_TEXT_BUDGET)
+    layout.add(b.section(f"*{md.inline(reply.launch.name, 150)} by category*"))
+    layout.add_lines(lines or ["No categories yet."])
     return layout.blocks

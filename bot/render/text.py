@@ -109,45 +109,46 @@ def _(reply: r.StatusReply) -> str:
     launch, report, today = reply.launch, reply.report, reply.today
     score, verdict = report.score, report.verdict
     lines = [
-        f"{launch.name}: {verdict.label}  ·  {score.percent}/100 ready  ({score.ready} of {plural(score.total, 'item')} done or waived)"
+        f"{launch.name}: {verdict.label}  ·  {score.percent}/100 ready  "
+        f"({score.ready} of {plural(score.total, 'item')} done or waived)",
+        f"  {bar(score.percent)} {score.percent}%",
     ]
+    if verdict.reasons:
+        why = "Why NO-GO" if not verdict.go else "Conditions"
+        lines.append(f"  {why}: " + plain(verdict.counts))
     if reply.what_if:
         w = reply.what_if
         keys = ", ".join(i.key for i in w.items)
         lines.append(f"  If {keys} were done: {w.score.percent}/100, {w.verdict.label}")
-    lines.append(f"  {bar(score.percent)} {score.percent}%")
-    lines.append(f"  Why {verdict.label}: " + "; ".join(verdict.reasons))
-    if report.days_to_target is not None and launch.target_date:
-        d = report.days_to_target
-        when = f"{d} days to go" if d > 0 else ("today" if d == 0 else f"{-d} days ago")
-        lines.append(f"  Target: {launch.target_date:%a %b %d, %Y} ({when})")
+    if launch.target_date:
+        lines.append(f"  Target: {wording.day(launch.target_date, today)}")
     lines.append("  Forecast: " + forecast_text(report))
-    if score.categories:
-        lines += ["", "  By category:"] + [_category_line(c) for c in score.categories]
     concerns = report.concerns
+    shown: set[str] = set()
     if concerns.blocked_count:
         lines += ["", f"  Blocked ({concerns.blocked_count}):"]
-        lines += [
-            _brief_line(
-                i, today, f"  — {shorten(i.blocked_reason, 80)}" if i.blocked_reason else ""
-            )
-            for i in concerns.blocked
-        ]
-    if concerns.open_critical_count:
-        lines += ["", f"  Critical and open ({concerns.open_critical_count}):"]
-        lines += [_brief_line(i, today) for i in concerns.open_critical]
-    if report.overdue_count:
-        lines += ["", f"  Overdue ({report.overdue_count}):"] + [
-            _brief_line(i, today) for i in report.overdue
-        ]
-    if report.next_due:
-        lines += ["", "  Next due:"] + [_brief_line(i, today) for i in report.next_due]
+        for i in concerns.blocked:
+            shown.add(i.key)
+            reason = f"  — {shorten(i.blocked_reason, 80)}" if i.blocked_reason else ""
+            lines.append(_brief_line(i, today, reason))
+    top: list[ItemBrief] = []
+    for i in (*concerns.open_critical, *report.overdue, *report.next_due):
+        if i.key not in shown and len(top) < 5:
+            shown.add(i.key)
+            top.append(i)
+    if top:
+        lines += ["", "  Next up:"] + [_brief_line(i, today) for i in top]
+    if score.categories:
+        worst = sorted(score.categories, key=lambda c: (c.percent, c.category.casefold()))
+        lines += ["", "  By category (weakest first):"] + [_category_line(c) for c in worst]
     notes = []
     if report.expired_waivers:
         notes.append(f"{plural(report.expired_waivers, 'waiver')} expired (counted as open)")
     if report.not_required:
+        article = "an" if launch.scenario[:1] in "aeiou" else "a"
         notes.append(
-            f"{plural(report.not_required, 'item')} not required for a {launch.scenario} launch (not counted)"
+            f"{plural(report.not_required, 'item')} not required for {article} {launch.scenario} "
+            "launch (not counted)"
         )
     if notes:
         lines += [""] + [f"  Note: {n}" for n in notes]
@@ -155,17 +156,23 @@ def _(reply: r.StatusReply) -> str:
 
 
 def forecast_text(report: r.StatusReport) -> str:
-    """The forecast in words; Slack's renderer uses the same wording."""
+    """The forecast in words: a range once there is enough history."""
     f = report.forecast
     if f.open_items == 0:
-        return "everything is done or waived"
-    if f.ready_on is None:
-        return f"no forecast yet: nothing was closed in the last {plural(f.window_days, 'day')}"
-    pace = f"{f.per_day:.1f} items/day over {plural(f.window_days, 'day')}"
-    text = f"at {pace}, the {plural(f.open_items, 'open item')} close by {f.ready_on:%a %b %d}"
+        return "everything required is done or waived"
+    if not f.enough_data or f.earliest is None or f.latest is None:
+        return "not enough history yet (needs 3 days and 3 items closed)"
+    span = wording.day(f.earliest)
+    if f.latest != f.earliest:
+        span += f" – {wording.day(f.latest)}"
+    text = f"{span}, at {f.per_day:.1f} items/day over {plural(f.window_days, 'day')}"
     late = f.days_late
-    if late is not None:
-        text += f" — {late} days after the target ⚠" if late > 0 else " — on time for the target"
+    if late is not None and late > 0:
+        text += f" — likely {wording.days_between(late)} after the target ⚠"
+    elif f.at_risk:
+        text += " — at risk: the range reaches past the target ⚠"
+    elif late is not None:
+        text += " — on time for the target"
     return text
 
 
@@ -262,23 +269,29 @@ def _(reply: r.HistoryReply) -> str:
         lines += [f"    {line}" for line in item.notes.splitlines()]
     if item.evidence:
         lines.append(f"  Evidence: {item.evidence}")
-    lines.append("  History:")
+    page = f", page {reply.page} of {reply.pages}" if reply.pages > 1 else ""
+    lines.append(f"  History ({plural(reply.total, 'event')}{page}):")
+    tz = reply.launch.timezone
     for event in reply.events:
         change = ", ".join(
-            f"{k}: {_value((event.before or {}).get(k))} → {_value(v)}"
+            f"{wording.field_name(k)}: {_value(k, (event.before or {}).get(k), tz)} → "
+            f"{_value(k, v, tz)}"
             for k, v in (event.after or {}).items()
-            if event.action != "created"
+            if event.action != "created" and k not in ("blocked_at", "done_at", "import_ref")
         )
         note = f" “{shorten(event.note, 80)}”" if event.note else ""
+        who = event.actor_name or _user(event.actor)
         lines.append(
-            f"    {event.at:%Y-%m-%d %H:%M} {_user(event.actor)} via {event.via}: {event.action}{note}"
+            f"    {wording.moment(event.at, tz)} · {who} via {event.via} · {event.action}{note}"
             + (f" ({shorten(change, 120)})" if change else "")
         )
+    if reply.page < reply.pages:
+        lines.append(f"  Older: history {item.key} page {reply.page + 1}")
     return "\n".join(lines)
 
 
-def _value(value: object) -> str:
-    return "—" if value in (None, "") else shorten(str(value), 40)
+def _value(field: str, value: object, timezone: str) -> str:
+    return shorten(wording.field_value(field, value, timezone), 40)
 
 
 @_render.register

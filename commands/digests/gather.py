@@ -141,6 +141,14 @@ def _changes(session: Session, launch_id: int, since: datetime) -> list[Change]:
         title = title or (event.before or {}).get("title") or (event.after or {}).get("title") or ""
         action = "blocked" if event.action == "reblocked" else event.action
         changes.append(
-            Change(action, event.item_key or "", title, event.actor, event.at, event.note)
+            Change(
+                action,
+                event.item_key or "",
+                title,
+                event.actor,
+                event.at,
+                event.note,
+                actor_name=event.actor_name,
+            )
         )
     return changes

@@ -20,6 +20,8 @@ class Change:
     actor: str  # a Slack user id, "monitor", or a console name
     at: datetime
     note: str | None = None  # the reason, evidence or waiver reason
+    actor_name: str | None = None  # to name the actor without a ping
+    trail: tuple[str, ...] = ()  # every action on the item since the last digest, in order
 
 
 @dataclass(frozen=True)

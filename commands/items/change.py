@@ -44,6 +44,25 @@ def apply_change(
 ) -> ItemChanged:
     """Set the fields, bump the versions and append the audit event, all in this transaction;
     queue the announcement, with the item as the change left it, if the change is news."""
+    if change.cleared is not None:
+        # The audit log tells both: the block was cleared, then the item was done.
+        blocked = ("status", "blocked_reason", "blocked_by", "blocked_at")
+        record(
+            session,
+            ctx,
+            launch_id=launch.id,
+            item_id=item.id,
+            item_key=item.key,
+            action="unblocked",
+            before=snapshot(item, blocked),
+            after={
+                "status": "todo",
+                "blocked_reason": None,
+                "blocked_by": None,
+                "blocked_at": None,
+            },
+            note=change.cleared or None,
+        )
     before = snapshot(item, tuple(change.fields))
     for name, value in change.fields.items():
         setattr(item, name, value)
@@ -59,7 +78,7 @@ def apply_change(
         before=before,
         after={name: jsonable(getattr(item, name)) for name in change.fields},
         note=change.note,
-        flush=change.announce,
+        flush=True,
     )
     changed = ItemChanged(
         view(session, launch),
@@ -68,6 +87,9 @@ def apply_change(
         ctx.user_id,
         change.note,
         change.announce,
+        event_id=event.id,
+        actor_name=ctx.user_name,
+        cleared=change.cleared,
     )
     if change.announce:
         assert launch.id is not None and event.id is not None

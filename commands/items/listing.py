@@ -74,6 +74,8 @@ def list_items(
             page,
             PAGE_SIZE,
             today,
+            kind,
+            value,
         )
 
 

@@ -16,6 +16,7 @@ from commands.items.change import ItemChange, change_item
 from commands.items.history import history
 from commands.items.listing import list_items
 from commands.items.remove import remove
+from commands.items.undo import undo
 from commands.launching import local_today, resolve_date
 from commands.model import REGISTRY, Command, DateText, Verb, VerbSpec
 from commands.parse.words import (
@@ -584,6 +585,18 @@ _change_verb(
 @dataclass(frozen=True)
 class History(Command):
     ref: str
+    page: int = 1
+
+
+def _parse_history(rest: str) -> History:
+    require(rest, "history", ITEM_WHAT)
+    check_quotes(rest, "history")
+    page = 1
+    if m := re.search(r"\s+page\s+(\S+)$", rest, re.IGNORECASE):
+        if not m[1].isdigit() or not 1 <= int(m[1]) <= 10_000:
+            raise UsageError(f"“{m[1]}” is not a page number.", usage_verb="history")
+        page, rest = int(m[1]), rest[: m.start()]
+    return History(unquote(rest), page)
 
 
 @dataclass(frozen=True)
@@ -595,14 +608,14 @@ REGISTRY.add(
     VerbSpec(
         Verb(
             "history",
-            "history <item>",
-            "Show an item's audit trail.",
-            ("history SSL",),
+            "history <item> [page <n>]",
+            "Show an item's audit trail, newest page first.",
+            ("history SSL", "history SSL page 2"),
             aliases=("log",),
         ),
-        _reference_only("history", History),
+        _parse_history,
         (History,),
-        lambda store, ctx, cmd: history(store, ctx, ref=cmd.ref),
+        lambda store, ctx, cmd: history(store, ctx, ref=cmd.ref, page=cmd.page),
     )
 )
 REGISTRY.add(
@@ -617,5 +630,43 @@ REGISTRY.add(
         _reference_only("remove", Remove),
         (Remove,),
         lambda store, ctx, cmd: remove(store, ctx, ref=cmd.ref),
+    )
+)
+
+
+# -- undo -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Undo(Command):
+    event_id: int | None = None  # None: the asker's latest change in this launch
+
+
+def _parse_undo(rest: str) -> Undo:
+    word = rest.strip().lstrip("#")
+    if not word:
+        return Undo()
+    if not word.isdigit():
+        raise UsageError(
+            "`undo` undoes your latest change here; it takes nothing after it "
+            "(buttons pass the change's number).",
+            usage_verb="undo",
+        )
+    return Undo(int(word))
+
+
+REGISTRY.add(
+    VerbSpec(
+        Verb(
+            "undo",
+            "undo",
+            "Undo your latest change to an item, within ten minutes of making it.",
+            ("undo",),
+            details="The undo is one more change in the audit log. A change someone else made "
+            "after yours is never undone.",
+        ),
+        _parse_undo,
+        (Undo,),
+        lambda store, ctx, cmd: undo(store, ctx, event_id=cmd.event_id),
     )
 )

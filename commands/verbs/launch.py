@@ -72,13 +72,23 @@ def _parse_launch(rest: str) -> Command:
     if sub in ("tz", "timezone"):
         zone = parse_timezone(require(arg, "launch", "a timezone"), "launch")
         return LaunchSet(LaunchField.TIMEZONE, text=zone)
+    if sub == "bar":
+        number = require(arg, "launch", "the score needed for GO, 0 to 100")
+        if not number.isdigit() or not 0 <= int(number) <= 100:
+            raise UsageError(
+                f"“{number[:20]}” is not a score: give a whole number from 0 to 100, "
+                "e.g. `launch bar 80`.",
+                usage_verb="launch",
+            )
+        return LaunchSet(LaunchField.BAR, text=str(int(number)))
     if sub == "owner":
         person = parse_user(require(arg, "launch", "an owner (@name)"))
         if person is None and arg.lower() != "me":
             raise UsageError(f"“{arg}” is not a person: use @name.", usage_verb="launch")
         return LaunchSet(LaunchField.OWNER, text=person or "me")
     raise UsageError(
-        f"`launch {sub[:20]}` is not something I know: use new, use, date, scenario, tz or owner.",
+        f"`launch {sub[:20]}` is not something I know: use new, use, date, scenario, tz, bar "
+        "or owner.",
         usage_verb="launch",
     )
 
@@ -124,7 +134,7 @@ REGISTRY.add(
         Verb(
             "launch",
             "launch [new <name> [date <date>] [scenario <scenario>] [tz <timezone>] | use <name> | "
-            "date <date> | scenario <scenario> | tz <timezone> | owner @user]",
+            "date <date> | scenario <scenario> | tz <timezone> | bar <score> | owner @user]",
             "Show, create or change the channel's launch.",
             (
                 "launch",
@@ -132,10 +142,12 @@ REGISTRY.add(
                 "launch use Checkout v2",
                 "launch date 2026-12-15",
                 "launch scenario regulated",
+                "launch bar 85",
             ),
             details="`launch new` creates a launch you own and binds this channel if it has none; "
             "`launch use` binds this channel to an existing launch. Scenarios: internal, "
-            "internet-facing, regulated.",
+            "internet-facing, regulated. `bar` is the score the launch needs for GO (80 unless "
+            "set).",
             group="Launch",
         ),
         _parse_launch,

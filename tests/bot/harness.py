@@ -149,6 +149,37 @@ class Served:
             payload["message"] = message or {"ts": "1.0", "blocks": []}
         return self.interaction(payload)
 
+    def menu(self, choice: str, ref: str, **kwargs: Any) -> httpx.Response:
+        """Choose `choice` (ids.MENU_*) in an item row's menu."""
+        from bot.render import ids
+
+        return self.click(ids.ACTION_ITEM_MENU, "", selected=ids.menu_value(choice, ref), **kwargs)
+
+    def click_in_modal(
+        self, action_id: str, value: str, *, metadata: str, user: str = "U1ALICE"
+    ) -> httpx.Response:
+        """Click a button inside an open modal (its private_metadata given)."""
+        self._counter += 1
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": TEAM},
+            "team": {"id": TEAM},
+            "api_app_id": "A1",
+            "trigger_id": f"trigger.{self._counter}",
+            "container": {"type": "view", "view_id": "VMODAL"},
+            "view": {"type": "modal", "id": "VMODAL", "private_metadata": metadata},
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "type": "button",
+                    "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return self.interaction(payload)
+
     def submit(
         self,
         callback_id: str,

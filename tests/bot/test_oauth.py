@@ -180,7 +180,7 @@ def test_the_installed_workspace_can_start_a_launch_announced_with_its_own_token
     assert len(posts) == 1
     assert posts[0].headers["Authorization"] == f"Bearer {TEAM2_TOKEN}"
     assert "X" in posts[0].body["text"]
-    assert "<@U2CAROL>" in json.dumps(fake.posted(TEAM2_CHANNEL)[-1]["blocks"])
+    assert "u2carol created the launch" in json.dumps(fake.posted(TEAM2_CHANNEL)[-1]["blocks"])
 
 
 def test_a_workspace_that_never_installed_is_not_served(served, store, fake) -> None:

@@ -72,7 +72,9 @@ def test_block_changes_the_item_and_announces_it_in_the_channel_once(served, sto
     posts = fake.posted(CHANNEL)
     announcements = [p for p in posts if "waiting on the CA" in p["text"]]
     assert len(announcements) == 1
-    assert "<@U1ALICE>" in json.dumps(announcements[0]["blocks"])
+    # The actor is named, not pinged (Slack sent their name with the command).
+    assert "u1alice blocked" in json.dumps(announcements[0]["blocks"])
+    assert "<@U1ALICE>" not in json.dumps(announcements[0])
     assert count(store, Outbox, Outbox.status == "sent") >= 1
 
 
@@ -96,15 +98,33 @@ def test_an_unknown_item_gets_a_helpful_reply(served, store) -> None:
     assert "/ready done" in json.dumps(body["blocks"])
 
 
-def test_user_text_is_escaped_and_pings_nobody(served, store, fake) -> None:
+def mrkdwn_texts(value: object) -> list[str]:
+    """The texts Slack parses as markup (not plain_text, not values)."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        if value.get("type") == "plain_text":
+            return found
+        for key, inner in value.items():
+            if key not in ("value", "action_id", "block_id"):
+                found += mrkdwn_texts(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found += mrkdwn_texts(inner)
+    elif isinstance(value, str):
+        found.append(value)
+    return found
+
+
+def test_user_text_is_escaped_and_only_slacks_own_mentions_stay_live(served, store, fake) -> None:
     seed_launch(store)
     served.command(
-        'add "<!channel> hello <@U999> <http://evil.example|ok> & more" #Security key EVIL'
+        'add "<!channel> hello <@U999|carol> <http://evil.example|ok> & more" #Security key EVIL'
     )
     body = served.command("list all").json()
-    raw = json.dumps(body)
-    assert "<!channel>" not in raw and "<@U999>" not in raw and "<http://evil" not in raw
+    raw = "\n".join(mrkdwn_texts(body))
+    assert "<!channel>" not in raw and "<http://evil" not in raw and "<@U999|" not in raw
     assert "&lt;!channel&gt;" in raw and "&amp; more" in raw
+    assert "<@U999>" in raw  # a person someone named stays a mention, not a raw token
 
 
 def test_import_is_acknowledged_at_once_and_answered_through_the_response_url(

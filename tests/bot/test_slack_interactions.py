@@ -71,19 +71,25 @@ def test_done_button_applies_as_the_clicker_and_refreshes_the_ephemeral_status(
     item_id = seed(store)
     status = served.command("status").json()
     message = {"ts": "1.0", "blocks": status["blocks"]}
-    response = served.click(
-        ids.ACTION_ITEM_DONE,
+    response = served.menu(
+        ids.MENU_DONE,
         str(item_id),
         user="U2BOB",
         message=message,
         response_url=fake.response_url("status1"),
     )
     assert response.status_code == 200
-    assert eventually(status_is(store, "SSL", "done")).done_by == "U2BOB"
+    done = eventually(status_is(store, "SSL", "done"))
+    assert done.done_by == "U2BOB"
     assert events(store, "done")[0].via == "button"
     refreshed = fake.wait_for_response("status1")[0]
     assert refreshed["replace_original"] is True
     assert "GO" in refreshed["text"]
+    # The refreshed message starts with what the click did, and offers Undo.
+    first = refreshed["blocks"][0]
+    assert first["text"]["text"].startswith("✅ You marked done `SSL`")
+    assert first["accessory"]["action_id"] == ids.ACTION_UNDO
+    assert refreshed["blocks"][1]["type"] == "header"
 
 
 def test_a_click_on_a_channel_message_updates_it_in_place(served, store, fake) -> None:
@@ -100,9 +106,9 @@ def test_a_repeated_delivery_of_one_click_applies_once(served, store, fake) -> N
     for _ in range(2):
         served.click(ids.ACTION_ITEM_DONE, str(item_id), action_ts="1700000000.123456")
         eventually(status_is(store, "SSL", "done"))
-    served.click(ids.ACTION_ITEM_REOPEN, str(item_id), action_ts="1700000001.123456")
+    served.menu(ids.MENU_REOPEN, str(item_id), action_ts="1700000001.123456")
     eventually(status_is(store, "SSL", "todo"))
-    served.click(ids.ACTION_ITEM_REOPEN, str(item_id), action_ts="1700000001.123456")
+    served.menu(ids.MENU_REOPEN, str(item_id), action_ts="1700000001.123456")
     time.sleep(0.3)
     assert len(events(store, "done")) == 1
     assert len(events(store, "reopened")) == 1
@@ -113,7 +119,7 @@ def test_block_button_opens_a_modal_and_its_submission_validates_then_applies(
     served, store, fake
 ) -> None:
     item_id = seed(store)
-    served.click(ids.ACTION_ITEM_BLOCK, str(item_id))
+    served.menu(ids.MENU_BLOCK, str(item_id))
     opened = fake.wait_for("views.open")[0].body
     view = opened["view"] if isinstance(opened["view"], dict) else json.loads(opened["view"])
     assert view["callback_id"] == ids.CALLBACK_BLOCK
@@ -144,14 +150,18 @@ def test_waive_from_the_menu_is_refused_to_non_owners_next_to_the_field(
     served, store, fake
 ) -> None:
     item_id = seed(store)
-    served.click(
-        ids.ACTION_ITEM_MORE,
-        "",
-        user="U2BOB",
-        selected=ids.overflow_value(ids.OVERFLOW_WAIVE, str(item_id)),
-    )
+    served.menu(ids.MENU_MORE, str(item_id), user="U2BOB")
     opened = fake.wait_for("views.open")[0].body
-    metadata = opened["view"]["private_metadata"]
+    item_view = opened["view"]
+    assert item_view["title"]["text"] == "SSL"
+    waive = item_view["blocks"][0]["elements"][1]
+    assert (waive["action_id"], waive["value"]) == (ids.ACTION_ITEM_WAIVE, str(item_id))
+    # Waive… inside the item modal pushes the waive modal on top of it.
+    served.click_in_modal(
+        ids.ACTION_ITEM_WAIVE, str(item_id), user="U2BOB", metadata=item_view["private_metadata"]
+    )
+    pushed = fake.wait_for("views.push")[0].body
+    metadata = pushed["view"]["private_metadata"]
     reply = served.submit(
         ids.CALLBACK_WAIVE,
         {ids.BLOCK_REASON: {ids.ACTION_REASON: {"value": "not needed"}}},
@@ -206,7 +216,7 @@ def test_the_app_home_shows_the_users_items_and_refreshes_after_a_click(
         published["view"] if isinstance(published["view"], dict) else json.loads(published["view"])
     )
     assert view["type"] == "home" and "Configure SSL/TLS certificates" in json.dumps(view)
-    served.click(ids.ACTION_ITEM_DONE, str(item_id), home=True)
+    served.menu(ids.MENU_DONE, str(item_id), home=True)
     fake.wait_for("views.publish", count=2)
     eventually(status_is(store, "SSL", "done"))
 
@@ -265,3 +275,56 @@ def test_reminder_buttons_mark_done_or_snooze_and_refresh_the_dm(served, store, 
         response_url=fake.response_url("dm2"),
     )
     assert "Nothing of yours is overdue" in fake.wait_for_response("dm2")[0]["text"]
+
+
+def test_undo_after_a_click_puts_the_item_back_and_says_so(served, store, fake) -> None:
+    item_id = seed(store)
+    status = served.command("status").json()
+    served.menu(
+        ids.MENU_DONE,
+        str(item_id),
+        message={"ts": "1.0", "blocks": status["blocks"]},
+        response_url=fake.response_url("s1"),
+    )
+    eventually(status_is(store, "SSL", "done"))
+    undo = fake.wait_for_response("s1")[0]["blocks"][0]["accessory"]
+    served.click(
+        ids.ACTION_UNDO,
+        undo["value"],
+        message={"ts": "1.0", "blocks": status["blocks"]},
+        response_url=fake.response_url("s2"),
+    )
+    eventually(status_is(store, "SSL", "todo"))
+    again = fake.wait_for_response("s2")[0]["blocks"][0]
+    assert again["text"]["text"].startswith("⬜ You undid done on `SSL`")
+    assert "accessory" not in again  # an undo is not undone from here
+    assert [e.action for e in events(store, "undone")] == ["undone"]
+
+
+def test_assign_from_the_menu_opens_a_person_picker(served, store, fake) -> None:
+    item_id = seed(store)
+    served.menu(ids.MENU_ASSIGN, str(item_id))
+    opened = fake.wait_for("views.open")[0].body["view"]
+    assert opened["callback_id"] == ids.CALLBACK_ASSIGN
+    served.submit(
+        ids.CALLBACK_ASSIGN,
+        {ids.BLOCK_OWNER: {ids.ACTION_OWNER: {"selected_user": "U2BOB"}}},
+        metadata=opened["private_metadata"],
+    )
+    assert item(store, "SSL").owner == "U2BOB"
+
+
+def test_a_candidate_button_runs_the_command_as_typed_with_that_item(served, store, fake) -> None:
+    seed(store)
+    ok(
+        store,
+        make_ctx("U1ALICE", channel=CHANNEL, now=datetime.now(UTC)),
+        "add TLS for the CDN #Infra",
+    )
+    body = served.command("block tls waiting on the CA").json()
+    buttons = next(b for b in body["blocks"] if b["type"] == "actions")["elements"]
+    chosen = next(b for b in buttons if b["text"]["text"] == "SSL")
+    served.click(chosen["action_id"], chosen["value"], response_url=fake.response_url("pick"))
+    eventually(status_is(store, "SSL", "blocked"))
+    assert item(store, "SSL").blocked_reason == "waiting on the CA"
+    assert fake.wait_for_response("pick")[0]["replace_original"] is True

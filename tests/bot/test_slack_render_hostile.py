@@ -26,20 +26,33 @@ from bot.render.check import check_message, check_view
 from commands import replies as r
 from commands.errors import Candidate
 from commands.home import HomeLaunch, HomeReply
-from commands.scoring import CategoryScore, Concerns, Forecast, ItemBrief, Score, Verdict
+from commands.scoring import (
+    Call,
+    CategoryScore,
+    Concerns,
+    Forecast,
+    ItemBrief,
+    Reason,
+    Score,
+    Verdict,
+)
 from commands.text import user
 from commands.verbs import REGISTRY
 from storage.vocabulary import Priority, Status
 
-EVIL = "<!channel> <@U123> <http://evil|ok> & *x* `y`"
-FORBIDDEN = ("<!channel>", "<@U123>", "<http")
+EVIL = "<!channel> <@U123|bob> <http://evil|ok> & *x* `y`"
+# Live markup nobody may inject. A typed mention (`<@U123|bob>`) is what Slack sends for a
+# person someone named, and stays a mention (`<@U123>`).
+FORBIDDEN = ("<!channel>", "<http", "<@U123|")
+ENTITIES = ("&lt;", "&gt;", "&amp;")  # plain_text is shown as given: entities would show
 OWNER = "U0BOB"
 TODAY = date(2026, 11, 20)
+NOW_AT = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 STATUSES = list(Status)
 
 
-def launch(name: str = EVIL) -> r.LaunchView:
-    return r.LaunchView(7, name, date(2026, 12, 4), "UTC", EVIL, OWNER, ("C0LAUNCH", EVIL))
+def launch(name: str = EVIL, launch_id: int = 7) -> r.LaunchView:
+    return r.LaunchView(launch_id, name, date(2026, 12, 4), "UTC", EVIL, OWNER, ("C0LAUNCH", EVIL))
 
 
 def item(n: int, *, title: str = EVIL, category: str = EVIL, status: Status | None = None):
@@ -69,17 +82,26 @@ def status(*, categories: int = 3, count: int = 3, title: str = EVIL) -> r.Statu
     many = briefs(count, title)
     report = r.StatusReport(
         score=Score(62, 10, 20, cats),
-        verdict=Verdict(False, (f"{count} items blocked: {EVIL}",)),
-        concerns=Concerns(many, count * 10, many, count * 10),
+        verdict=Verdict(Call.NO_GO, (Reason("blocked", f"{count} blocked: {EVIL}", count, many),)),
+        concerns=Concerns(many, count * 10, many, count * 10, many, count, many, count),
         overdue=many,
         overdue_count=count * 3,
         next_due=many,
         days_to_target=14,
-        forecast=Forecast(10, 3, 14, TODAY + timedelta(days=40), date(2026, 12, 4)),
+        forecast=Forecast(
+            10,
+            3,
+            14,
+            date(2026, 12, 4),
+            TODAY + timedelta(days=30),
+            TODAY + timedelta(days=40),
+            TODAY + timedelta(days=55),
+            history_days=20,
+        ),
         expired_waivers=2,
         not_required=3,
     )
-    what_if = r.WhatIf(many[:3], Score(95, 19, 20, cats), Verdict(True, ("fine",)))
+    what_if = r.WhatIf(many[:3], Score(95, 19, 20, cats), Verdict(Call.GO, ()))
     return r.StatusReply(launch(), report, TODAY, what_if)
 
 
@@ -111,17 +133,23 @@ def imported(categories: int) -> r.ImportReply:
 def home(launches: int, mine: int) -> HomeReply:
     sections = tuple(
         HomeLaunch(
-            launch(f"{EVIL} {n}"),
-            62,
-            Verdict(False, (EVIL,)),
-            briefs(5),
-            40,
-            tuple(item(n * 100 + i, status=Status.TODO) for i in range(mine)),
-            mine * 30,
+            launch=launch(f"{EVIL} {n}", launch_id=7 + n),
+            today=TODAY,
+            score=62,
+            verdict=Verdict(Call.NO_GO, (Reason("critical", EVIL, 3, briefs(3)),)),
+            mine=tuple(item(n * 100 + i, status=Status.TODO) for i in range(mine)),
+            mine_count=mine * 30,
+            owner_view=True,
+            blockers=briefs(5),
+            blocked_count=40,
+            unowned_critical=tuple(item(n * 100 + 50 + i) for i in range(3)),
+            unowned_critical_count=9,
+            overdue=briefs(3),
+            overdue_count=12,
         )
         for n in range(launches)
     )
-    return HomeReply(OWNER, sections, 3)
+    return HomeReply(OWNER, sections, NOW_AT, 3)
 
 
 def replies() -> Iterator[Any]:
@@ -155,8 +183,8 @@ def views() -> Iterator[dict[str, Any]]:
     yield import_modal(None, meta)
     yield import_preview_modal(imported(3), meta)
     yield history_modal(history(3))
-    yield home_view(home(2, 3), today=TODAY)
-    yield home_view(HomeReply(OWNER, ()))
+    yield home_view(home(2, 3))
+    yield home_view(HomeReply(OWNER, (), NOW_AT))
 
 
 def strings(value: Any, *, skip_option_values: bool = False) -> Iterator[str]:
@@ -173,10 +201,30 @@ def strings(value: Any, *, skip_option_values: bool = False) -> Iterator[str]:
         yield value
 
 
+def texts(value: Any, kind: str = "mrkdwn") -> Iterator[tuple[str, str]]:
+    """(kind, text) for every text in a surface: `mrkdwn` where Slack parses markup,
+    `plain` where it shows text as given (plain_text objects, option values)."""
+    if isinstance(value, dict):
+        inner_kind = "plain" if value.get("type") == "plain_text" else kind
+        for key, inner in value.items():
+            if key in ("value", "action_id", "block_id", "callback_id", "private_metadata"):
+                continue  # data Slack never renders
+            yield from texts(inner, "plain" if key == "placeholder" else inner_kind)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from texts(inner, kind)
+    elif isinstance(value, str):
+        yield kind, value
+
+
 def assert_inert(surface: Any, *, skip_option_values: bool = False) -> None:
-    for text in strings(surface, skip_option_values=skip_option_values):
-        for bad in FORBIDDEN:
-            assert bad not in text, (bad, text)
+    for kind, text in texts(surface):
+        if kind == "mrkdwn":
+            for bad in FORBIDDEN:
+                assert bad not in text, (bad, text)
+        else:
+            for entity in ENTITIES:
+                assert entity not in text, (entity, text)
 
 
 # -- escaping ----------------------------------------------------------------------------
@@ -209,7 +257,7 @@ def test_real_owners_are_mentioned_and_other_names_are_escaped() -> None:
 def test_user_asterisks_and_backticks_cannot_break_our_formatting() -> None:
     heading = render_message(listing(1)).blocks[0]["text"]["text"]
     assert heading.startswith(
-        "*&lt;!channel&gt; &lt;@U123&gt; &lt;http://evil|ok&gt; &amp; ∗x∗ ˋyˋ*: open items of <@U0BOB>"
+        "*&lt;!channel&gt; <@U123> &lt;http://evil|ok&gt; &amp; ∗x∗ ˋyˋ*: open items of <@U0BOB>"
     )
 
 
@@ -225,8 +273,9 @@ def test_the_category_select_keeps_the_category_name_as_its_value() -> None:
 def test_a_five_thousand_item_page_of_long_titles_stays_within_limits() -> None:
     message = render_message(listing(5000, title="T" * 500), more_value='{"kind":"all"}')
     check_message(message)
-    assert sum(b["type"] == "actions" for b in message.blocks) == 16  # 15 rows + Show more
-    assert "more items on this page not shown" in json.dumps(message.blocks)
+    rows = [b for b in message.blocks if b.get("block_id", "").startswith("item:")]
+    assert all("accessory" in row for row in rows)  # every row shown keeps its menu
+    assert " of 50,000 shown" in message.blocks[0]["text"]["text"]
     assert message.blocks[-1]["block_id"] == "list_more"
 
 
@@ -234,8 +283,8 @@ def test_a_status_with_many_blockers_and_forty_categories_stays_within_limits() 
     message = render_message(status(categories=40, count=200, title="T" * 500))
     check_message(message)
     text = json.dumps(message.blocks, ensure_ascii=False)
-    assert "+28 more categories" in text
-    assert sum(b["type"] == "actions" for b in message.blocks) == 9  # 8 rows + footer
+    assert "+1,997 more blocked" in text and "Weakest:" in text
+    assert len(message.blocks) <= 12
     assert message.blocks[-1]["block_id"] == "status_actions"
 
 
@@ -276,7 +325,7 @@ def test_long_histories_imports_launch_lists_errors_and_messages_stay_within_lim
 
 
 def test_a_busy_home_stays_within_one_hundred_blocks() -> None:
-    view = home_view(home(5, 10), today=TODAY)
+    view = home_view(home(5, 10))
     check_view(view)
     assert len(view["blocks"]) <= 100
     text = json.dumps(view)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from bot.render import SlackMessage, announcement, ids, item_actions, render_message
+from bot.render import SlackMessage, announcement, ids, item_row, render_message
 from bot.render.check import check_message
 from commands import replies as r
 from commands.run import execute
@@ -74,7 +75,11 @@ def test_every_reply_type_from_the_command_layer_renders_valid_block_kit(store) 
     assert expected <= kinds
 
 
-def test_status_shows_verdict_score_reasons_forecast_and_item_buttons(store) -> None:
+def menu_choices(row: dict) -> list[str]:
+    return [o["value"].split(":", 1)[0] for o in row["accessory"]["options"]]
+
+
+def test_status_leads_with_the_verdict_then_counts_then_blockers_then_what_matters(store) -> None:
     ctx = make_ctx(ALICE)
     seed(store, ctx)
     ok(store, ctx, "block INF-1 storage team is out")
@@ -84,20 +89,27 @@ def test_status_shows_verdict_score_reasons_forecast_and_item_buttons(store) -> 
     header = message.blocks[0]
     assert header["type"] == "header"
     assert header["text"]["text"] == "Checkout v2 — ⛔ NO-GO"
-    text = blocks_json(message)
-    assert "*0/100 ready*" in text and "`░░░░░░░░░░`" in text
-    assert "2 critical items open: SSL, INF-1; 1 item blocked: INF-1" in text
-    assert "storage team is out" in text and f"<@{BOB}>" in text
-    assert "Fri Dec 04, 2026 (14 days to go)" in text and "Forecast" in text
+    summary = message.blocks[1]["text"]["text"]
+    assert summary.startswith("*0/100 ready* ⬜⬜⬜⬜⬜⬜⬜⬜⬜⬜")
+    assert "*⛔ NO-GO:* 2 critical open · 1 blocked · score 0 is under the bar of 80" in summary
+    assert "`" not in summary.split("\n")[0]  # progress is never inline code
+    assert "🎯 Target Fri Dec 4 (in 14 d)" in summary and "Forecast" in summary
     rows = [b for b in message.blocks if b.get("block_id", "").startswith("item:")]
-    assert rows[0]["block_id"] == "item:key:1:INF-1"  # blocked first, shown once
-    assert [e["action_id"] for e in rows[0]["elements"]][:2] == ["item_done", "item_unblock"]
-    assert len({b["block_id"] for b in rows}) == len(rows)
+    assert rows[0]["block_id"] == "item:key:1:INF-1"  # blocked first
+    assert rows[0]["text"]["text"].startswith("*Blocked (1)*\n⛔ `INF-1`")
+    assert (
+        "storage team is out" in rows[0]["text"]["text"] and f"<@{BOB}>" in rows[0]["text"]["text"]
+    )
+    assert menu_choices(rows[0]) == ["done", "unblock", "assign", "due", "more"]
+    keys = [row["block_id"] for row in rows]
+    assert len(keys) == len(set(keys))  # no item twice
+    assert rows[1]["text"]["text"].startswith("*Next up*\n")
     footer = message.blocks[-1]
     assert [e["action_id"] for e in footer["elements"]] == [
         ids.ACTION_STATUS_REFRESH,
-        ids.ACTION_OPEN_ADD_ITEM,
+        ids.ACTION_CATEGORIES,
         ids.ACTION_LIST_MORE,
+        ids.ACTION_OPEN_ADD_ITEM,
     ]
     assert json.loads(footer["elements"][2]["value"]) == {
         "kind": "open",
@@ -105,32 +117,35 @@ def test_status_shows_verdict_score_reasons_forecast_and_item_buttons(store) -> 
         "page": 1,
         "launch": 1,
     }
-    assert message.text.startswith("Checkout v2: NO-GO")
+    assert len(message.blocks) <= 12
+    assert message.text.startswith("Checkout v2: NO-GO: 2 critical open · 1 blocked")
 
 
-def test_status_what_if_shows_the_score_now_and_with_the_items_done(store) -> None:
+def test_status_what_if_shows_the_score_and_verdict_with_the_items_done(store) -> None:
     ctx = make_ctx(ALICE)
     seed(store, ctx)
     message = render_message(execute(store, ctx, "status if SSL, INF-1"))
     text = blocks_json(message)
-    assert "*What if* `SSL`, `INF-1` *were done:* 0/100 now → *62/100*, ✅ GO" in text
+    assert "*If `SSL`, `INF-1` were done:* 62/100, ⛔ NO-GO" in text
 
 
-def test_a_list_groups_items_by_category_with_buttons_for_each(store) -> None:
+def test_a_list_says_how_many_are_shown_and_every_row_has_the_same_menu(store) -> None:
     ctx = make_ctx(ALICE)
     seed(store, ctx)
     message = render_message(execute(store, ctx, "list"))
     check_message(message)
     first = message.blocks[0]["text"]["text"]
-    assert first == "*Checkout v2*: open items (5)"
-    sections = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
-    assert sections[1].startswith("*Infrastructure*\n⬜ `INF-1` Database backups restored")
-    actions = [b for b in message.blocks if b["type"] == "actions"]
-    assert len(actions) == 5
-    assert all(b["block_id"] == f"item:{b['elements'][0]['value']}" for b in actions)
+    assert first == "*Checkout v2*: open items · all 5 shown"
+    rows = [b for b in message.blocks if b.get("block_id", "").startswith("item:")]
+    assert len(rows) == 5
+    assert rows[0]["text"]["text"].startswith(
+        "*Infrastructure*\n⬜ `INF-1` Database backups restored"
+    )
+    assert all(menu_choices(row) == ["done", "block", "assign", "due", "more"] for row in rows)
+    assert not [b for b in message.blocks if b["type"] == "actions"]
 
 
-def test_show_more_appears_only_with_a_more_value_and_further_pages(store) -> None:
+def test_paging_carries_the_filter_and_stops_at_the_last_page(store) -> None:
     ctx = make_ctx(ALICE)
     seed(store, ctx)
     for n in range(30):
@@ -140,64 +155,40 @@ def test_show_more_appears_only_with_a_more_value_and_further_pages(store) -> No
     more = ids.list_more_value("open", None, 2)
     with_more = render_message(reply, more_value=more)
     check_message(with_more)
+    assert with_more.blocks[0]["text"]["text"].endswith("1–20 of 35 shown")
     last = with_more.blocks[-1]
     assert last["block_id"] == ids.BLOCK_LIST_MORE
-    assert last["elements"][0] == {
-        "type": "button",
-        "text": {"type": "plain_text", "text": "Show more (page 2)"},
-        "action_id": ids.ACTION_LIST_MORE,
-        "value": more,
-    }
-    without = render_message(reply)
-    assert all(b.get("block_id") != ids.BLOCK_LIST_MORE for b in without.blocks)
-    assert "Next: `/ready list … page 2`" in blocks_json(without)
+    assert last["elements"][0]["text"]["text"] == "Next page (2)"
+    assert "`/ready list page 2`" in blocks_json(with_more)
+    rows = [b for b in with_more.blocks if b.get("block_id", "").startswith("item:")]
+    assert len(rows) == 20  # every row keeps its menu
     last_page = render_message(execute(store, ctx, "list page 2"), more_value=more)
     assert all(b.get("block_id") != ids.BLOCK_LIST_MORE for b in last_page.blocks)
+    assert "(the last)" in blocks_json(last_page)
+    blocked = execute(store, ctx, "list Extra page 1")
+    assert isinstance(blocked, r.ItemListReply)
+    assert "`/ready list Extra page 2`" in blocks_json(render_message(blocked))
 
 
-def test_a_page_longer_than_fifteen_rows_shows_the_rest_without_buttons(store) -> None:
-    ctx = make_ctx(ALICE)
-    seed(store, ctx)
-    for n in range(30):
-        ok(store, ctx, f"add Extra item {n} #Extra")
-    reply = execute(store, ctx, "list")
-    message = render_message(reply)
-    check_message(message)
-    assert sum(b["type"] == "actions" for b in message.blocks) == 15
-    text = blocks_json(message)
-    assert all(f"`{item.key}`" in text for item in reply.items)  # nobody on the page is lost
-
-
-def test_item_buttons_follow_the_status(store) -> None:
+def test_item_menus_follow_the_status(store) -> None:
     ctx = make_ctx(ALICE)
     seed(store, ctx)
     changed = execute(store, ctx, "done SSL")
     assert isinstance(changed, r.ItemChanged)
-    done = item_actions(changed.item)
+    done = item_row(changed.item, "line")
     assert done["block_id"] == f"item:{changed.item.id}"
-    assert [e["action_id"] for e in done["elements"]] == ["item_reopen", "item_more"]
-    assert [o["value"] for o in done["elements"][1]["options"]] == [
-        f"due:{changed.item.id}",
-        f"history:{changed.item.id}",
-    ]
+    assert menu_choices(done) == ["reopen", "assign", "due", "more"]
     open_item = execute(store, ctx, "reopen SSL").item
-    buttons = item_actions(open_item)["elements"]
-    assert [e["action_id"] for e in buttons] == [
-        "item_done",
-        "item_block",
-        "item_assign_me",
-        "item_more",
-    ]
-    assert buttons[0]["style"] == "primary"
-    assert {e["value"] for e in buttons[:3]} == {str(open_item.id)}
-    assert ids.parse_overflow(buttons[3]["options"][1]["value"]) == (
-        "waive",
+    row = item_row(open_item, "line")
+    assert menu_choices(row) == ["done", "block", "assign", "due", "more"]
+    assert ids.parse_menu(row["accessory"]["options"][1]["value"]) == (
+        "block",
         ids.ItemRef(item_id=open_item.id),
     )
 
 
-def test_announcements_are_one_line_with_real_mentions_and_no_buttons(store) -> None:
-    ctx = make_ctx(ALICE)
+def test_announcements_name_the_actor_without_pinging_them(store) -> None:
+    ctx = replace(make_ctx(ALICE), user_name="alice")
     seed(store, ctx)
     changed = execute(store, ctx, "done SSL cert installed, expires 2027-03-01")
     assert isinstance(changed, r.ItemChanged) and changed.announce
@@ -205,35 +196,62 @@ def test_announcements_are_one_line_with_real_mentions_and_no_buttons(store) -> 
     check_message(message)
     assert len(message.blocks) == 1
     assert message.blocks[0]["text"]["text"] == (
-        f"✅ <@{ALICE}> marked done `SSL` Configure SSL/TLS certificates"
+        "✅ alice marked done `SSL` Configure SSL/TLS certificates"
         " — cert installed, expires 2027-03-01"
     )
     assert message.text == (
-        f"@{ALICE} marked done SSL “Configure SSL/TLS certificates”"
-        " — cert installed, expires 2027-03-01"
+        "alice marked done SSL “Configure SSL/TLS certificates” — cert installed, expires 2027-03-01"
     )
+    assert "<@" not in message.text
     launch = announcement(execute(store, ctx, "launch date dec 24"))
     check_message(launch)
-    assert launch.blocks[0]["text"]["text"].startswith(f"✏️ <@{ALICE}> changed *Checkout v2*")
-    removed = announcement(execute(store, ctx, "remove SEC-1"))
-    assert removed.blocks[0]["text"]["text"].startswith(f"🗑️ <@{ALICE}> removed `SEC-1`")
+    assert launch.blocks[0]["text"]["text"].startswith("✏️ alice changed *Checkout v2*")
+
+
+def test_a_block_pings_the_owner_when_someone_else_blocks_their_item(store) -> None:
+    ctx = replace(make_ctx(ALICE), user_name="alice")
+    seed(store, ctx)
+    ok(store, ctx, f"assign SSL <@{BOB}>")
+    blocked = execute(store, ctx, "block SSL waiting on the CA")
+    line = announcement(blocked).blocks[0]["text"]["text"]
+    assert line.startswith("⛔ alice blocked `SSL`") and line.endswith(f"· <@{BOB}>")
+
+
+def test_a_change_reply_says_what_you_did_and_offers_undo(store) -> None:
+    ctx = make_ctx(ALICE)
+    seed(store, ctx)
+    ok(store, ctx, "block SSL waiting on the CA")
+    message = render_message(execute(store, ctx, "done SSL"))
+    check_message(message)
+    first = message.blocks[0]
+    assert first["text"]["text"].startswith("✅ You marked done `SSL`")
+    assert "This cleared its block (waiting on the CA)." in first["text"]["text"]
+    assert first["accessory"]["action_id"] == ids.ACTION_UNDO
 
 
 def test_console_users_show_as_at_names_not_mentions(store) -> None:
     ctx = make_ctx("alice")
     seed(store, ctx)
+    ok(store, ctx, "assign SSL @bob")
     message = render_message(execute(store, ctx, "block SSL waiting"))
-    assert message.blocks[0]["text"]["text"].startswith("⛔ @alice blocked `SSL`")
+    assert message.blocks[0]["text"]["text"].startswith("⛔ You blocked `SSL`")
+    assert "@bob" in blocks_json(message)
     assert "<@" not in blocks_json(message)
 
 
-def test_an_error_lists_candidates_and_the_usage_line(store) -> None:
+def test_an_ambiguous_reference_offers_a_button_per_candidate(store) -> None:
     ctx = make_ctx(ALICE)
     seed(store, ctx)
-    message = render_message(execute(store, ctx, "block tls"))
+    message = render_message(execute(store, ctx, "block tls waiting on the CA"))
     check_message(message)
     assert message.blocks[0]["text"]["text"] == "⚠️ “tls” matches 2 items; use one of their keys."
     assert "`SSL` Configure SSL/TLS certificates" in message.blocks[1]["text"]["text"]
+    buttons = message.blocks[2]["elements"]
+    assert [b["action_id"] for b in buttons] == ["candidate:0", "candidate:1"]
+    assert {b["value"] for b in buttons} == {
+        "block SSL waiting on the CA",
+        "block INF-2 waiting on the CA",
+    }
     assert message.blocks[-1] == {
         "type": "context",
         "elements": [
@@ -254,29 +272,34 @@ def test_a_plain_message_turns_user_markers_into_mentions() -> None:
     message = render_message(r.Message("Ask \x00@U0BOB\x00 or \x00@carol\x00 <now>"))
     check_message(message)
     assert message.blocks[0]["text"]["text"] == "Ask <@U0BOB> or @carol &lt;now&gt;"
-    assert message.text == "Ask @U0BOB or @carol &lt;now&gt;"
+    assert message.text == "Ask <@U0BOB> or @carol &lt;now&gt;"
 
 
-def test_a_history_shows_events_with_people_as_mentions(store) -> None:
+def test_a_history_reads_as_words_in_the_launch_time(store) -> None:
     ctx = make_ctx(ALICE)
     seed(store, ctx)
     ok(store, ctx, f"assign SSL <@{BOB}>")
     ok(store, ctx, "note SSL vendor says Tuesday")
+    ok(store, ctx, "block SSL waiting on the CA")
     message = render_message(execute(store, ctx, "history SSL"))
     check_message(message)
     text = blocks_json(message)
     assert f"owner: — → <@{BOB}>" in text
+    assert "block reason: — → waiting on the CA" in text
+    assert "blocked_at" not in text and "blocked at" not in text
+    assert "Fri Nov 20, 15:00" in text
     notes = next(b for b in message.blocks if b["text"]["text"].startswith("*Notes*"))
     assert notes["text"]["text"].endswith(f"\n>2026-11-20 @{ALICE}: vendor says Tuesday")
-    assert "*History* (3 events)" in text
+    assert "*History* (4 events)" in text
 
 
-def test_a_blocked_item_in_a_list_shows_its_reason_and_an_unblock_button(store) -> None:
+def test_a_blocked_item_in_a_list_shows_its_reason_and_an_unblock_choice(store) -> None:
     ctx = make_ctx(ALICE)
     seed(store, ctx)
     ok(store, ctx, "block SSL waiting on the CA")
     reply = execute(store, ctx, "list blocked")
     message = render_message(reply)
-    assert "— blocked: waiting on the CA" in message.blocks[1]["text"]["text"]
-    assert message.blocks[2]["elements"][1]["action_id"] == ids.ACTION_ITEM_UNBLOCK
+    row = message.blocks[1]
+    assert "— blocked: waiting on the CA" in row["text"]["text"]
+    assert menu_choices(row)[:2] == ["done", "unblock"]
     assert reply.items[0].status == Status.BLOCKED

@@ -28,7 +28,17 @@ def test_it_escapes_the_three_characters_slack_reserves() -> None:
 def test_user_markers_become_mentions_for_slack_ids_and_names_otherwise() -> None:
     text = f"{user('U0BOB')} and {user('W12AB')} and {user('alice')} and {user('U9')} <x>"
     assert md.text(text) == "<@U0BOB> and <@W12AB> and @alice and @U9 &lt;x&gt;"
-    assert md.plain(text) == "@U0BOB and @W12AB and @alice and @U9 &lt;x&gt;"
+    assert md.plain(text) == "@U0BOB and @W12AB and @alice and @U9 <x>"  # plain_text: as given
+
+
+def test_mentions_slack_sent_stay_live_and_everything_else_is_escaped() -> None:
+    typed = "ask <@U0BOB|bob> in <#C0LAUNCH|launch> not <!channel> <!here> <http://x|y> <@C0X>"
+    assert md.escape(typed) == (
+        "ask <@U0BOB> in <#C0LAUNCH> not &lt;!channel&gt; &lt;!here&gt; &lt;http://x|y&gt; "
+        "&lt;@C0X&gt;"
+    )
+    assert md.plain(typed) == "ask @bob in #launch not <!channel> <!here> <http://x|y> <@C0X>"
+    assert md.inline("blocked on <@U0BOB|bob>", 80) == "blocked on <@U0BOB>"
 
 
 def test_a_console_name_with_markup_is_escaped_inside_its_marker() -> None:
@@ -72,8 +82,11 @@ def test_inline_output_is_inert_and_fits(raw: str, limit: int) -> None:
 def test_text_only_emits_angle_brackets_for_real_mentions(parts: list[str]) -> None:
     raw = "".join(user(p) if p in ("U0BOB", "bob") else p.replace("\x00", "") for p in parts)
     out = md.text(raw)
-    assert out.replace("<@U0BOB>", "").count("<") == 0
-    assert unescape(out.replace("<@U0BOB>", "@U0BOB")) == raw.replace("\x00", "")
+    # The only live `<…>` left are our mention and mentions Slack itself could have sent.
+    live = md.TYPED_MENTION.sub("", out.replace("<@U0BOB>", ""))
+    assert live.count("<") == 0
+    if "<@" not in raw and "<#" not in raw:
+        assert unescape(out.replace("<@U0BOB>", "@U0BOB")) == raw.replace("\x00", "")
 
 
 def test_pack_joins_lines_into_sections_of_at_most_the_limit() -> None:
@@ -101,7 +114,7 @@ def test_layout_lines_show_a_prefix_that_fits() -> None:
 def test_item_references_round_trip() -> None:
     assert ids.parse_item_ref(ids.item_ref(42)) == ids.ItemRef(item_id=42)
     assert ids.parse_item_ref("item:key:7:SEC-1") == ids.ItemRef(launch_id=7, key="SEC-1")
-    assert ids.parse_overflow("due:key:7:SSL") == ("due", ids.ItemRef(launch_id=7, key="SSL"))
+    assert ids.parse_menu("due:key:7:SSL") == ("due", ids.ItemRef(launch_id=7, key="SSL"))
     for bad in ("", "x", "key:x:SSL", "key:7:", "12a"):
         with pytest.raises(ValueError):
             ids.parse_item_ref(bad)

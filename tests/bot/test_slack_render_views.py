@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from bot.render import (
     add_item_modal,
@@ -125,27 +124,45 @@ def test_the_history_modal_is_read_only(store) -> None:
     assert "waiting on the CA" in json.dumps(view)
 
 
-def test_the_home_tab_shows_verdicts_blockers_and_my_items_with_buttons(store) -> None:
+def test_the_launch_owners_home_shows_what_needs_them_and_their_items(store) -> None:
     ctx = make_ctx(ALICE)
     seed(store, ctx)
     ok(store, ctx, f"assign SSL <@{ALICE}>")
     ok(store, ctx, "block INF-1 storage team is out")
-    view = home_view(home(store, ctx), today=date(2026, 11, 20))
+    ok(store, ctx, "add Pen test signed off #Security !critical")
+    view = home_view(home(store, ctx))
     check_view(view)
     assert view["type"] == "home"
-    assert view["blocks"][0]["text"]["text"] == "Checkout v2 — ⛔ NO-GO"
+    assert view["blocks"][0]["elements"][0]["text"].startswith("Updated ")
+    assert view["blocks"][1]["text"]["text"] == "Checkout v2 — ⛔ NO-GO"
+    buttons = view["blocks"][3]["elements"]
+    assert [b["action_id"] for b in buttons] == [ids.ACTION_OPEN_STATUS, ids.ACTION_OPEN_ADD_ITEM]
     text = json.dumps(view, ensure_ascii=False)
     assert "*Blocked (1)*" in text and "storage team is out" in text
+    assert "*Critical, nobody owns it (2)*" in text  # INF-1 (shown as blocked) and SEC-2
     assert "*Your open items (1)*" in text
     rows = [b for b in view["blocks"] if b.get("block_id", "").startswith("item:")]
-    assert len(rows) == 1 and rows[0]["elements"][0]["action_id"] == ids.ACTION_ITEM_DONE
+    keys = [row["text"]["text"].split("`")[1] for row in rows]
+    assert len(keys) == len(set(keys))  # INF-1 is shown once
+    assert all(row["accessory"]["action_id"] == ids.ACTION_ITEM_MENU for row in rows)
 
 
-def test_a_home_without_my_items_says_so(store) -> None:
+def test_someone_elses_home_shows_their_items_and_no_owner_sections(store) -> None:
+    ctx = make_ctx(ALICE)
+    seed(store, ctx)
+    ok(store, ctx, "assign SEC-1 <@U0CAROL>")
+    view = home_view(home(store, make_ctx("U0CAROL")))
+    check_view(view)
+    text = json.dumps(view, ensure_ascii=False)
+    assert "*Your open items (1)*" in text and "nobody owns it" not in text
+
+
+def test_a_home_without_my_items_never_celebrates_a_no_go_launch(store) -> None:
     seed(store, make_ctx(ALICE))
     view = home_view(home(store, make_ctx("U0CAROL")))
     check_view(view)
-    assert "You have no open items here." in json.dumps(view)
+    text = json.dumps(view, ensure_ascii=False)
+    assert "none in this launch, but it is NO-GO" in text and "🎉" not in text
 
 
 def test_an_empty_workspace_gets_a_getting_started_home(store) -> None:

@@ -109,7 +109,7 @@ def test_block_over_the_socket_changes_the_item_and_announces_it_in_the_channel(
     )
     assert len(posts) == 1
     assert posts[0].headers.get("Authorization") == f"Bearer {BOT_TOKEN}"
-    assert "<@U1ALICE>" in json.dumps(fake.posted(CHANNEL)[-1]["blocks"])
+    assert "u1alice blocked" in json.dumps(fake.posted(CHANNEL)[-1]["blocks"])  # named, not pinged
 
 
 def test_a_button_click_arrives_as_an_interactive_envelope_and_is_applied_after_the_ack(

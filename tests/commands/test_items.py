@@ -116,7 +116,37 @@ def test_history_shows_every_change_in_order(store, ctx) -> None:
     ok(store, ctx, "done SSL")
     reply = ok(store, ctx, "history SSL")
     assert isinstance(reply, HistoryReply)
-    assert [e.action for e in reply.events] == ["created", "blocked", "done"]
+    assert [e.action for e in reply.events] == ["created", "blocked", "unblocked", "done"]
+    assert reply.events[2].note == "CA is slow"  # done cleared the block, and says why
+
+
+def test_done_on_a_blocked_item_says_it_cleared_the_block(store, ctx) -> None:
+    seed(store, ctx)
+    ok(store, ctx, "block SSL CA is slow")
+    reply = ok(store, ctx, "done SSL")
+    assert isinstance(reply, ItemChanged) and reply.cleared == "CA is slow"
+
+
+def test_undo_reverts_the_change_as_one_more_audited_change(store, ctx) -> None:
+    seed(store, ctx)
+    ok(store, ctx, "block SSL CA is slow")
+    ok(store, ctx, "done SSL")
+    undone = ok(store, ctx, "undo")
+    assert isinstance(undone, ItemChanged) and undone.action == "undone"
+    assert undone.item.status == Status.BLOCKED and undone.item.blocked_reason == "CA is slow"
+    assert [e.action for e in ok(store, ctx, "history SSL").events][-1] == "undone"
+    assert "changed since" in fails(store, ctx, f"undo {undone.event_id - 1}").message
+
+
+def test_undo_is_refused_after_ten_minutes_and_for_someone_elses_item(store, ctx) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    seed(store, ctx)
+    ok(store, ctx, "done SEC-1")
+    later = replace(ctx, now=ctx.now + timedelta(minutes=11))
+    assert "older than 10 minutes" in fails(store, later, "undo").message
+    assert "no change of yours" in fails(store, replace(ctx, user_id="bob"), "undo").message
 
 
 def test_list_filters_and_pages(store, ctx) -> None:
@@ -189,7 +219,11 @@ def test_status_explains_itself(store, ctx) -> None:
     assert isinstance(reply, StatusReply)
     report = reply.report
     assert report.verdict.label == "NO-GO"
-    assert report.verdict.reasons == ("2 critical items open: SSL, INF-1", "1 item blocked: INF-1")
+    assert report.verdict.why == (
+        "2 critical open: SSL, INF-1",
+        "1 blocked: INF-1",
+        "score 0 is under the bar of 80",
+    )
     assert [i.key for i in report.overdue] == ["TES-1"]
     assert report.days_to_target == 14
     assert report.score.percent == 0
@@ -199,17 +233,27 @@ def test_status_if_shows_the_score_with_those_items_done(store, ctx) -> None:
     seed(store, ctx)
     reply = ok(store, ctx, "status if SSL, backups restored")
     assert reply.what_if.score.percent > reply.report.score.percent
-    assert reply.what_if.verdict.go
+    assert [r.kind for r in reply.what_if.verdict.reasons] == ["bar"]  # no critical left open
+    ok(store, ctx, "launch bar 60")
+    assert ok(store, ctx, "status if SSL, backups restored").what_if.verdict.go
 
 
-def test_forecast_uses_the_pace_of_recent_closures(store, ctx) -> None:
+def test_forecast_waits_for_history_then_uses_the_pace_of_recent_closures(store, ctx) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
     seed(store, ctx)
     ok(store, ctx, "done SSL")
     ok(store, ctx, "done SEC-1")
-    reply = ok(store, ctx, "status")
-    forecast = reply.report.forecast
-    assert forecast.closed_recently == 2 and forecast.open_items == 3
-    assert forecast.ready_on == date(2026, 11, 22)  # a 1-day-old launch closing 2 a day
+    young = ok(store, ctx, "status").report.forecast
+    assert young.closed_recently == 2 and young.open_items == 3
+    assert young.ready_on is None  # a day of history, two closed items: no forecast yet
+    later = replace(ctx, now=ctx.now + timedelta(days=4))
+    ok(store, later, "done INF-1")
+    forecast = ok(store, later, "status").report.forecast
+    assert forecast.closed_recently == 3 and forecast.window_days == 4
+    assert forecast.likely == date(2026, 11, 27)  # 2 open at 3 per 4 days
+    assert forecast.earliest <= forecast.likely <= forecast.latest
 
 
 def test_scope_leaves_items_out_of_the_score_for_other_scenarios(store, ctx) -> None:

@@ -16,7 +16,7 @@ from commands.replies import ItemView
 from storage.vocabulary import Priority, Status
 
 TODAY = date(2026, 11, 17)
-EVIL = "<!channel> <@U123> <http://evil|ok> & *x* `y`"
+EVIL = "<!channel> <@U123|x> <http://evil|ok> & *x* `y`"
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_hostile_titles_stay_text(templates: Templates) -> None:
     message = render_reminder("U0ME", items, TODAY, templates)
 
     check_message(message)
-    for forbidden in ("<!channel>", "<@U123>", "<http"):
+    for forbidden in ("<!channel>", "<@U123|", "<http"):
         assert forbidden not in json.dumps(message.blocks)
         assert forbidden not in message.text
 

@@ -25,12 +25,12 @@ from bot.render.digest.templating import Templates, load_templates
 from bot.render.messages import SlackMessage
 from commands.digests.model import Change, DayScore, Digest, ExpiringWaiver, MonitorNote
 from commands.replies import LaunchView
-from commands.scoring import Forecast, ItemBrief, Verdict
+from commands.scoring import Call, Forecast, ItemBrief, Reason, Verdict
 
 TODAY = date(2026, 11, 17)  # a Tuesday
 AT = datetime(2026, 11, 16, 15, 30, tzinfo=UTC)
-EVIL = "<!channel> <@U123> <http://evil|ok> & *x* `y`"
-FORBIDDEN = ("<!channel>", "<@U123>", "<http", "& ")
+EVIL = "<!channel> <@U123|x> <http://evil|ok> & *x* `y`"
+FORBIDDEN = ("<!channel>", "<@U123|", "<http", "& ")
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,13 @@ def trend(days: int = 14) -> tuple[DayScore, ...]:
     )
 
 
+def late_forecast() -> Forecast:
+    """12 open, 5 closed in 14 days: likely Dec 21, 20 days after the Dec 1 target."""
+    return Forecast(
+        12, 5, 14, date(2026, 12, 1), date(2026, 12, 8), date(2026, 12, 21), date(2027, 1, 20), 14
+    )
+
+
 def make_digest(**changes: object) -> Digest:
     """A realistic digest: several changes by different people, overdue and due-soon items
     with owners, an expiring waiver, a failed and a recovered monitor, a late forecast."""
@@ -57,7 +64,13 @@ def make_digest(**changes: object) -> Digest:
         today=TODAY,
         score=62,
         previous_score=58,
-        verdict=Verdict(False, ("1 critical item open: DB", "1 item blocked: CDN")),
+        verdict=Verdict(
+            Call.NO_GO,
+            (
+                Reason("critical", "1 critical open", 1, (ItemBrief("DB", "Database backups"),)),
+                Reason("blocked", "1 blocked", 1, (ItemBrief("CDN", "CDN cache rules"),)),
+            ),
+        ),
         changes=(
             Change("done", "SSL", "Configure SSL/TLS certificates", "U0ALICE", AT, "cert live"),
             Change("blocked", "CDN", "CDN cache rules", "U0BOB", AT, "waiting on vendor"),
@@ -83,7 +96,7 @@ def make_digest(**changes: object) -> Digest:
             MonitorNote("cert expiry", True, "certificate renewed", AT),
         ),
         days_to_target=14,
-        forecast=Forecast(12, 5, 14, date(2026, 12, 21), date(2026, 12, 1)),
+        forecast=late_forecast(),
         trend=trend(),
         since=datetime(2026, 11, 16, 7, tzinfo=UTC),
     )
@@ -106,7 +119,11 @@ def mrkdwn(message: SlackMessage) -> str:
     for block in message.blocks:
         if "text" in block:
             parts.append(block["text"]["text"])
-        parts += [e["text"] for e in block.get("elements", []) if "text" in e]
+        parts += [
+            e["text"] if isinstance(e["text"], str) else e["text"]["text"]
+            for e in block.get("elements", [])
+            if "text" in e
+        ]
     return "\n".join(parts)
 
 
@@ -122,7 +139,7 @@ def test_the_header_names_the_launch_and_the_day(templates: Templates) -> None:
 def test_the_verdict_comes_with_its_reasons_and_the_score_change(templates: Templates) -> None:
     text = mrkdwn(render_digest(make_digest(), templates))
 
-    assert "*⛔ NO-GO* — 1 critical item open: DB; 1 item blocked: CDN" in text
+    assert "*⛔ NO-GO* — 1 critical open · 1 blocked" in text
     assert "*62/100 ready* · ▲ 4 since Mon" in text
 
 
@@ -186,24 +203,35 @@ def test_a_forecast_later_than_the_target_is_a_warning(templates: Templates) -> 
     message = render_digest(make_digest(), templates)
 
     assert "🎯 Target Tue Dec 1 — 14 days to go" in mrkdwn(message)
-    assert "📈 Forecast ready Mon Dec 21" in mrkdwn(message)
-    assert "⚠️ *The forecast is 20 days after the target date.*" in mrkdwn(message)
-    assert "WARNING: the forecast is 20 days after the target date." in message.text
+    assert "📈 Forecast Tue Dec 8 – Wed Jan 20" in mrkdwn(message)
+    # The warning is in the headline, not in the small print at the end.
+    headline = message.blocks[1]["text"]["text"]
+    assert "⚠️ *Likely 20 d late*" in headline
+    assert "WARNING: likely 20 d late" in message.text
 
 
 def test_a_forecast_in_time_for_the_target_does_not_warn(templates: Templates) -> None:
-    on_time = Forecast(12, 14, 14, date(2026, 11, 29), date(2026, 12, 1))
+    on_time = Forecast(
+        12,
+        14,
+        14,
+        date(2026, 12, 1),
+        date(2026, 11, 25),
+        date(2026, 11, 29),
+        date(2026, 11, 30),
+        14,
+    )
     text = mrkdwn(render_digest(make_digest(forecast=on_time), templates))
 
-    assert "📈 Forecast ready Sun Nov 29 (1.0 items/day, on time)" in text
+    assert "📈 Forecast Wed Nov 25 – Mon Nov 30 (1.0 items/day, on time)" in text
     assert "⚠️" not in text
 
 
 def test_without_a_pace_the_forecast_says_so(templates: Templates) -> None:
-    stalled = Forecast(12, 0, 14, None, date(2026, 12, 1))
+    stalled = Forecast(12, 0, 14, date(2026, 12, 1), history_days=14)
     text = mrkdwn(render_digest(make_digest(forecast=stalled), templates))
 
-    assert "No forecast yet: nothing was closed in the last 14 days" in text
+    assert "No forecast yet: it needs 3 days of history and 3 items closed" in text
 
 
 def test_the_trend_is_a_sparkline_with_its_first_and_last_scores(templates: Templates) -> None:
@@ -230,6 +258,7 @@ def test_empty_sections_are_left_out(templates: Templates) -> None:
     assert [block["type"] for block in message.blocks] == [
         "header",
         "section",
+        "actions",  # Open status
         "section",
         "context",
     ]
@@ -304,9 +333,9 @@ def hostile_digest(count: int = 3, title: str = EVIL) -> Digest:
     )
     return make_digest(
         launch=replace(make_digest().launch, name=EVIL, timezone=EVIL),
-        verdict=Verdict(False, (EVIL, f"3 items blocked: {EVIL}")),
+        verdict=Verdict(Call.NO_GO, (Reason("blocked", f"3 blocked: {EVIL}", 3),)),
         changes=tuple(
-            Change(action, EVIL, title, EVIL if n % 2 else "U0ALICE", AT, EVIL)
+            Change(action, f"{EVIL}{n}", title, EVIL if n % 2 else "U0ALICE", AT, EVIL)
             for n, action in enumerate(["done", "blocked", EVIL, "waived"] * count)
         ),
         overdue=briefs,
@@ -325,7 +354,7 @@ def test_hostile_text_never_becomes_markup(templates: Templates) -> None:
             assert forbidden not in blocks_text(message), forbidden
             assert forbidden not in message.text, forbidden
     text = mrkdwn(render_digest(digest, templates))
-    assert "&lt;!channel&gt; &lt;@U123&gt; &lt;http://evil|ok&gt; &amp; *x* ˋyˋ" in text
+    assert "&lt;!channel&gt; <@U123> &lt;http://evil|ok&gt; &amp; *x* ˋyˋ" in text
     assert "<@U0ALICE>" in text  # real people are still mentioned
 
 
@@ -372,7 +401,7 @@ def test_huge_digests_stay_within_slacks_limits(templates: Templates) -> None:
     overdue = next(b["text"]["text"] for b in message.blocks if "Overdue (5,000)" in str(b))
     shown = overdue.count("\n• ")
     assert overdue.endswith(f"… and {5000 - shown:,} more")  # cut lines are counted too
-    assert "⚠️ *The forecast is 20 days after the target date.*" in text  # short sections survive
+    assert "⚠️ *Likely 20 d late*" in text  # short sections survive
     assert "📊 Last 14 days" in text
 
 
@@ -386,7 +415,7 @@ def test_very_long_titles_are_shortened_on_one_line(templates: Templates) -> Non
     assert "x…" in line
 
 
-MENTION = re.compile(r"<@U0[A-Z0-9]+>")
+MENTION = re.compile(r"<[@#][UWCG][A-Z0-9]{2,}>")  # ours, and the mentions Slack sends
 LOOSE_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")
 awkward = st.text(alphabet="<>&`*_~\n\t !@|:#/abcU0\x00", max_size=60)
 
@@ -410,3 +439,36 @@ def test_no_input_yields_markup_other_than_our_mentions(
         bare = MENTION.sub("", text)
         assert "<" not in bare and ">" not in bare
         assert not LOOSE_AMPERSAND.search(bare)
+
+
+def test_an_item_changed_several_times_shows_once_with_its_final_state(
+    templates: Templates,
+) -> None:
+    digest = make_digest(
+        changes=(
+            Change("blocked", "DOM", "Domain verified", "U0BOB", AT, "registrar"),
+            Change("unblocked", "DOM", "Domain verified", "U0BOB", AT + timedelta(hours=1)),
+            Change(
+                "done",
+                "DOM",
+                "Domain verified",
+                "U0ALICE",
+                AT + timedelta(hours=2),
+                actor_name="alice",
+            ),
+        )
+    )
+    message = render_digest(digest, templates)
+    text = mrkdwn(message)
+    assert text.count("`DOM`") == 1
+    [done] = [
+        b["text"]["text"] for b in message.blocks if "Done (" in b.get("text", {}).get("text", "")
+    ]
+    assert done == "*✅ Done (1)*\n• `DOM` Domain verified · blocked → unblocked → done — alice"
+    assert "⛔ Blocked" not in text and "🔓 Unblocked" not in text
+
+
+def test_the_digest_has_an_open_status_button(templates: Templates) -> None:
+    message = render_digest(make_digest(), templates)
+    [button] = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert (button["action_id"], button["value"]) == ("open_status", "7")

@@ -69,7 +69,7 @@ def test_a_template_using_an_unknown_variable_fails_loudly(tmp_path: Path) -> No
 def test_plain_values_are_escaped_and_kept_on_one_line(tmp_path: Path) -> None:
     out = render_string("{{ value }}", tmp_path, value=f"{EVIL}\nsecond line")
 
-    assert out == "&lt;!channel&gt; &lt;@U123&gt; &lt;http://evil|ok&gt; &amp; *x* ˋyˋ second line"
+    assert out == "&lt;!channel&gt; <@U123> &lt;http://evil|ok&gt; &amp; *x* ˋyˋ second line"
 
 
 def test_filters_build_mentions_and_code_that_go_in_as_they_are(tmp_path: Path) -> None:

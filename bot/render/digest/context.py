@@ -24,7 +24,7 @@ A `Group` is falsy when its count is 0.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -75,10 +75,26 @@ def capped(items: Sequence[T], limit: int, count: int | None = None, **names: st
     return Group(tuple(items[:limit]), len(items) if count is None else count, **names)
 
 
-def change_groups(changes: Sequence[Change], limit: int = CHANGE_LINES) -> list[Group[Change]]:
-    """Changes grouped by action, in `ACTIONS` order then other actions by name."""
-    by_action: dict[str, list[Change]] = {}
+def collapse(changes: Sequence[Change]) -> list[Change]:
+    """Each item once, with its final state: an item blocked and then done is one change,
+    `done`, whose trail is (blocked, done). Changes without a key stay as they are."""
+    by_key: dict[str, list[Change]] = {}
+    loose: list[Change] = []
     for change in changes:
+        (by_key.setdefault(change.key, []) if change.key else loose).append(change)
+    collapsed = []
+    for steps in by_key.values():
+        last = steps[-1]
+        trail = tuple(dict.fromkeys(s.action for s in steps))
+        collapsed.append(replace(last, trail=trail if len(trail) > 1 else ()))
+    return sorted([*collapsed, *loose], key=lambda c: c.at)
+
+
+def change_groups(changes: Sequence[Change], limit: int = CHANGE_LINES) -> list[Group[Change]]:
+    """Changes, each item once with its final state, grouped by that state: in `ACTIONS`
+    order, then other actions by name."""
+    by_action: dict[str, list[Change]] = {}
+    for change in collapse(changes):
         by_action.setdefault(change.action, []).append(change)
     order = [a for a in ACTIONS if a in by_action] + sorted(set(by_action) - set(ACTIONS))
     groups = []
@@ -136,6 +152,7 @@ def digest_context(digest: Digest) -> dict[str, Any]:
         "days_to_target": digest.days_to_target,
         "forecast": forecast,
         "days_late": max(forecast.days_late or 0, 0),
+        "at_risk": forecast.at_risk,
         "trend": digest.trend,
         "trend_scores": [day.score for day in digest.trend],
     }

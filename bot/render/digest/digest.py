@@ -16,6 +16,10 @@ at most 3,000 chars (`bot.render.messages.fallback`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from bot.render import blocks as b
+from bot.render import ids
 from bot.render.digest.context import digest_context
 from bot.render.digest.output import message, tidy
 from bot.render.digest.reminder import render_reminder, render_reminder_text
@@ -34,8 +38,23 @@ __all__ = [
 ]
 
 
+def status_actions(digest: Digest) -> Callable[[str], b.Block | None]:
+    """`<<actions status>>` in a digest template: an "Open status" button for the launch."""
+
+    def build(arg: str) -> b.Block | None:
+        if arg != "status":
+            return None
+        launch = str(digest.launch.id)
+        return b.actions(
+            [b.button("Open status", ids.ACTION_OPEN_STATUS, launch, style="primary")],
+            block_id=f"digest_status:{launch}",
+        )
+
+    return build
+
+
 def render_digest(digest: Digest, templates: Templates) -> SlackMessage:
-    return message(templates, "digest", digest_context(digest))
+    return message(templates, "digest", digest_context(digest), actions=status_actions(digest))
 
 
 def render_unchanged(digest: Digest, templates: Templates) -> SlackMessage:

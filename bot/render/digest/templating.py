@@ -109,9 +109,9 @@ def _mention_of(user_id: str) -> str:
 
 
 def inline_mrkdwn(raw: str) -> Mrkdwn:
-    """Any text as one line of inert mrkdwn (user markers become mentions)."""
-    escaped = _SPACES.sub(" ", raw).translate(_ESCAPES)
-    return Mrkdwn(replace_users(escaped, _mention_of).replace("\x00", ""))
+    """Any text as one line of inert mrkdwn: user markers and the mentions Slack sends
+    become mentions; everything else is escaped, backticks included."""
+    return Mrkdwn(md.text(_SPACES.sub(" ", raw).replace("`", "ˋ")))
 
 
 def _finalize_mrkdwn(value: Any) -> Markup:
