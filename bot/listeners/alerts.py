@@ -1,4 +1,5 @@
-"""Buttons on monitor alerts: Acknowledge (asks why), Snooze 1h / 4h / 1d, Open item."""
+"""Buttons on monitor alerts: Acknowledge (asks why), Open item, and a Snooze menu (1 hour,
+4 hours, 1 day)."""
 
 from __future__ import annotations
 
@@ -88,7 +89,11 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         )
 
     async def snooze(action: dict[str, Any], respond: AsyncRespond, ctx: Context) -> None:
-        monitor_id, _, seconds = action["value"].partition(":")
+        value = (action.get("selected_option") or {}).get("value") or action.get("value", "")
+        monitor_id, _, seconds = value.partition(":")
+        if not monitor_id.isdigit() or not seconds.replace(".", "", 1).isdigit():
+            log.warning("snooze with an unreadable value %r", value[:40])
+            return
         command = MonitorSnooze(int(monitor_id), float(seconds), "from the alert")
         reply = await _run(runtime, ctx, int(monitor_id), command)
         if not isinstance(reply, AlreadyApplied):

@@ -11,13 +11,14 @@ from bot.render import mrkdwn as md
 from bot.render.messages import SlackMessage, fallback
 from commands import wording
 from commands.monitors.alerts import AlertFacts
+from commands.text import user
 
 ACTION_ACK = "monitor_ack"  # value: monitor id; opens a modal asking why
-ACTION_SNOOZE = "monitor_snooze"  # value: "<monitor id>:<seconds>"
+ACTION_SNOOZE = "monitor_snooze"  # an overflow; option values "<monitor id>:<seconds>"
 ACTION_OPEN_ITEM = "monitor_open_item"  # value: item id; opens the item's history
 CALLBACK_ACK = "monitor_ack"
 BLOCK_ACK_REASON, ACTION_ACK_REASON = "ack_reason", "ack_reason_input"
-SNOOZES = ((3600, "Snooze 1h"), (4 * 3600, "Snooze 4h"), (86400, "Snooze 1d"))
+SNOOZES = ((3600, "Snooze 1 hour"), (4 * 3600, "Snooze 4 hours"), (86400, "Snooze 1 day"))
 ICONS = {"down": "🔴", "up": "✅", "reminder": "⏰", "warning": "⚠️", "acknowledged": "👀"}
 
 
@@ -25,44 +26,77 @@ def _duration(seconds: float) -> str:
     return wording.duration(seconds)
 
 
+def _detail(alert: AlertFacts, text: str | None = None) -> str:
+    """The check's finding with the monitor's own name (its URL) said once: the headline
+    names the item, the context names the monitor, so `GET https://…/health` reads
+    `GET /health` here."""
+    detail = text if text is not None else alert.detail
+    name = alert.monitor_name
+    if name.startswith(("http://", "https://")):
+        path = "/" + name.split("://", 1)[1].partition("/")[2]
+        detail = detail.replace(name, path.rstrip("/") or "/")
+    return md.inline(detail, 1500)
+
+
+def _since(alert: AlertFacts) -> str:
+    if alert.down_since is None:
+        return ""
+    local = wording.moment(alert.down_since, alert.timezone, alert.at.date())
+    checks = f"{alert.failures} checks" if alert.failures > 1 else "failing"
+    return f" · {checks} since {local.removeprefix('today ')}"
+
+
+def _owner(alert: AlertFacts) -> str:
+    return f" · {md.mention(alert.item_owner)}" if alert.item_owner else ""
+
+
 def _headline(alert: AlertFacts) -> str:
-    name = md.inline(alert.monitor_name, 200)
-    detail = md.inline(alert.detail, 1500)
+    """Impact first: what it blocked, what failed, since when, and who owns it."""
+    key = md.code(md.inline(alert.item_key, 40)) if alert.item_key else None
+    name = md.bold(md.inline(alert.monitor_name, 200))
     if alert.kind == "down":
-        return f"{ICONS['down']} *{name}* is down ({md.inline(alert.launch_name, 100)}): {detail}"
+        if key and alert.item_blocked:
+            return f"{ICONS['down']} {key} blocked: {_detail(alert)}{_since(alert)}{_owner(alert)}"
+        subject = key or name
+        return (
+            f"{ICONS['down']} {subject} is failing: {_detail(alert)}{_since(alert)}{_owner(alert)}"
+        )
     if alert.kind == "up":
         took = (
             f" after {_duration((alert.at - alert.down_since).total_seconds())}"
             if alert.down_since
             else ""
         )
-        return f"{ICONS['up']} *{name}* recovered{took}: {detail}"
+        if key:
+            unblocked = " unblocked" if alert.item_blocked else " is back"
+            return f"{ICONS['up']} {key}{unblocked}: {name} recovered{took} — {_detail(alert)}"
+        return f"{ICONS['up']} {name} recovered{took}: {_detail(alert)}"
     if alert.kind == "reminder":
         since = (
             f" for {_duration((alert.at - alert.down_since).total_seconds())}"
             if alert.down_since
             else ""
         )
-        return f"{ICONS['reminder']} *{name}* is still down{since}: {detail}"
-    return f"{ICONS['warning']} *{name}*: {detail}"
+        subject = (
+            f"{key} is still blocked" if key and alert.item_blocked else f"{name} is still down"
+        )
+        return f"{ICONS['reminder']} {subject}{since}: {_detail(alert)}{_owner(alert)}"
+    return f"{ICONS['warning']} {key + ' · ' if key else ''}{name}: {_detail(alert)}"
 
 
-def _item_line(alert: AlertFacts) -> str | None:
-    if not alert.item_key:
-        return None
-    state = (
-        " (blocked by this monitor)"
-        if alert.item_blocked and alert.kind in ("down", "reminder")
-        else ""
-    )
-    if alert.kind == "up" and alert.item_blocked:
-        state = " (unblocked)"
-    return f"Checklist item `{md.inline(alert.item_key, 40)}`{state}"
+def _context(alert: AlertFacts) -> str:
+    """Which monitor, in which launch, and what the transition did to the verdict."""
+    parts = [f"Monitor {md.inline(alert.monitor_name, 300)}", md.inline(alert.launch_name, 100)]
+    if alert.verdict_was and alert.verdict_now:
+        parts.append(
+            f"verdict {md.inline(alert.verdict_was, 30)} → *{md.inline(alert.verdict_now, 30)}*"
+        )
+    return " · ".join(parts)
 
 
 def alert_message(alert: AlertFacts) -> SlackMessage:
     blocks = [b.section(_headline(alert))]
-    notes = [line for line in (_item_line(alert),) if line]
+    notes = [_context(alert)]
     if alert.acknowledged_by:
         reason = f": {md.inline(alert.ack_reason, 300)}" if alert.ack_reason else ""
         notes.append(
@@ -76,15 +110,17 @@ def alert_message(alert: AlertFacts) -> SlackMessage:
             if alert.acknowledged_by
             else [b.button("Acknowledge", ACTION_ACK, str(alert.monitor_id), style="primary")]
         )
-        buttons += [
-            b.button(label, ACTION_SNOOZE, f"{alert.monitor_id}:{seconds}")
-            for seconds, label in SNOOZES
-        ]
         if alert.item_id is not None:
             buttons.append(b.button("Open item", ACTION_OPEN_ITEM, str(alert.item_id)))
+        # One menu, not three buttons: action ids must be unique within a block.
+        buttons.append(
+            b.overflow(
+                ACTION_SNOOZE,
+                [(label, f"{alert.monitor_id}:{seconds}") for seconds, label in SNOOZES],
+            )
+        )
         blocks.append(b.actions(buttons, block_id=f"monitor:{alert.monitor_id}"))
-    plain = f"{alert.monitor_name}: {alert.detail}"
-    return SlackMessage(fallback(_plain_prefix(alert) + plain), blocks)
+    return SlackMessage(fallback(_plain(alert)), blocks)
 
 
 def resolved_original(alert: AlertFacts, recovered_at: datetime) -> SlackMessage:
@@ -94,13 +130,14 @@ def resolved_original(alert: AlertFacts, recovered_at: datetime) -> SlackMessage
         if alert.down_since
         else "a while"
     )
-    text = (
-        f"{ICONS['up']} *{md.inline(alert.monitor_name, 200)}* was down for {took} "
-        f"(until {recovered_at:%b %d %H:%M} UTC): {md.inline(alert.detail, 1500)}"
+    until = wording.moment(recovered_at, alert.timezone)
+    subject = (
+        md.code(md.inline(alert.item_key, 40))
+        if alert.item_key
+        else md.bold(md.inline(alert.monitor_name, 200))
     )
-    blocks = [b.section(text)]
-    if line := _item_line(alert):
-        blocks.append(b.context(line))
+    text = f"{ICONS['up']} {subject}: down for {took}, until {until} — {_detail(alert)}"
+    blocks = [b.section(text), b.context(_context(alert))]
     return SlackMessage(fallback(f"{alert.monitor_name} recovered: {alert.detail}"), blocks)
 
 
@@ -131,10 +168,17 @@ def ack_modal(monitor_id: int, monitor_name: str, metadata: str) -> dict:
     }
 
 
-def _plain_prefix(alert: AlertFacts) -> str:
-    return {
-        "down": "DOWN ",
-        "up": "RECOVERED ",
-        "reminder": "STILL DOWN ",
-        "warning": "WARNING ",
-    }.get(alert.kind, "")
+def _plain(alert: AlertFacts) -> str:
+    """The notification: the impact in words, with the owner as a real mention."""
+    owner = f" · {user(alert.item_owner)}" if alert.item_owner else ""
+    item = alert.item_key
+    match alert.kind:
+        case "down" if item and alert.item_blocked:
+            return f"{item} blocked: {alert.detail}{owner}"
+        case "down":
+            return f"{item or alert.monitor_name} is failing: {alert.detail}{owner}"
+        case "up":
+            return f"{item or alert.monitor_name} recovered: {alert.detail}"
+        case "reminder":
+            return f"{item or alert.monitor_name} is still down: {alert.detail}{owner}"
+    return f"{alert.monitor_name}: {alert.detail}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from commands.monitors.state_json import load_state
 from storage import items, launches, monitors
 from storage.engine import Session
 from storage.models import Item, Monitor, MonitorEvent
@@ -31,10 +32,20 @@ class AlertFacts:
     outage_detail: str | None = None  # what the outage's first alert said
     acknowledged_by: str | None = None
     ack_reason: str | None = None
+    failures: int = 0  # failed checks in a row when it went down (or is still down)
+    timezone: str = "UTC"  # the launch's, for the times the alert shows
+    verdict_was: str | None = None  # the launch's verdict before this transition…
+    verdict_now: str | None = None  # …and after it, when the transition changed it
 
 
 def alert_facts(
-    session: Session, *, monitor: Monitor, event: MonitorEvent, item: Item | None
+    session: Session,
+    *,
+    monitor: Monitor,
+    event: MonitorEvent,
+    item: Item | None,
+    failures: int = 0,
+    verdicts: tuple[str, str] | None = None,
 ) -> AlertFacts:
     """The facts of `event`, read in the transaction that recorded it."""
     launch = launches.get_launch(session, launch_id=monitor.launch_id)
@@ -44,6 +55,7 @@ def alert_facts(
         else None
     )
     state = monitor.state or {}
+    first_failure = load_state(state).down_since  # the outage's first failing check
     return AlertFacts(
         monitor_id=monitor.id or 0,
         monitor_name=event.monitor_name,
@@ -55,10 +67,15 @@ def alert_facts(
         item_key=item.key if item else None,
         item_owner=item.owner if item else None,
         item_blocked=bool(monitor.blocked_item or event.kind == "up"),
-        down_since=down.at if down else (event.at if event.kind == "down" else None),
+        down_since=first_failure
+        or (down.at if down else (event.at if event.kind == "down" else None)),
         outage_detail=down.detail if down else None,
         acknowledged_by=state.get("acknowledged_by"),
         ack_reason=state.get("ack_reason"),
+        failures=failures,
+        timezone=launch.timezone if launch else "UTC",
+        verdict_was=verdicts[0] if verdicts and verdicts[0] != verdicts[1] else None,
+        verdict_now=verdicts[1] if verdicts and verdicts[0] != verdicts[1] else None,
     )
 
 

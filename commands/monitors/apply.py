@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from commands import transitions
 from commands.context import Context
+from commands.digests.gather import local_today, scheduler_context
 from commands.facts import encode
 from commands.items.change import apply_change
 from commands.monitors.alerts import alert_facts
@@ -21,6 +22,7 @@ from commands.monitors.spec import BackupSpec, CertSpec, CheckResult, HttpSpec, 
 from commands.monitors.state import MonitorState, Policy, Transition, TransitionKind, step, tick
 from commands.monitors.state_json import dump_state, load_state
 from commands.replies import ItemView
+from commands.status import build_report
 from storage import items, launches, monitors, outbox
 from storage.engine import Session
 from storage.models import Item, Launch, Monitor, MonitorEvent
@@ -106,7 +108,12 @@ def apply_result(
     if result is not None and monitor.kind == "backup" and result.size is not None:
         monitor.params = {**monitor.params, "last_size": result.size}
     outage = monitor.state.get("outage_id")
+    linked = bool(monitor.item_id) and any(
+        c.kind in (TransitionKind.DOWN, TransitionKind.UP) for c in changes
+    )
+    verdict_before = _verdict_of(session, launch, now) if linked else None
     queued = 0
+    pending_alerts: list[MonitorEvent] = []
     for change in changes:
         event = monitors.add_event(
             session,
@@ -128,7 +135,7 @@ def apply_result(
         elif change.kind == TransitionKind.UP:
             _unblock_item(session, monitor, launch, now)
         if change.notify and monitor.channel_id:
-            queued += _queue_alert(session, monitor, event, now)
+            pending_alerts.append(event)
         log.info(
             "monitor %s (%s): %s%s — %s",
             monitor.id,
@@ -138,13 +145,37 @@ def apply_result(
             change.detail,
         )
     save_state(monitor, new, now, outage_id=outage if new.down_since is not None else None)
+    verdicts = (
+        (verdict_before, _verdict_of(session, launch, now)) if verdict_before is not None else None
+    )
+    for event in pending_alerts:
+        queued += _queue_alert(
+            session, monitor, event, now, failures=new.consecutive_failures, verdicts=verdicts
+        )
     return queued
 
 
-def _queue_alert(session: Session, monitor: Monitor, event: MonitorEvent, now: datetime) -> int:
+def _verdict_of(session: Session, launch: Launch, now: datetime) -> str:
+    """The launch's verdict as it stands in this transaction (uncached: it just changed)."""
+    ctx = scheduler_context(launch.team_id, now)
+    report, _ = build_report(session, ctx, launch, local_today(launch, now))
+    return report.verdict.label
+
+
+def _queue_alert(
+    session: Session,
+    monitor: Monitor,
+    event: MonitorEvent,
+    now: datetime,
+    *,
+    failures: int,
+    verdicts: tuple[str, str] | None,
+) -> int:
     assert monitor.channel_id is not None and event.id is not None
     item = items.find_item(session, item_id=monitor.item_id) if monitor.item_id else None
-    facts = alert_facts(session, monitor=monitor, event=event, item=item)
+    facts = alert_facts(
+        session, monitor=monitor, event=event, item=item, failures=failures, verdicts=verdicts
+    )
     threaded = event.kind in ("reminder", "up") and event.outage_id not in (None, event.id)
     queued = outbox.enqueue(
         session,

@@ -71,10 +71,10 @@ def test_a_heartbeat_hook_and_the_alert_buttons(served, store, fake) -> None:
     assert served.http.post("/hooks/heartbeat/nope").status_code == 404
     assert served.http.post(f"/hooks/heartbeat/{token}/banana").status_code == 400
     served.http.post(f"/hooks/heartbeat/{token}/fail")
-    eventually(lambda: next(p for p in fake.posted(CHANNEL) if "is down" in str(p["blocks"])))
+    eventually(lambda: next(p for p in fake.posted(CHANNEL) if "🔴" in str(p["blocks"])))
     served.click(ui.ACTION_ACK, str(monitor_row(store).id), user="U2BOB")
     opened = fake.wait_for("views.open")[0].body["view"]
-    alert = next(p for p in fake.posted(CHANNEL) if "is down" in str(p["blocks"]))
+    alert = next(p for p in fake.posted(CHANNEL) if "🔴" in str(p["blocks"]))
     import json
 
     meta = json.loads(opened["private_metadata"])
@@ -91,3 +91,13 @@ def test_a_heartbeat_hook_and_the_alert_buttons(served, store, fake) -> None:
     assert "Acknowledged by" in str(update["blocks"]) and "<@U2BOB>" in str(update["blocks"])
     served.http.post(f"/hooks/heartbeat/{token}")
     eventually(lambda: next(p for p in fake.posted(CHANNEL) if "recovered" in str(p["blocks"])))
+    snooze_menu = next(
+        e for blk in alert["blocks"] for e in blk.get("elements", []) if e.get("type") == "overflow"
+    )
+    four_hours = next(o["value"] for o in snooze_menu["options"] if "4 hours" in o["text"]["text"])
+    served.click(ui.ACTION_SNOOZE, "", selected=four_hours, user="U2BOB")
+
+    def snoozed() -> None:
+        assert monitor_row(store).state.get("snoozed_until")
+
+    eventually(snoozed)

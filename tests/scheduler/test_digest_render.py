@@ -87,6 +87,7 @@ def make_digest(**changes: object) -> Digest:
         due_soon=(
             ItemBrief("DNS", "DNS failover", owner="U0BOB", due_date=date(2026, 11, 19)),
             ItemBrief("RB", "Runbook", due_date=TODAY),
+            ItemBrief("PAG", "Pager rota", owner="U0EVE", due_date=date(2026, 11, 18)),
         ),
         expiring_waivers=(
             ExpiringWaiver("PEN", "External pen test", date(2026, 11, 20), "U0DAVE", "budget"),
@@ -187,8 +188,11 @@ def test_overdue_and_due_soon_items_mention_their_owners(templates: Templates) -
         "*⏰ Overdue (2)*\n• `DB` Database backups · <@U0ALICE> · overdue 3 d (due Sat Nov 14)"
         in text
     )
-    assert "• `DNS` DNS failover · <@U0BOB> · due Thu Nov 19 (in 2 d)" in text
-    assert "• `RB` Runbook · no owner · due today" in text
+    # Changed items are listed once, under their change, with their due date.
+    assert "• `DNS` DNS failover · due Thu Nov 19 (in 2 d) — <@U0BOB>" in text
+    assert "• `RB` Runbook · due today — <@U0DAVE>" in text
+    assert text.count("`DNS`") == 1 and text.count("`RB`") == 1
+    assert "*📅 Due in the next 3 days (1)*\n• `PAG` Pager rota · <@U0EVE> · due Wed Nov 18" in text
 
 
 def test_expiring_waivers_and_monitor_news_are_listed(templates: Templates) -> None:

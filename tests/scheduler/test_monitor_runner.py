@@ -81,12 +81,29 @@ def test_three_failures_block_the_item_alert_once_and_recovery_unblocks_in_the_t
         assert (blocked.status, blocked.blocked_by) == ("blocked", "monitor")
         assert "returned 503" in blocked.blocked_reason
         deliver(store, fake)
-        [alert] = [p for p in fake.posted(CHANNEL) if "is down" in json.dumps(p["blocks"])]
-        raw = json.dumps(alert["blocks"])
+        [alert] = [
+            p for p in fake.posted(CHANNEL) if "🔴" in json.dumps(p["blocks"], ensure_ascii=False)
+        ]
+        raw = json.dumps(alert["blocks"], ensure_ascii=False)
         assert "monitor_ack" in raw and "monitor_snooze" in raw and "monitor_open_item" in raw
+        headline = alert["blocks"][0]["text"]["text"]
+        # Impact first: the item it blocked, what failed, how long; the URL said once.
+        assert headline.startswith("🔴 `HEALTH` blocked: GET /health returned 503")
+        assert "3 checks since 12:02" in headline
+        assert raw.count(service.url("/health")) == 1
+        assert "verdict GO → *NO-GO*" in raw or "verdict " not in raw
         run_checks(store, traveller, 3)  # still down: no second alert
         deliver(store, fake)
-        assert len([p for p in fake.posted(CHANNEL) if "is down" in json.dumps(p["blocks"])]) == 1
+        assert (
+            len(
+                [
+                    p
+                    for p in fake.posted(CHANNEL)
+                    if "🔴" in json.dumps(p["blocks"], ensure_ascii=False)
+                ]
+            )
+            == 1
+        )
         service.routes["/health"] = Reply(status=200, body=b"ok again")
         run_checks(store, traveller, 2)
         deliver(store, fake)
@@ -96,7 +113,7 @@ def test_three_failures_block_the_item_alert_once_and_recovery_unblocks_in_the_t
     recovery = fake.calls_to("chat.postMessage")[-1].body
     assert recovery["thread_ts"] == alert["ts"]
     [update] = fake.calls_to("chat.update")
-    assert update.body["ts"] == alert["ts"] and "was down for" in json.dumps(update.body["blocks"])
+    assert update.body["ts"] == alert["ts"] and "down for" in json.dumps(update.body["blocks"])
     with store.read() as session:
         from storage.models import Event
 
@@ -148,7 +165,12 @@ def test_two_runners_on_one_database_check_once_and_alert_once(store, fake) -> N
         deliver(store, fake)
     assert checks == 4  # one per minute, whichever replica took it
     assert [e.kind for e in monitor_events(store)] == ["down"]
-    assert len([p for p in fake.posted(CHANNEL) if "is down" in json.dumps(p["blocks"])]) == 1
+    assert (
+        len(
+            [p for p in fake.posted(CHANNEL) if "🔴" in json.dumps(p["blocks"], ensure_ascii=False)]
+        )
+        == 1
+    )
 
 
 def test_a_disallowed_address_is_refused_without_a_connection(store, fake) -> None:

@@ -12,7 +12,10 @@ how many were left out):
 - `changes`: list of `Group`s of `Change`s, one per action (done, blocked, unblocked,
   reopened, waived, created, removed, then any other action), empty ones left out;
   `change_count`: all changes
-- `overdue`, `due_soon` (Groups of ItemBrief), `waivers` (Group of ExpiringWaiver),
+- `overdue`, `due_soon` (Groups of ItemBrief, without the items already listed under
+  `changes`), `due_of_changed` (key → due date of a changed item that is overdue or due
+  soon, shown on its change line),
+  `waivers` (Group of ExpiringWaiver),
   `monitors` (Group of MonitorNote, failures first)
 - `target` (date | None), `days_to_target` (int | None), `forecast` (Forecast),
   `days_late` (int: > 0 when the forecast is after the target, else 0)
@@ -130,6 +133,13 @@ def digest_context(digest: Digest) -> dict[str, Any]:
     launch, forecast = digest.launch, digest.forecast
     since = None if digest.since is None else local_day(digest.since, launch.timezone)
     monitors = sorted(digest.monitors, key=lambda m: m.recovered)  # failures first, stable
+    # An item that changed and is overdue or due soon is listed once: under its change,
+    # with its due date.
+    changed = {change.key for change in digest.changes if change.key}
+    overdue_keys = {item.key for item in digest.overdue}
+    due = {item.key: item.due_date for item in (*digest.due_soon, *digest.overdue)}
+    overdue = [item for item in digest.overdue if item.key not in changed]
+    due_soon = [item for item in digest.due_soon if item.key not in changed]
     return {
         "digest": digest,
         "launch": launch,
@@ -143,9 +153,12 @@ def digest_context(digest: Digest) -> dict[str, Any]:
         "changes": change_groups(digest.changes),
         "change_count": len(digest.changes),
         "overdue": capped(
-            digest.overdue, OVERDUE_LINES, max(digest.overdue_count, len(digest.overdue))
+            overdue,
+            OVERDUE_LINES,
+            max(digest.overdue_count, len(digest.overdue)) - len(overdue_keys & changed),
         ),
-        "due_soon": capped(digest.due_soon, DUE_SOON_LINES),
+        "due_of_changed": {key: day for key, day in due.items() if key in changed and day},
+        "due_soon": capped(due_soon, DUE_SOON_LINES),
         "waivers": capped(digest.expiring_waivers, WAIVER_LINES),
         "monitors": capped(monitors, MONITOR_LINES),
         "target": launch.target_date,
