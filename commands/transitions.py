@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from commands import wording
 from commands.errors import Conflict
 from commands.replies import ItemView, join_scenarios
 from commands.text import user
@@ -31,7 +32,7 @@ _CLEAR_DONE = {"done_at": None, "done_by": None}
 
 
 def _when(moment: datetime | None) -> str:
-    return f" on {moment:%Y-%m-%d}" if moment else ""
+    return f" on {wording.day(moment.date())}" if moment else ""
 
 
 def mark_done(item: ItemView, *, actor: str, evidence: str, now: datetime) -> Change:
@@ -112,7 +113,9 @@ def assign(item: ItemView, *, owner: str | None) -> Change:
 def set_due(item: ItemView, *, due: date | None) -> Change:
     if due == item.due_date:
         raise Conflict(
-            f"{item.key} is already due {due:%Y-%m-%d}." if due else f"{item.key} has no due date."
+            f"{item.key} is already due {wording.day(due)}."
+            if due
+            else f"{item.key} has no due date."
         )
     return Change("due", {"due_date": due})
 
@@ -122,7 +125,7 @@ def waive(item: ItemView, *, actor: str, reason: str, until: date | None, today:
         raise Conflict(f"{item.key} is already done; there is nothing to waive.")
     if until is not None and until < today:
         raise Conflict(
-            f"A waiver until {until:%Y-%m-%d} would already have expired; give a later date."
+            f"A waiver until {wording.day(until)} would already have expired; give a later date."
         )
     if item.status == Status.WAIVED and (reason, until) == (item.waiver_reason, item.waiver_until):
         raise Conflict(f"{item.key} is already waived with that reason.")
@@ -133,7 +136,7 @@ def waive(item: ItemView, *, actor: str, reason: str, until: date | None, today:
         "waived_by": actor,
         **_CLEAR_BLOCK,
     }
-    detail = reason + (f" (until {until:%Y-%m-%d})" if until else "")
+    detail = reason + (f" (until {wording.day(until)})" if until else "")
     return Change("waived", fields, detail, announce=True)
 
 

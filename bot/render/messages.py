@@ -290,7 +290,7 @@ def _(reply: r.ItemRemoved, layout: b.Layout) -> None:
 def _(reply: r.LaunchReply, layout: b.Layout) -> None:
     launch = reply.launch
     target = (
-        f"{launch.target_date:%Y-%m-%d}"
+        wording.day(launch.target_date)
         if launch.target_date
         else "not set (`/ready launch date &lt;date&gt;`)"
     )

@@ -218,7 +218,7 @@ _ACTION_WORDS: dict[str, Callable[[r.ItemChanged], str]] = {
     "assigned": lambda c: f"assigned {_user(c.item.owner or '')} to",
     "unassigned": lambda c: "unassigned",
     "due": lambda c: (
-        f"set the due date ({c.item.due_date:%Y-%m-%d}) of"
+        f"set the due date ({wording.day(c.item.due_date)}) of"
         if c.item.due_date
         else "cleared the due date of"
     ),
@@ -247,7 +247,7 @@ def _(reply: r.ItemChanged) -> str:
     if item.owner:
         details[0] += f" · owner {_user(item.owner)}"
     if item.due_date:
-        details[0] += f" · due {item.due_date:%Y-%m-%d}"
+        details[0] += f" · due {wording.day(item.due_date)}"
     if item.scenarios:
         details.append(f"  required for: {', '.join(item.scenarios)}")
     return "✓ " + describe_change(reply) + "\n" + "\n".join(details)
@@ -306,7 +306,7 @@ def _(reply: r.LaunchReply) -> str:
     if reply.detail and reply.action == "created":
         head += f" ({reply.detail})"
     target = (
-        f"{launch.target_date:%Y-%m-%d}"
+        wording.day(launch.target_date)
         if launch.target_date
         else "not set (`/ready launch date <date>`)"
     )
@@ -329,7 +329,7 @@ def _(reply: r.LaunchesReply) -> str:
     lines = ["Launches:"]
     for s in reply.launches:
         marker = "→" if s.launch.id == reply.current_id else " "
-        target = f"{s.launch.target_date:%Y-%m-%d}" if s.launch.target_date else "no date"
+        target = wording.day(s.launch.target_date) if s.launch.target_date else "no date"
         lines.append(
             f" {marker} {s.launch.name:<30} {s.score:>3}%  {s.open_items:>5} open / {s.items:<5} {target}"
         )
