@@ -58,33 +58,42 @@ def _launch(layout: b.Layout, home: HomeLaunch, *, reserve: int) -> None:
         **fixed,
     )
     rows = Rows(layout, reserve_blocks=reserve + 2)
+
+    def more(count: int, listing: str) -> None:
+        """Say what a group left out, and how to see it all."""
+        shown = rows.close()
+        if count > shown and not rows.full:
+            layout.add(b.context(f"+{count - shown:,} more — `/ready list {listing}`"), **fixed)
+
+    rows.close()
     if home.owner_view:
         heading = f"*Blocked ({home.blocked_count:,})*\n"
         for brief in home.blockers:
             if rows.brief(brief, launch.id, heading + brief_line(brief, today, reason=True)):
                 heading = ""
+        more(home.blocked_count, "blocked")
         heading = f"*Critical, nobody owns it ({home.unowned_critical_count:,})*\n"
         for item in home.unowned_critical:
             if rows.item(item, heading + item_line(item, today), launch_id=launch.id):
                 heading = ""
+        more(home.unowned_critical_count, "unassigned")
         heading = f"*Overdue ({home.overdue_count:,})*\n"
+        above = 0  # overdue items already shown as blocked or unowned
         for brief in home.overdue:
-            if not rows.showing(launch.id, brief.key) and rows.brief(
-                brief, launch.id, heading + brief_line(brief, today)
-            ):
+            if rows.showing(launch.id, brief.key):
+                above += 1
+            elif rows.brief(brief, launch.id, heading + brief_line(brief, today)):
                 heading = ""
+        more(home.overdue_count - above, "overdue")
     heading = f"*Your open items ({home.mine_count:,})*\n"
     for item in home.mine:
         if rows.item(item, heading + item_line(item, today), launch_id=launch.id):
             heading = ""
-    rows.close()
     if not home.mine:
+        rows.close()
         layout.add(b.section(_nothing_of_yours(home)), **fixed)
-    elif home.mine_count > len(home.mine):
-        layout.add(
-            b.context(f"+{home.mine_count - len(home.mine):,} more — `/ready list mine`"),
-            **fixed,
-        )
+    else:
+        more(home.mine_count, "mine")
     layout.add(b.divider(), **fixed)
 
 
