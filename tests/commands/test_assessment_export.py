@@ -19,8 +19,10 @@ from storage.models import Priority, Scenario, Status
 
 
 def fields(items: list[ParsedItem]) -> list[dict[str, object]]:
-    """Every field of every item except its line number."""
-    return [{k: v for k, v in asdict(item).items() if k != "line"} for item in items]
+    """Every field of every item except where it was read (line number and text)."""
+    return [
+        {k: v for k, v in asdict(item).items() if k not in ("line", "source")} for item in items
+    ]
 
 
 def assert_round_trip(assessment: Assessment) -> Assessment:
