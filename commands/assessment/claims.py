@@ -105,7 +105,9 @@ def read_claim(text: str, number: int, claims: Claims) -> bool:
 
 
 def _verdict(text: str) -> str | None:
-    if not _VERDICT_CONTEXT.search(text):
+    # A verdict is a short statement ("Verdict: NO-GO", "Ready for go-live: ❌ NO"), not
+    # a sentence that mentions readiness.
+    if not _VERDICT_CONTEXT.search(text) or len(text.split()) > 12:
         return None
     if _NO_GO.search(text):
         return "NO-GO"

@@ -65,6 +65,10 @@ def _read_item(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None, 
         _read_children(item, sink, parent, depth + 1)
         return
     draft = _draft_of(item, ordered, sink, parent)
+    if draft is not None and draft.kind == "step" and _is_step_group(item):
+        # "1. **Immediate** (this week):" over the steps themselves: a group, not a step.
+        _read_children(item, sink, None, 0)
+        return
     if draft is None:
         if parent is not None:
             parent.notes += ["  " * depth + line.note for line in item.lines if line.note]
@@ -83,6 +87,12 @@ def _read_item(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None, 
         _read_children(item, sink, draft, 0)
     else:  # a junk title ("Risk", a path): its details go with it
         sink.skip(_skip_reason(sink), len(item.lines))
+
+
+def _is_step_group(item: ListItem) -> bool:
+    nested = any(isinstance(child, ListBlock) for child in item.children)
+    text = item.lines[0].text.rstrip()
+    return nested and (text.endswith(":") or item.lines[0].lead is not None)
 
 
 def _skip_reason(sink: Sink) -> str:
@@ -185,6 +195,10 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
     draft.checkbox = box is not None
     draft.parent = parent.title if parent is not None else None
     head, note = text, None
+    lead_rank = _rank_only(first.lead) if first.lead else None
+    if lead_rank is not None and first.rest:
+        # "**CRITICAL**: Add test scripts": the bold word ranks, the rest is the title.
+        head, bold = first.rest.lstrip(":-–— "), False
     if bold and first.lead and (box is None or first.rest[:1] in _SEPARATORS):
         head, note = _split_bold(first.lead, first.rest)
     title = split_title(head, leading_word_ok=bool(symbols))
@@ -192,7 +206,8 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
     draft.status = refine_status(box, status) if box is not None else status
     draft.stated_status = title.status
     draft.priority = (
-        priority_from_words(head)
+        lead_rank
+        or priority_from_words(head)
         or title.priority
         or _badge_priority(first)
         or priority_from_emoji(symbols)
@@ -207,6 +222,14 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
     if not is_real_title(draft.title):
         draft.title = ""
     return draft
+
+
+def _rank_only(lead: str) -> Priority | None:
+    """The priority of a bold lead that is nothing but a rank ("CRITICAL", "P1", "High")."""
+    words = lead.strip(" :").split()
+    if not words or len(words) > 2:
+        return None
+    return priority_from_label(" ".join(words))
 
 
 def _status_of(symbols: str) -> Status | None:

@@ -17,6 +17,7 @@ from commands.assessment.vocabulary import (
     TAG_PRIORITY,
     priority_from_tag,
     priority_from_value,
+    status_from_value,
     status_phrase,
 )
 from storage.vocabulary import Priority, Status
@@ -42,6 +43,7 @@ _PRIORITY_ONLY = re.compile(
 _LEADING_PRIORITY = re.compile(r"^(critical|high|medium|low|p[0-3])\s*[—–:-]\s+", re.I)
 _LEADING_TAG = re.compile(r"^\s*\[(?P<tag>[^\]]{1,20})\]\s*")
 _TITLE_EDGES = " \t:;,-–—|"
+_NUMBERING = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+")  # "3. " of a numbered heading
 # An id at the start of an item: "GL-004", "SEC-12", "PRR-3.1", "#12", "R1.2".
 ITEM_ID = re.compile(
     r"^(?P<id>[A-Z][A-Z0-9]{0,9}-\d+(?:\.\d+)*|#\d+|[A-Z]{1,3}\d+(?:\.\d+)+)\b[.:)]?\s+"
@@ -64,7 +66,7 @@ def split_title(text: str, *, leading_word_ok: bool = False) -> Title:
     """Take a plain title apart (see the module docstring). `leading_word_ok`: a leading
     "High: " counts even in lower case (after a colour dot, or in readybot's layout)."""
     result = Title(title="")
-    title = collapse_spaces(strip_emoji(text))
+    title = _NUMBERING.sub("", collapse_spaces(strip_emoji(text)))
     match = ITEM_ID.match(title)
     if match:
         result.key, title = match.group("id"), title[match.end() :]
@@ -105,6 +107,12 @@ def _take_one_tail(result: Title, title: str) -> bool:
             return True
         if status_phrase(inner) is not None and result.status is None:
             result.status, result.note = status_phrase(inner), inner
+            result.title = title[: match.start()]
+            return True
+        leading = status_from_value(inner)
+        if leading in (Status.BLOCKED, Status.WAIVED, Status.IN_PROGRESS) and result.status is None:
+            # "(blocked - read-only file)", "(in progress, 60%)"
+            result.status, result.note = leading, inner
             result.title = title[: match.start()]
             return True
         tail = _INNER_STATUS_TAIL.search(inner)
@@ -162,6 +170,17 @@ _JUNK_TITLES = frozenset(
         "location",
         "file",
         "files",
+        "workaround",
+        "resolution",
+        "reason",
+        "context",
+        "background",
+        "goal",
+        "tip",
+        "warning",
+        "important",
+        "answer",
+        "question",
     ]
 ) | {"action required", "action items", "current status", "current state", "next steps"}
 _PATH_ONLY = re.compile(r"^(?:[\w.@~-]*[/\\])+[\w.@~-]*$|^[\w-]+\.[A-Za-z0-9]{1,5}$")
