@@ -72,8 +72,13 @@ def read_claim(text: str, number: int, claims: Claims) -> bool:
             claims.date = when
             claims.sources.append(Claim("date", text, number))
         return when is not None
+    verdict = _verdict(text)
+    if verdict and claims.verdict is None:
+        claims.verdict = verdict
+        claims.sources.append(Claim("verdict", text, number))
     if not _READINESS_WORDS.search(text):
-        return False
+        return verdict is not None
+    found = verdict is not None
     score = _SCORE.search(text)
     if score and int(score.group(1)) <= 100:
         found = True
@@ -96,11 +101,6 @@ def read_claim(text: str, number: int, claims: Claims) -> bool:
         if claims.percent is None and claims.score is None:
             claims.percent = int(percent.group(1))
             claims.sources.append(Claim("percent", text, number))
-    verdict = _verdict(text)
-    if verdict and claims.verdict is None:
-        claims.verdict = verdict
-        claims.sources.append(Claim("verdict", text, number))
-        found = True
     return found
 
 

@@ -47,6 +47,7 @@ class Section:
     heading_line: Line | None = None
     item_count: int = 0  # items read in this section and its subsections
     labels_here: int = 0  # topical label lines directly in this section
+    role_name: str | None = None  # "Critical Gaps" for a heading with a role, no topic
 
     def ancestors(self) -> list[Section]:
         node: Section | None = self
@@ -193,9 +194,14 @@ def _inherited_effort(section: Section) -> str | None:
 
 
 def category_of(section: Section) -> str:
-    return next((node.category for node in section.ancestors() if node.category), None) or (
-        DEFAULT_CATEGORY
-    )
+    """The nearest topic above; else the name of the nearest role heading ("Critical
+    Gaps", "Known Issues"), which is all a reader has to go by; else "General"."""
+    chain = section.ancestors()
+    topic = next((node.category for node in chain if node.category), None)
+    if topic:
+        return topic
+    role_name = next((node.role_name for node in chain if node.role_name), None)
+    return role_name or DEFAULT_CATEGORY
 
 
 def finish(draft: Draft) -> ParsedItem:
@@ -205,17 +211,21 @@ def finish(draft: Draft) -> ParsedItem:
     else:
         status = draft.stated_status or inherited_status(draft.section) or Status.TODO
     blocked = draft.blocked_reason
-    if blocked is None and status in (Status.TODO, Status.IN_PROGRESS):
+    title = draft.title
+    if blocked is None and status in (Status.TODO, Status.IN_PROGRESS, Status.BLOCKED):
         # "waiting on legal", "needs security approval": blocked, with that reason.
         blocked = waiting_reason(" ".join([draft.title, *draft.notes]))
         if blocked is not None:
             status = Status.BLOCKED
+            cut = title.rfind(blocked)
+            if cut > 0 and title[:cut].rstrip().endswith(("—", "–", "-", "(", ":", ",")):
+                title = title[:cut].rstrip(" —–-(:,") or title
     elif blocked is not None and draft.stated_status is None and draft.status is None:
         status = Status.BLOCKED  # "Blocked by: ..." and no status: blocked
     evidence = tuple(dict.fromkeys(draft.evidence))
     depends = explicit_dependencies(" ".join([draft.title, *draft.notes]))
     return ParsedItem(
-        title=draft.title,
+        title=title,
         category=draft.category_hint or category_of(draft.section),
         status=status,
         priority=draft.priority or _inherited_priority(draft.section),

@@ -197,3 +197,14 @@ def _title_piece(match: re.Match[str]) -> str:
 def topic_words(topic: str) -> frozenset[str]:
     """The words of a topic, for "is this sub-heading just its parent again" checks."""
     return frozenset(re.findall(r"\w+", topic.casefold()))
+
+
+def role_heading_name(text: str) -> str | None:
+    """ "## 🔴 Critical Gaps (Blocking Launch)" -> "Critical Gaps": a role heading's words
+    as a category name, for items that have no topical heading above them."""
+    plain = _NUMBERING.sub("", strip_emoji(plain_text(text)))
+    name = collapse_spaces(_PARENTHETICAL.sub(" ", plain)).strip(_EDGE_PUNCTUATION)
+    if not name:
+        return None
+    shouting = not any(char.islower() for char in name)
+    return truncate(_title_case(name) if shouting else _capitalise(name), CATEGORY_MAX)

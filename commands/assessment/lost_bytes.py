@@ -21,7 +21,7 @@ LOST = (0x9D, 0x8F, 0x81, 0x8D, 0x90)
 _FAVOURED = (
     set(STATUS_EMOJI)
     | set(PRIORITY_EMOJI)
-    | set("❗❓❕❔➡⬅⬆⬇⭐✨⚡⚙⏰⌛✏✍☁❤✳✴❇➕➖➗➜➤▶◀⚪⚫⬛⬜\ufe0f\u200d")
+    | set("❗❓❕❔➡⬅⬆⬇⭐✨⚡⚙⏰⌛✏✍❤✳✴❇➕➖➗➜➤▶◀⚪⚫⬛⬜\ufe0f\u200d")
 )
 _MAX_MISSING = 2
 

@@ -32,7 +32,7 @@ _PRODUCT_LABEL = re.compile(
     re.I | re.M,
 )
 _PRODUCT_PROSE = re.compile(
-    r"\b(?:The|the)\s+(?P<name>[A-Z][\w.+-]*(?:\s+[A-Z][\w.+-]*){0,3})\s+"
+    r"\b(?:The|the)\s+(?P<name>[A-Z][\w.+-]*(?:\s+[A-Z][\w.+-]*){0,3})(?:\s+[a-z]+){0,2}\s+"
     r"(?:application|app|platform|system|service|portal|product|project|tool|website|site"
     r"|api|backend|frontend|solution|software)\b"
 )
@@ -55,13 +55,13 @@ def _distinctive(title: str) -> str | None:
         return distinctive[0]
     match = _LEADING_GENERIC.match(plain)
     if match and is_generic(plain[: match.start("rest")]) and not is_generic(match["rest"]):
-        return match["rest"].strip()
+        return re.sub(r"^(?:the|a|an|our)\s+", "", match["rest"].strip(), flags=re.I)
     return plain
 
 
 def product_named(text: str) -> str | None:
     """The product a document names near its top, if it does."""
-    head = text[:_PROSE_WINDOW]
+    head = re.sub(r"\*\*|__|`", "", text[:_PROSE_WINDOW])
     label = _PRODUCT_LABEL.search(head)
     if label:
         name = plain_text(label.group("name")).strip(" .,;")

@@ -28,7 +28,7 @@ from commands.assessment.blocks import (
 from commands.assessment.claims import read_claim
 from commands.assessment.drafts import Draft, Section, category_of, label_value
 from commands.assessment.heading_items import heading_item
-from commands.assessment.headings import read_heading, topic_words
+from commands.assessment.headings import read_heading, role_heading_name, topic_words
 from commands.assessment.inline import DEFAULT_CATEGORY, collapse_spaces, plain_text
 from commands.assessment.inline_render import Line, strip_tags
 from commands.assessment.labels import count_topical_labels, label_section
@@ -158,6 +158,8 @@ class Reader:
             scenario=scenario.value if scenario else None,
             heading_line=block.line,
         )
+        if topic is None and (section.role is not Role.NORMAL or scenario is not None):
+            section.role_name = role_heading_name(text)
         if section.role is Role.NORMAL and parent.role is not Role.NORMAL:
             section.role = parent.role  # a topic inside "Critical gaps" is still a gap
         section.labels_here = count_topical_labels(after)
@@ -189,6 +191,8 @@ class Reader:
         content = block.content.strip()
         if content.startswith("<!--"):
             return
+        if "</details>" in content.lower():
+            self._label, self.list_role = None, None  # a <details> group ends
         if "<summary" in content.lower():
             label = strip_tags(content.split("</summary>")[0])
             if label:

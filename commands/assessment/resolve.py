@@ -12,13 +12,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from commands.assessment.drafts import Draft, Section, category_of, finish
-from commands.assessment.merge import merge_items, restates
+from commands.assessment.merge import merge_items, restates, subject
 from commands.assessment.model import Merge, ParsedItem
 from commands.assessment.roles import Role
 from commands.assessment.scenarios import modality, required_scenarios
+from storage.vocabulary import Priority
 
 if TYPE_CHECKING:
     from commands.assessment.reader import Reader
@@ -90,9 +92,8 @@ def resolve(reader: Reader) -> None:
                 "restates",
             )
         )
-        if into is not None and step.evidence_items:
-            into.evidence_items += step.evidence_items
-            into.evidence = "\n".join(into.evidence_items)
+        if into is not None:
+            _fold(into, step)
     items += _apply_conditions(conditions, items, categories, reader)
     items.sort(key=lambda item: item.line)
     assessment.items = items
@@ -106,6 +107,32 @@ def resolve(reader: Reader) -> None:
     assessment.stated_readiness = assessment.claims.stated_score()
 
 
+_ORDER = [Priority.CRITICAL, Priority.HIGH, Priority.MEDIUM, Priority.LOW]
+
+
+def _fold(into: ParsedItem, step: ParsedItem) -> None:
+    """What a restating step adds to its item: a higher priority, more evidence."""
+    ranks = [p for p in (into.priority, step.priority) if p is not None]
+    into.priority = min(ranks, key=_ORDER.index) if ranks else None
+    if step.evidence_items:
+        into.evidence_items = tuple(dict.fromkeys(into.evidence_items + step.evidence_items))
+        into.evidence = "\n".join(into.evidence_items)
+
+
+_MODALITY = re.compile(
+    r"\b(?:is|are|be|must|should|mandatory|optional|critical|required|needed|not|essential)\b",
+    re.I,
+)
+
+
+def _named_item(text: str, items: list[ParsedItem]) -> ParsedItem | None:
+    """The item a condition names: "SSL is MANDATORY" names "TLS certificates
+    installed" (its subject is all in the condition's words); the most specific wins."""
+    words = subject(_MODALITY.sub(" ", text))
+    named = [item for item in items if subject(item.title) and subject(item.title) <= words]
+    return max(named, key=lambda item: len(subject(item.title)), default=None)
+
+
 def _apply_conditions(
     conditions: list[Draft], items: list[ParsedItem], categories: set[str], reader: Reader
 ) -> list[ParsedItem]:
@@ -115,8 +142,8 @@ def _apply_conditions(
         scenario = draft.scenario or ""
         text = " ".join([draft.title, *draft.notes])
         said = modality(text)
-        target = restates(draft.title, items, categories)
-        if isinstance(target, ParsedItem):
+        target = _named_item(draft.title, items)
+        if target is not None:
             if said == "mandatory" and scenario not in target.critical_in:
                 target.critical_in += (scenario,)
             elif said == "optional":

@@ -43,6 +43,7 @@ _PRIORITY_ONLY = re.compile(
 _LEADING_PRIORITY = re.compile(r"^(critical|high|medium|low|p[0-3])\s*[—–:-]\s+", re.I)
 _LEADING_TAG = re.compile(r"^\s*\[(?P<tag>[^\]]{1,20})\]\s*")
 _TITLE_EDGES = " \t:;,-–—|"
+_SEE_TAIL = re.compile(r"\s*(?:[-–—;,]\s*|\()\s*see\b[^()]*\)?\s*$", re.I)
 _NUMBERING = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+")  # "3. " of a numbered heading
 # An id at the start of an item: "GL-004", "SEC-12", "PRR-3.1", "#12", "R1.2".
 ITEM_ID = re.compile(
@@ -78,6 +79,8 @@ def split_title(text: str, *, leading_word_ok: bool = False) -> Title:
     if tag and priority_from_tag(tag.group("tag")) is not None:
         result.priority = result.priority or priority_from_tag(tag.group("tag"))
         title = title[tag.end() :]
+    # "— see the runbook": a pointer, whose link is kept as evidence.
+    title = _SEE_TAIL.sub("", title)
     for _ in range(4):  # a title rarely carries more than effort, priority and status
         if not _take_one_tail(result, title):
             break
@@ -183,7 +186,11 @@ _JUNK_TITLES = frozenset(
         "question",
     ]
 ) | {"action required", "action items", "current status", "current state", "next steps"}
-_PATH_ONLY = re.compile(r"^(?:[\w.@~-]*[/\\])+[\w.@~-]*$|^[\w-]+\.[A-Za-z0-9]{1,5}$")
+# "src/app.ts", "./scripts/", "docs/ops/runbook.md", "setup.py"; not "CI/CD" or "HTTPS/SSL".
+_PATH_ONLY = re.compile(
+    r"^(?:\.{0,2}/)?(?:[\w.@~-]+/){2,}[\w.@~-]*$|^(?:[\w.@~-]+/)+[\w@~-]*\.[A-Za-z0-9]{1,5}$"
+    r"|^\.{0,2}/[\w./@~-]*$|^[\w-]+\.[A-Za-z0-9]{1,5}$"
+)
 _URL_ONLY = re.compile(r"^(?:https?|ftp)://\S+$")
 
 
