@@ -164,6 +164,8 @@ _ORDER = [Priority.CRITICAL, Priority.HIGH, Priority.MEDIUM, Priority.LOW]
 
 
 def _stem(word: str) -> str:
+    if word in _SYNONYMS:
+        return _SYNONYMS[word]
     for suffix in ("ing", "es", "s", "ed"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             word = word[: -len(suffix)]
@@ -255,9 +257,12 @@ def merge_items(items: list[ParsedItem], loose: set[int]) -> tuple[list[ParsedIt
         others = merged_from.get(id(item), [])
         combined = _combine(item, others) if others else item
         result.append(combined)
+        group = [item, *others]
+        kept = max(group, key=_specific) if others else item
         merges += [
             Merge(combined.title, combined.line, other.title, other.line, "same item")
-            for other in others
+            for other in group
+            if other is not kept
         ]
     return result, merges
 

@@ -98,8 +98,15 @@ _PRIORITIES = {priority.value: priority for priority in Priority}
 
 
 def _header_name(cell: str) -> str | None:
-    key = " ".join(re.sub(r"[*_:]", " ", cell).casefold().split())
-    return _LOOKUP.get(key)
+    """The field a header cell names: "Due date", "Done?", and wordier forms ("Check
+    item", "Owner (team)") by their first or last word."""
+    key = " ".join(re.sub(r"[*_:]|\([^)]*\)", " ", cell).casefold().split())
+    if key in _LOOKUP:
+        return _LOOKUP[key]
+    words = key.split()
+    if 1 < len(words) <= 4:
+        return _LOOKUP.get(words[-1]) or _LOOKUP.get(words[0])
+    return None
 
 
 def _find_header(rows: Sequence[Sequence[str]]) -> tuple[int, dict[int, str]] | None:
