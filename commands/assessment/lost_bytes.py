@@ -53,7 +53,9 @@ def score(char: str) -> int:
 def _repair_sequence(seq: bytes, expected: int) -> str | None:
     """The best character `seq` (a lead and too few continuation bytes) can have been."""
     missing = expected - len(seq)
-    if not 0 < missing <= _MAX_MISSING:
+    # A lead byte with none of its continuation bytes is too little to go on ("â" is
+    # also just "â").
+    if not 0 < missing <= _MAX_MISSING or len(seq) < 2:
         return None
     best, best_score = None, 0
     for positions in product(range(1, expected), repeat=missing):

@@ -185,7 +185,7 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
 
     def repair_window(match: re.Match[str]) -> str:
         window = match.group()
-        if may_use_ftfy and " " in window.strip(" "):
+        if may_use_ftfy and " " in window:
             joined = _as_one_character(window)
             if joined is not None:
                 applied[CP1252] += 1
@@ -213,27 +213,17 @@ def _as_one_character(window: str) -> str | None:
     A space is taken for 0xA0 only where the run before it ends one byte short and 0xA0
     makes a better character there than a lost undefined byte would ("âš" + 0xA0 is ⚠,
     while "ï¸" + 0x8F is the variation selector, not "ï¸" + 0xA0)."""
-    parts = re.split(r"( +)", window)
-    out: list[str] = []
+    parts = re.split(r"( +)", window)  # runs at even indexes, spaces at odd ones
     joined = False
-    index = 0
-    while index < len(parts):
-        run = parts[index]
-        nxt = parts[index + 2] if index + 2 < len(parts) else ""
-        if run and parts[index + 1 : index + 2] == [" "] and nxt and _nbsp_fits(run):
-            parts[index + 2] = run + "\xa0" + nxt
+    for index in range(0, len(parts) - 1, 2):
+        if parts[index] and _nbsp_fits(parts[index]):
+            parts[index] += "\xa0"
+            parts[index + 1] = parts[index + 1][1:]
             joined = True
-            index += 2
-            continue
-        out.append(run)
-        index += 1
     if not joined:
         return None
-    rebuilt = "".join(out)
-    fixed = [
-        _decode_run(piece, _CODECS[1][1]) if piece.strip() else piece
-        for piece in re.split(r"( +)", rebuilt)
-    ]
+    pieces = re.split(r"( +)", "".join(parts))
+    fixed = [_decode_run(piece, _CODECS[1][1]) if piece.strip() else piece for piece in pieces]
     if any(piece is None for piece in fixed):
         return None
     return "".join(piece for piece in fixed if piece is not None)
@@ -246,7 +236,9 @@ def _nbsp_fits(run: str) -> bool:
         return False
     with_nbsp = nbsp_completion(raw)
     lossy = decode_with_lost_bytes(raw)
-    return with_nbsp is not None and (lossy is None or score(with_nbsp[-1]) > score(lossy[-1]))
+    if with_nbsp is None or not score(with_nbsp[-1]):
+        return False
+    return lossy is None or score(with_nbsp[-1]) > score(lossy[-1])
 
 
 def _ftfy_window(window: str) -> str | None:

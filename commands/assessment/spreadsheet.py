@@ -173,11 +173,16 @@ def _item(values: dict[str, str], line: int, row: Sequence[str]) -> ParsedItem:
 def read_csv(text: str, *, name: str | None = None) -> Assessment:
     """An Assessment from CSV text (comma, semicolon or tab separated)."""
     text = text.removeprefix("\ufeff")
-    # The separator is the one the first lines use most (the header row is among them);
-    # csv.Sniffer guesses wrong when notes are full of semicolons.
-    head = "\n".join(text.splitlines()[:5])
-    delimiter = max(",;\t", key=head.count)
-    return read_rows(list(csv.reader(io.StringIO(text), delimiter=delimiter)), name=name)
+    # The separator is the one with which a header row appears; csv.Sniffer guesses
+    # wrong when notes are full of semicolons.
+    for delimiter in (",", ";", "\t"):
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error:
+            continue
+        if _find_header(rows) is not None:
+            return read_rows(rows, name=name)
+    return Assessment(title=name, name=name)
 
 
 def _cell_text(value: object) -> str:
@@ -238,7 +243,8 @@ def _row(item: ParsedItem) -> list[str]:
 def write_csv(assessment: Assessment) -> str:
     """The items as CSV with the `WRITE_COLUMNS` header; `read_csv` reads it back whole."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # The default "\r\n" terminator makes the writer quote cells holding either character.
+    writer = csv.writer(out)
     writer.writerow(WRITE_COLUMNS)
     writer.writerows(_row(item) for item in assessment.items)
     return out.getvalue()

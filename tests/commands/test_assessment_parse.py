@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from commands.assessment.model import Assessment, ParsedItem
 from commands.assessment.parse_md import import_ref, parse_assessment
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
 
 def parse(markdown: str, **kwargs: str) -> Assessment:

@@ -12,7 +12,7 @@ from commands.assessment.export_md import export_markdown
 from commands.assessment.model import Assessment, ParsedItem
 from commands.assessment.parse_md import parse_assessment
 from commands.assessment.repair import decode_document
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 EHR = "ehr-aws-assessment"
