@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -173,6 +174,7 @@ def _stem(word: str) -> str:
     return _SYNONYMS.get(word, word)
 
 
+@lru_cache(maxsize=8192)
 def subject(title: str) -> frozenset[str]:
     """The content words of a title, stemmed, synonyms folded."""
     return (
@@ -184,19 +186,29 @@ def subject(title: str) -> frozenset[str]:
 def _same(a: ParsedItem, b: ParsedItem, loose: set[int]) -> bool:
     if a.category != b.category and id(a) not in loose and id(b) not in loose:
         return False
-    if a.category == b.category and import_ref(a.category, a.title) == import_ref(
-        b.category, b.title
-    ):
+    if a.category == b.category and _ref(a.category, a.title) == _ref(b.category, b.title):
         return True
     sa, sb = subject(a.title), subject(b.title)
     if not sa or not sb or _numbers(a.title) != _numbers(b.title):
         return False  # "Task 1-2" and "Task 1-3", "Phase 1" and "Phase 2" are different
     if sa == sb:
         return True
-    pa, pb = subject(_PAREN.sub(" ", a.title)), subject(_PAREN.sub(" ", b.title))
+    pa, pb = _bare_subject(a.title), _bare_subject(b.title)
     if pa and pa == pb and len(pa) >= 2:
         return True
-    return fuzz.token_sort_ratio(" ".join(sorted(sa)), " ".join(sorted(sb))) >= 92
+    if not sa & sb:
+        return False  # no word in common: not even a near miss
+    return fuzz.token_sort_ratio(_sorted(sa), _sorted(sb)) >= 92
+
+
+@lru_cache(maxsize=8192)
+def _bare_subject(title: str) -> frozenset[str]:
+    return subject(_PAREN.sub(" ", title))
+
+
+@lru_cache(maxsize=8192)
+def _sorted(words: frozenset[str]) -> str:
+    return " ".join(sorted(words))
 
 
 def restates(title: str, items: list[ParsedItem], categories: set[str]) -> ParsedItem | str | None:
@@ -229,8 +241,14 @@ def restates(title: str, items: list[ParsedItem], categories: set[str]) -> Parse
     return None
 
 
-def _numbers(title: str) -> list[str]:
-    return re.findall(r"\d+", title)
+@lru_cache(maxsize=8192)
+def _numbers(title: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\d+", title))
+
+
+@lru_cache(maxsize=8192)
+def _ref(category: str, title: str) -> str:
+    return import_ref(category, title)
 
 
 def _specific(item: ParsedItem) -> tuple[int, int]:
@@ -243,15 +261,32 @@ def merge_items(items: list[ParsedItem], loose: set[int]) -> tuple[list[ParsedIt
     with an item of any category."""
     kept: list[ParsedItem] = []
     merged_from: dict[int, list[ParsedItem]] = {}
+    # Only statements sharing a subject word (or the same import ref) can be the same
+    # item, so each one is compared with those few instead of with every item so far.
+    by_word: dict[str, list[int]] = {}
+    by_ref: dict[str, list[int]] = {}
+    by_numbers: dict[tuple[str, ...], set[int]] = {}
     for item in items:
         if item.key is not None:  # a keyed item (an id the document gives) is its own
             kept.append(item)
             continue
-        target = next((k for k in kept if k.key is None and _same(k, item, loose)), None)
-        if target is None:
-            kept.append(item)
+        words = subject(item.title) | _bare_subject(item.title)
+        ref = _ref(item.category, item.title)
+        numbers = _numbers(item.title)
+        seen = {index for word in words for index in by_word.get(word, ())}
+        seen &= by_numbers.get(numbers, set())  # "Task 1" and "Task 2" differ
+        seen.update(by_ref.get(ref, ()))
+        target = next(
+            (kept[index] for index in sorted(seen) if _same(kept[index], item, loose)), None
+        )
+        if target is not None:
+            merged_from.setdefault(id(target), []).append(item)
             continue
-        merged_from.setdefault(id(target), []).append(item)
+        for word in words:
+            by_word.setdefault(word, []).append(len(kept))
+        by_ref.setdefault(ref, []).append(len(kept))
+        by_numbers.setdefault(numbers, set()).add(len(kept))
+        kept.append(item)
     result, merges = [], []
     for item in kept:
         others = merged_from.get(id(item), [])
