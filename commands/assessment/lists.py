@@ -30,6 +30,7 @@ from commands.assessment.vocabulary import (
     priority_from_label,
     priority_from_words,
     refine_status,
+    status_from_value,
 )
 from storage.vocabulary import Priority, Status
 
@@ -170,8 +171,12 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
     symbols = _lead_symbols(
         first.lead if first.lead is not None and not text.startswith(first.lead) else text
     )
-    symbols = symbols or _lead_symbols(text)
+    symbols = symbols or _lead_symbols(text) or _trailing_symbols(text)
     bold = first.lead is not None
+    if bold and not (ordered or symbols or box is not None) and not _stated_here(sink, first):
+        # "- **Uptime monitoring**: real-time checks" under a plain heading describes;
+        # numbered, marked or in a findings section, a bold title is a finding.
+        bold = False
     role = _role(sink)
     kind = "item"
     if box is None:
@@ -186,6 +191,8 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
                 kind = "step"
             elif not (role in _PLAIN_ROLES or sink.plain_items):
                 return None
+            elif _opens_with_link(first):
+                return None  # "- [Design checklist](design.md) (...)": a pointer
         elif role is Role.NEXT:
             kind = "step"
     elif role is Role.SCENARIO:
@@ -201,6 +208,8 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
         head, bold = first.rest.lstrip(":-–— "), False
     if bold and first.lead and (box is None or first.rest[:1] in _SEPARATORS):
         head, note = _split_bold(first.lead, first.rest)
+        if box is not None and not is_real_title(split_title(head).title):
+            head, note = text, None  # "- [ ] **Readme.md** - how to run it": all of it
     title = split_title(head, leading_word_ok=bool(symbols))
     status = _status_of(symbols)
     draft.status = refine_status(box, status) if box is not None else status
@@ -222,6 +231,32 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
     if not is_real_title(draft.title):
         draft.title = ""
     return draft
+
+
+def _opens_with_link(line: Line) -> bool:
+    """Whether a line starts with a link: its first letter is not outside links."""
+    first = next((char for char in line.text if char.isalnum()), "")
+    return bool(line.links) and bool(first) and line.residue[:1] != first
+
+
+def _trailing_symbols(text: str) -> str:
+    """A status mark closing the line: "- **LCP**: < 2.5 seconds ✅"."""
+    return _lead_symbols(text.rstrip()[::-1])[::-1] if text.rstrip()[-1:] in _MARKS else ""
+
+
+_MARKS = frozenset(STATUS_EMOJI) | frozenset(PRIORITY_EMOJI) | set(VARIATION_SELECTORS)
+
+
+def _stated_here(sink: Sink, line: Line) -> bool:
+    """Whether a bold bullet's section or its own text says it is a finding."""
+    if sink.section.role is not Role.NORMAL or _role(sink) is not Role.NORMAL:
+        return True
+    if status_from_value(line.rest.lstrip(":-–— ")) is not None:
+        return True
+    return any(
+        node.info.status or node.info.priority_word or node.info.priority_emoji
+        for node in sink.section.ancestors()
+    )
 
 
 def _rank_only(lead: str) -> Priority | None:

@@ -8,7 +8,7 @@ is reduced to its *subject*: content words, crudely stemmed, with synonyms folde
 
 * their subjects are the same word set, or their subjects without parentheticals are
   (and have two words at least: "AWS BAA" and "AWS BAA (Business Associate Agreement)"),
-  or rapidfuzz's token-sort ratio of the subjects is at least 92 (wording, plurals);
+  or rapidfuzz's token-sort ratio of the subjects is at least 95 (typos, spelling);
 * and the category allows it: the same category, or one of the two is stated in a
   section that has no topic of its own (critical issues, next steps, a summary table),
   since two topical sections that both list "SSL" track it separately on purpose.
@@ -198,7 +198,9 @@ def _same(a: ParsedItem, b: ParsedItem, loose: set[int]) -> bool:
         return True
     if not sa & sb:
         return False  # no word in common: not even a near miss
-    return fuzz.token_sort_ratio(_sorted(sa), _sorted(sb)) >= 92
+    # Typos and spelling variants only: "Automated build" and "Automatic build" (88) are
+    # two checks.
+    return fuzz.token_sort_ratio(_sorted(sa), _sorted(sb)) >= 95
 
 
 @lru_cache(maxsize=8192)

@@ -138,6 +138,10 @@ _PLAN = _words(
     r"contacts?",
     r"revision history",
     r"deployment (?:plan|steps)",
+    r"red flags",
+    r"warning signs",
+    r"anti[- ]patterns",
+    r"stop if",
 )
 # Labels that introduce lists of steps, files or deliverables rather than checklist state.
 _PLAN_LABEL = _words(

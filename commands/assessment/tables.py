@@ -19,13 +19,13 @@ import re
 from dataclasses import dataclass
 
 from commands.assessment.blocks import Table
-from commands.assessment.drafts import Draft, Sink
+from commands.assessment.drafts import Draft, Sink, category_of
 from commands.assessment.fields import parse_date
-from commands.assessment.inline import plain_text
+from commands.assessment.inline import DEFAULT_CATEGORY, plain_text
 from commands.assessment.inline_render import Line
 from commands.assessment.scenarios import ORDER, stated_scenario
 from commands.assessment.table_columns import Columns, find_columns
-from commands.assessment.titles import ITEM_ID, is_real_title, split_title
+from commands.assessment.titles import ITEM_ID, split_title
 from commands.assessment.vocabulary import (
     CHECKBOX_STATUS,
     priority_from_label,
@@ -83,7 +83,9 @@ def _row_draft(cells: list[Line], columns: Columns, number: int, sink: Sink) -> 
     if _SUMMARY_ROW.match(cell.text):
         return None
     parts = split_title(cell.text)
-    if not is_real_title(parts.title):
+    # A row names its check in its own words ("Description", "Contact" are checks here);
+    # only rows without any are not items.
+    if not any(char.isalnum() for char in parts.title):
         return None
     draft = Draft(title=parts.title, line=number, section=sink.section)
     draft.source = sink.source(number)
@@ -99,7 +101,8 @@ def _row_draft(cells: list[Line], columns: Columns, number: int, sink: Sink) -> 
         raw = cells[columns.status]
         if raw.text and status_from_value(raw.text) is None and raw.box is None:
             draft.notes.append(f"Status: {raw.note}")
-    _fill_roles(draft, cells, columns)
+    # A Category / Scope column names the category where no heading does.
+    _fill_roles(draft, cells, columns, use_category=category_of(sink.section) == DEFAULT_CATEGORY)
     _fill_applies(draft, cells, columns)
     return draft
 
@@ -119,7 +122,7 @@ def _row_status(cells: list[Line], columns: Columns) -> Status | None:
     return None
 
 
-def _fill_roles(draft: Draft, cells: list[Line], columns: Columns) -> None:
+def _fill_roles(draft: Draft, cells: list[Line], columns: Columns, *, use_category: bool) -> None:
     for index, role in columns.roles.items():
         cell = cells[index]
         text = cell.text.strip()
@@ -138,6 +141,9 @@ def _fill_roles(draft: Draft, cells: list[Line], columns: Columns) -> None:
         elif role == "effort":
             draft.effort = draft.effort or text
         elif role == "category":
+            if not use_category:
+                draft.notes.append(f"{columns.names[index]}: {cell.note}")
+                continue
             draft.category_hint = re.split(r"\s*[,;/]\s*", plain_text(text))[0] or None
         elif role == "evidence":
             draft.evidence += [*cell.evidence, *cell.links] or [cell.note]

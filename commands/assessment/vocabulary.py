@@ -313,11 +313,12 @@ SHORTCODES: dict[str, str] = {
     "o": "⭕",
     "soon": "🔜",
 }
-SHORTCODE = re.compile(r":([a-z0-9_+-]{1,40}):")
+SHORTCODE = re.compile(r"(?<![\w:]):([a-z0-9_+-]*[a-z][a-z0-9_+-]*):(?![\w:])")
 
 
 def expand_shortcodes(text: str) -> str:
-    """ ":white_check_mark: Done" -> "✅ Done"; unknown shortcodes stay as written."""
+    """ ":white_check_mark: Done" -> "✅ Done"; other shortcodes go."""
     if ":" not in text:
         return text
-    return SHORTCODE.sub(lambda m: SHORTCODES.get(m.group(1), m.group()), text)
+    # Other shortcodes (":wrench:") are decoration and go, like the emoji they stand for.
+    return SHORTCODE.sub(lambda m: SHORTCODES.get(m.group(1), ""), text)
