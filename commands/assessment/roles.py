@@ -165,6 +165,7 @@ _PLAN_LABEL = _words(
     r"evidence required",
     r"deliverables",
 )
+_SETTLED = _words(r"resolved", r"fixed", r"addressed", r"closed", r"mitigated", r"remediated")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.):]?|[A-Za-z][.)])\s+")
 
 
@@ -175,6 +176,8 @@ def role_of(plain: str) -> Role:
     # steps" beat the "summary" in "Summary and next steps".
     if _NEXT.search(text):
         return Role.NEXT
+    if _SETTLED.search(text) and (_CRITICAL.search(text) or _GAPS.search(text)):
+        return Role.DONE  # "Critical Issues Resolved", "Security Gaps Fixed"
     if _CRITICAL.search(text) and not re.search(r"critical path", text, re.I):
         return Role.CRITICAL
     if _PLAN.search(text):

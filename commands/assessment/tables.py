@@ -23,6 +23,7 @@ from commands.assessment.drafts import Draft, Sink, category_of
 from commands.assessment.fields import parse_date
 from commands.assessment.inline import DEFAULT_CATEGORY, plain_text
 from commands.assessment.inline_render import Line
+from commands.assessment.roles import Role
 from commands.assessment.scenarios import ORDER, stated_scenario
 from commands.assessment.table_columns import Columns, find_columns
 from commands.assessment.titles import ITEM_ID, split_title
@@ -51,6 +52,9 @@ def read_table(table: Table, sink: Sink) -> None:
     columns = find_columns(table.header, [row.cells for row in rows])
     if columns is None:
         sink.skip("tables that are not checklists", len(rows) + 2)
+        return
+    if sink.section.role is Role.PLAN and columns.checkbox is None:
+        sink.skip("plan/summary sections", len(rows) + 2)  # a legend, a score table
         return
     group: str | None = None
     for row in rows:

@@ -44,6 +44,8 @@ STATUS_EMOJI: dict[str, Status] = {
     "🔲": Status.TODO,
     "⭕": Status.TODO,
     "✳": Status.IN_PROGRESS,
+    "◐": Status.IN_PROGRESS,
+    "◑": Status.IN_PROGRESS,
 }
 
 VARIATION_SELECTORS = "\ufe0e\ufe0f"
@@ -209,6 +211,10 @@ def status_from_value(value: str) -> Status | None:
         return None
     if text[0] in STATUS_EMOJI:
         return STATUS_EMOJI[text[0]]
+    # Marks that are not statuses of their own ("○ N/A", "• Done") leave the words to say it.
+    text = text.lstrip("○◯●•·◦▪▫-–— ").strip()
+    if not text:
+        return None
     match = _STATUS_LEADING.match(text)
     return _status_of(match) if match else None
 
