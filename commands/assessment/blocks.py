@@ -74,7 +74,7 @@ class FrontMatter:
     content: str
 
 
-Block = Heading | Paragraph | ListItem | ListBlock | Table | Code | Html | Quote | FrontMatter
+Block = Heading | Paragraph | ListBlock | Table | Code | Html | Quote | FrontMatter
 
 
 @lru_cache(maxsize=1)
@@ -147,8 +147,10 @@ def _list_items(tokens: list[Token], index: int, closer: str) -> tuple[list[List
         start = _first_line(tokens[index])
         children, index = _blocks(tokens, index + 1, "list_item_close")
         lines: list[Line] = []
-        if children and isinstance(children[0], Paragraph):
-            lines = children.pop(0).lines  # type: ignore[union-attr]
+        first = children[0] if children else None
+        if isinstance(first, Paragraph):
+            lines = first.lines
+            children = children[1:]
         items.append(ListItem(lines or [Line(start)], children))
     return items, index + 1
 

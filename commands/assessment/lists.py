@@ -142,7 +142,7 @@ def _read_grouped(block: ListBlock, sink: Sink, label: str) -> None:
 def _title_lines(lines: list[Line]) -> tuple[str, list[Line]]:
     """The item's text (its first line and the continuation lines of a wrapped title),
     and the lines after it: a field line or a new statement ends the title."""
-    parts = []
+    parts: list[str] = []
     for index, line in enumerate(lines):
         labelled = label_value(line)
         if index and ((labelled and field_of(labelled[0])) or _lead_symbols(line.text)):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -295,11 +296,11 @@ def merge_items(items: list[ParsedItem], loose: set[int]) -> tuple[list[ParsedIt
         combined = _combine(item, others) if others else item
         result.append(combined)
         group = [item, *others]
-        kept = max(group, key=_specific) if others else item
+        best = max(group, key=_specific) if others else item
         merges += [
             Merge(combined.title, combined.line, other.title, other.line, "same item")
             for other in group
-            if other is not kept
+            if other is not best
         ]
     return result, merges
 
@@ -312,7 +313,7 @@ def _combine(first: ParsedItem, others: list[ParsedItem]) -> ParsedItem:
     notes = list(dict.fromkeys(n for i in group if i.notes for n in i.notes.split("\n")))
     evidence = tuple(dict.fromkeys(e for i in group for e in i.evidence_items))
 
-    def first_of(name: str) -> object:
+    def first_of(name: str) -> Any:
         return next((getattr(i, name) for i in group if getattr(i, name) is not None), None)
 
     return replace(

@@ -172,9 +172,10 @@ class Reader:
         scenario = scenario_of(label)
         self.list_role = None
         if scenario is not None:
-            self._label = label_section(self._section, label, force=True)
-            self._label.role, self._label.scenario = Role.SCENARIO, scenario.value
-            self._label.category = None
+            group = label_section(self._section, label, force=True)
+            assert group is not None  # forced: always a group
+            group.role, group.scenario, group.category = Role.SCENARIO, scenario.value, None
+            self._label = group
         elif role is not Role.NORMAL:
             self.list_role = role
             self._label = None
