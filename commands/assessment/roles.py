@@ -116,32 +116,25 @@ _PLAN = _words(
     r"questions",
     r"faq",
     r"table of contents",
-    r"contents",
-    r"references",
-    r"resources",
-    r"further reading",
-    r"appendix",
-    r"glossary",
-    r"legend",
     r"how to use(?: this)?(?: checklist| document)?",
-    r"usage",
     r"about(?: this)?(?: checklist| document)?",
-    r"introduction",
-    r"changelog",
-    r"contributing",
-    r"license",
     r"conventions",
-    r"methodology",
-    r"scoring",
     r"score bands",
     r"rollback (?:plan|procedures?)",
-    r"contacts?",
     r"revision history",
     r"deployment (?:plan|steps)",
     r"red flags",
     r"warning signs",
     r"anti[- ]patterns",
     r"stop if",
+)
+# Headings that are only this: "References", "Contents", "License" (but "Files and
+# Resources" and "Data Contracts" are topics).
+_PLAN_WHOLE = re.compile(
+    r"(?:table of )?contents|references|resources|further reading|appendix(?: [a-z0-9]+)?"
+    r"|glossary|legend|usage|introduction|changelog|contributing|license|contacts?"
+    r"|methodology|scoring|about|notes|see also|links",
+    re.I,
 )
 # Labels that introduce lists of steps, files or deliverables rather than checklist state.
 _PLAN_LABEL = _words(
@@ -180,7 +173,7 @@ def role_of(plain: str) -> Role:
         return Role.DONE  # "Critical Issues Resolved", "Security Gaps Fixed"
     if _CRITICAL.search(text) and not re.search(r"critical path", text, re.I):
         return Role.CRITICAL
-    if _PLAN.search(text):
+    if _PLAN.search(text) or _PLAN_WHOLE.fullmatch(text.strip(" .:-–—!?*#()[]")):
         return Role.PLAN
     if _DONE.search(text):
         return Role.DONE
