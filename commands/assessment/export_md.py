@@ -7,7 +7,7 @@ from commands.assessment.escaping import escape, reference
 from commands.assessment.model import Assessment, ParsedItem
 from commands.assessment.native_format import HEADER_LABELS, LABELS, MARKER, STATUS_WORDS
 from commands.assessment.vocabulary import PRIORITY_EMOJI, PRIORITY_ICON
-from storage.models import Status
+from storage.vocabulary import Status
 
 HELP = """<!--
 Edit freely and import again:
@@ -82,9 +82,12 @@ def _item_lines(item: ParsedItem) -> list[str]:
         "effort": item.effort,
     }
     lines += [_detail(name, escape(value)) for name, value in simple.items() if value]
-    if item.scenarios:
-        scenarios = ", ".join(escape(scenario, also=",") for scenario in item.scenarios)
-        lines.append(_detail("scenarios", scenarios))
+    for name in ("scenarios", "depends_on", "critical_in"):
+        values = getattr(item, name)
+        if values:
+            lines.append(_detail(name, ", ".join(escape(value, also=",") for value in values)))
+    if item.parent:
+        lines.append(_detail("parent", escape(item.parent)))
     reasons = {
         "evidence": item.evidence,
         "blocked_reason": item.blocked_reason,

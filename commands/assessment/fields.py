@@ -14,8 +14,34 @@ FIELD_LABELS: dict[str, str] = {
     "status": "status",
     "priority": "priority",
     "owner": "owner",
+    "owners": "owner",
     "assignee": "owner",
     "assigned to": "owner",
+    "assigned": "owner",
+    "responsible": "owner",
+    "responsible party": "owner",
+    "accountable": "owner",
+    "dri": "owner",
+    "lead": "owner",
+    "id": "key",
+    "ref": "key",
+    "state": "status",
+    "result": "status",
+    "severity": "priority",
+    "importance": "priority",
+    "target date": "due",
+    "target": "due",
+    "eta": "due",
+    "due by": "due",
+    "proof": "evidence",
+    "verification": "evidence",
+    "depends on": "depends_on",
+    "dependencies": "depends_on",
+    "dependency": "depends_on",
+    "prerequisites": "depends_on",
+    "prerequisite": "depends_on",
+    "waiting on": "blocked_reason",
+    "waiting for": "blocked_reason",
     "due": "due",
     "due date": "due",
     "deadline": "due",
@@ -44,7 +70,18 @@ _LABELLED = re.compile(
     r"(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)(?:\s+|$)(?P<value>.*)$"
 )
 
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
+_DATE_FORMATS = (
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%b. %d, %Y",
+)
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
 
 
 def split_label(text: str) -> tuple[str, str] | None:
@@ -65,7 +102,8 @@ def parse_date(text: str) -> date | None:
 
     Relative dates ("next friday") need a today and a timezone, which belong to the caller.
     """
-    text = text.strip().strip("*_`").strip()
+    text = _ORDINAL.sub("", text.strip().strip("*_`").strip())
+    text = text.split(" (")[0].strip()
     try:
         return date.fromisoformat(text)
     except ValueError:

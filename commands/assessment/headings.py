@@ -1,10 +1,11 @@
-"""What a heading of a free-form assessment says: a topic, a status, a priority, or that
-the section is a plan or summary rather than checklist state.
+"""What a heading of a free-form assessment says: a topic, a status, a priority, a role.
 
 "## 1. AWS Infrastructure Assessment" names the topic "AWS Infrastructure". "### ✅ COMPLETED
 (100%)" names no topic, only a status; "#### 🔴 SECURITY (High Priority)" names the topic
-"Security" with priority high. "## 7. Critical Path to Production" is a plan and its
-contents are not checklist items.
+"Security" with priority high; "## Security & Compliance ⚠️ Needs Attention" names
+"Security & Compliance", and its mark is the status of items that state none. "## 7.
+Critical Path to Production" is a plan (`roles`). The author's casing is kept ("SLA / SLO
+/ SLI"); only headings in capitals throughout are put in title case.
 """
 
 from __future__ import annotations
@@ -12,63 +13,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from commands.assessment.inline import CATEGORY_MAX, collapse_spaces, plain_text, truncate
+from commands.assessment.inline import (
+    CATEGORY_MAX,
+    collapse_spaces,
+    plain_text,
+    strip_emoji,
+    strip_markup,
+    truncate,
+)
+from commands.assessment.roles import Role, role_of, strip_role_words
 from commands.assessment.vocabulary import (
+    PRIORITY_EMOJI,
+    STATUS_EMOJI,
     priority_from_emoji,
     priority_word_spans,
     status_from_emoji,
+    status_phrase,
 )
-from storage.models import Priority, Status
-
-# Sections that plan, summarise or explain rather than state the checklist: what they list
-# restates gaps found elsewhere ("Phase 1: ... 1. ✅ Environment variables" is a plan step,
-# not a finished task). Checkbox items are still read inside them, see `freeform`.
-SKIPPED_SECTION_WORDS = (
-    "executive summary",
-    "summary",
-    "conclusion",
-    "conclusions",
-    "bottom line",
-    "cost",
-    "costs",
-    "cost analysis",
-    "budget",
-    "critical path",
-    "recommendation",
-    "recommendations",
-    "recommended",
-    "next steps",
-    "timeline",
-    "roadmap",
-    "action plan",
-    "quick wins",
-    "launch checklist",
-    "mvp",
-    "minimum viable product",
-    "phase <n>",
-    "week <n>",
-    "weeks <n>",
-    "day <n>",
-    "what i added",
-    "what i just added",
-    "documentation created",
-    "answers",
-    "questions",
-    "faq",
-    "blockers",
-)
-_SKIPPED = re.compile(
-    r"\b(?:"
-    + "|".join(re.escape(words).replace("<n>", r"\d+") for words in SKIPPED_SECTION_WORDS)
-    + r")\b"
-)
+from storage.vocabulary import Priority, Status
 
 # Words that only describe a heading's role, never its topic.
 _FILLER = re.compile(
     r"\b(?:assessment|issues?|gaps?|findings|overview|current status|current state"
     r"|status|what[’']?s working(?: well)?|what[’']?s missing|what is missing|missing"
     r"|completed|complete|done|not ready|production[- ]ready|ready|in progress|blocked"
-    r"|to ?do|fixed|priority|severity|open|outstanding|remaining|pending)\b",
+    r"|to ?do|fixed|priority|severity|open|outstanding|remaining|pending"
+    r"|needs? (?:attention|work|improvement|review)|attention required|action required"
+    r"|on track|at risk|not started|partial(?:ly)?(?: complete)?|passed|failed|passing"
+    r"|failing|working|required|recommended|optional)\b",
     re.I,
 )
 # Words that are topical enough alone but not next to a status: "✅ COMPLETED Features".
@@ -108,24 +80,24 @@ class HeadingInfo:
     status: Status | None
     priority_word: Priority | None
     priority_emoji: Priority | None
-    skipped: bool
+    role: Role
 
 
 def read_heading(text: str) -> HeadingInfo:
-    """Read one heading's text (without the leading #'s)."""
+    """Read one heading's text (plain, emoji kept; without the leading #'s)."""
     plain = plain_text(text)
     return HeadingInfo(
         topic=_topic(text, plain),
         status=_status(text, plain),
         priority_word=_first_priority_word(plain),
         priority_emoji=priority_from_emoji(text),
-        skipped=is_skipped_heading(plain),
+        role=role_of(plain),
     )
 
 
-def is_skipped_heading(plain: str) -> bool:
-    """Whether a heading (plain text) names a plan or summary section."""
-    return _SKIPPED.search(_NUMBERING.sub("", plain).casefold()) is not None
+# Status and priority marks separate a heading's topic from its decoration:
+# "Security & Compliance ⚠️ Needs Attention", "1. Authentication ✅".
+_MARKS = re.compile("[" + "".join(STATUS_EMOJI) + "".join(PRIORITY_EMOJI) + "]\ufe0f?")
 
 
 def _first_priority_word(plain: str) -> Priority | None:
@@ -142,7 +114,11 @@ def _status(text: str, plain: str) -> Status | None:
         return None if partial else Status.DONE
     if emoji is Status.TODO or (emoji is None and _TODO_WORD.search(plain)):
         return Status.TODO
-    return None
+    decoration = _MARKS.split(text, maxsplit=1)[1] if _MARKS.search(text) else ""
+    stated = status_phrase(plain_text(decoration).strip(_EDGE_PUNCTUATION)) if decoration else None
+    if stated is Status.DONE and partial:
+        return None
+    return stated
 
 
 def _without_priority_words(text: str) -> str:
@@ -164,7 +140,7 @@ def _topical(part: str, *, stated: bool) -> str:
         part = _WEAK_FILLER.sub(" ", part)
     part = collapse_spaces(part).strip(_EDGE_PUNCTUATION)
     # "Current State vs. Production Ready" leaves only "vs": nothing topical.
-    words = re.findall(r"\w+", part.casefold())
+    words = re.findall(r"[^\W\d_]+", part.casefold())
     return part if any(word not in _SMALL_WORDS for word in words) else ""
 
 
@@ -175,8 +151,14 @@ def _topic(text: str, plain: str) -> str | None:
         or bool(priority_word_spans(plain))
         or _DONE_WORD.search(plain) is not None
     )
-    body = _PARENTHETICAL.sub(" ", _NUMBERING.sub("", plain))
-    shouting = not any(char.islower() for char in body)
+    # Marks become part separators, so "Security ⚠️ Needs Attention" splits at the mark.
+    marked = collapse_spaces(strip_markup(_MARKS.sub(" - ", text)))
+    body = _PARENTHETICAL.sub(" ", _NUMBERING.sub("", strip_emoji(marked)))
+    body = strip_role_words(body)
+    # Capitals throughout are shouting ("SECURITY") unless every word is acronym-sized.
+    shouting = not any(char.islower() for char in body) and any(
+        len(word) > 3 for word in re.findall(r"[^\W\d_]+", body)
+    )
     # "CASES ETL - Daily Export Processing", "Infrastructure Compliance: ✅ 90% Complete":
     # the first part that names something is the topic; the rest elaborates.
     for part in _PART_SEPARATOR.split(body):
@@ -215,3 +197,14 @@ def _title_piece(match: re.Match[str]) -> str:
 def topic_words(topic: str) -> frozenset[str]:
     """The words of a topic, for "is this sub-heading just its parent again" checks."""
     return frozenset(re.findall(r"\w+", topic.casefold()))
+
+
+def role_heading_name(text: str) -> str | None:
+    """ "## 🔴 Critical Gaps (Blocking Launch)" -> "Critical Gaps": a role heading's words
+    as a category name, for items that have no topical heading above them."""
+    plain = _NUMBERING.sub("", strip_emoji(plain_text(text)))
+    name = collapse_spaces(_PARENTHETICAL.sub(" ", plain)).strip(_EDGE_PUNCTUATION)
+    if not name:
+        return None
+    shouting = not any(char.islower() for char in name)
+    return truncate(_title_case(name) if shouting else _capitalise(name), CATEGORY_MAX)

@@ -113,9 +113,3 @@ def truncate(text: str, limit: int) -> str:
 def plain_text(text: str) -> str:
     """Markup, emoji and extra whitespace removed: what a title or category is made of."""
     return collapse_spaces(strip_emoji(strip_markup(text)))
-
-
-def note_text(text: str) -> str:
-    """A line of notes: bold markers and escapes removed; code spans (with their backticks),
-    links and emoji kept."""
-    return collapse_spaces(_outside_code(text, lambda prose: _unescape(_strip_strong(prose)), str))

@@ -46,7 +46,7 @@ from commands.assessment.vocabulary import (
     refine_status,
     status_from_value,
 )
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
 FORMAT_VERSION = 1
 CANARY = "✓"
@@ -61,6 +61,9 @@ LABELS: dict[str, str] = {
     "effort": "Effort",
     "scenarios": "Scenarios",
     "evidence": "Evidence",
+    "depends_on": "Depends on",
+    "critical_in": "Critical in",
+    "parent": "Parent",
     "blocked_reason": "Blocked because",
     "waiver_reason": "Waived because",
     "waiver_until": "Waived until",
@@ -147,6 +150,7 @@ def read_native(lines: list[str]) -> Assessment:
                 _read_header_line(assessment, item.group("rest"))
                 continue
             current = _start_item(item, category or DEFAULT_CATEGORY, number)
+            current.parsed.source = line.strip()
             items.append(current)
             continue
         if current is not None:
@@ -201,6 +205,10 @@ def _start_item(match: re.Match[str], category: str, number: int) -> _Item:
     return _Item(parsed, box)
 
 
+# Labels only readybot's own format has (the free-form vocabulary is in `fields`).
+_NATIVE_ONLY = {"critical in": "critical_in", "parent": "parent"}
+
+
 def _read_detail(item: _Item, line: str) -> None:
     quote = _QUOTE.match(line)
     if quote and item.in_notes:
@@ -210,7 +218,8 @@ def _read_detail(item: _Item, line: str) -> None:
     detail = _DETAIL.match(line)
     text = detail.group("text") if detail else line.strip()
     labelled = _LABELLED.match(text) if detail else None
-    name = field_of(labelled.group("label")) if labelled else None
+    label = " ".join(labelled.group("label").casefold().split()) if labelled else ""
+    name = _NATIVE_ONLY.get(label) or (field_of(label) if labelled else None)
     if labelled is None or name is None:
         item.notes.append(unescape(text))
         return
@@ -242,9 +251,13 @@ def _apply(item: _Item, name: str, raw_value: str) -> bool:
         when: date | None = parse_date(value)
         setattr(parsed, name, when)
         return when is not None
-    if name == "scenarios":
+    if name in ("scenarios", "depends_on", "critical_in"):
         parts = [unescape(part.strip()) for part in split_unescaped(raw_value, ",")]
-        parsed.scenarios = tuple(part for part in parts if part)
+        setattr(parsed, name, tuple(part for part in parts if part))
+        return True
+    if name == "evidence":
+        parsed.evidence = value
+        parsed.evidence_items = tuple(value.split("\n"))
         return True
     setattr(parsed, name, value)
     return True

@@ -42,6 +42,8 @@ import ftfy
 import ftfy.bad_codecs
 from ftfy.badness import is_bad
 
+from commands.assessment.lost_bytes import decode_with_lost_bytes, nbsp_completion, score
+
 MAC_ROMAN = "mac_roman"
 CP1252 = "cp1252"
 
@@ -102,7 +104,11 @@ def _decode_run(run: str, codec: str) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    if codec != _CODECS[1][1]:
         return None
+    # Windows-1252 readers drop its five undefined bytes: "âŒ" was ❌ (see lost_bytes).
+    return decode_with_lost_bytes(raw)
 
 
 def _is_strong(decoded: str) -> bool:
@@ -179,6 +185,11 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
 
     def repair_window(match: re.Match[str]) -> str:
         window = match.group()
+        if may_use_ftfy and " " in window:
+            joined = _as_one_character(window)
+            if joined is not None:
+                applied[CP1252] += 1
+                return joined
         if may_use_ftfy and any(
             all(run not in reading.accepted for reading in readings)
             for run in _NON_ASCII_RUN.findall(window)
@@ -193,6 +204,41 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
     if not applied:
         return text, None
     return repaired, applied.most_common(1)[0][0]
+
+
+def _as_one_character(window: str) -> str | None:
+    """Runs split by spaces that were no-break spaces ("âš ï¸": the 0xA0 of ⚠️ became a
+    space and its 0x8F was lost), read again; None unless some space was such a byte.
+
+    A space is taken for 0xA0 only where the run before it ends one byte short and 0xA0
+    makes a better character there than a lost undefined byte would ("âš" + 0xA0 is ⚠,
+    while "ï¸" + 0x8F is the variation selector, not "ï¸" + 0xA0)."""
+    parts = re.split(r"( +)", window)  # runs at even indexes, spaces at odd ones
+    joined = False
+    for index in range(0, len(parts) - 1, 2):
+        if parts[index] and _nbsp_fits(parts[index]):
+            parts[index] += "\xa0"
+            parts[index + 1] = parts[index + 1][1:]
+            joined = True
+    if not joined:
+        return None
+    pieces = re.split(r"( +)", "".join(parts))
+    fixed = [_decode_run(piece, _CODECS[1][1]) if piece.strip() else piece for piece in pieces]
+    if any(piece is None for piece in fixed):
+        return None
+    return "".join(piece for piece in fixed if piece is not None)
+
+
+def _nbsp_fits(run: str) -> bool:
+    try:
+        raw = run.encode(_CODECS[1][1])
+    except UnicodeEncodeError:
+        return False
+    with_nbsp = nbsp_completion(raw)
+    lossy = decode_with_lost_bytes(raw)
+    if with_nbsp is None or not score(with_nbsp[-1]):
+        return False
+    return lossy is None or score(with_nbsp[-1]) > score(lossy[-1])
 
 
 def _ftfy_window(window: str) -> str | None:

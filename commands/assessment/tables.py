@@ -1,185 +1,178 @@
-"""Status tables: markdown tables with one row per checklist item.
+"""Checklist tables, read by what their columns hold.
 
-A table yields items only if one column states a status: a column headed Status (State,
-Done, Ready, ...) or one whose cells mostly start with a status (✅, ❌, ⚠️, Done, Yes,
-Partial, Blocked, No, Missing, N/A ...). Tables of figures ("Current | Production | Gap") are
-not checklists and yield nothing.
+A table is a checklist when it has a title column and something that makes its rows
+items: a status column (headed Status / State / Done / Result ..., or whose cells are
+mostly statuses: ✅ ✓ ☑ ☐ ✗ ❌ ⚠️ 🔴, Done, Pass, Fail, Pending, Not started, Blocked, N/A,
+Working, Tested, Not configured ...), a checkbox column, a priority column, or columns
+that say where an item applies. Tables of figures ("Current | Production | Gap") and of
+facts ("Attribute | Value") yield nothing.
+
+Columns of ✅ under headers that name levels, tiers or environments ("Level A", "Prod",
+"Required") say where an item applies or how important it is, never that it is done:
+"Required" / "Must" raise the priority, "Optional" lowers it, scenario names ("Internet-
+facing") restrict `scenarios`, anything else is noted ("Applies to: Level B, Level A").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from commands.assessment.inline import note_text, plain_text
+from commands.assessment.blocks import Table
+from commands.assessment.drafts import Draft, Sink, category_of
+from commands.assessment.fields import parse_date
+from commands.assessment.inline import DEFAULT_CATEGORY, plain_text
+from commands.assessment.inline_render import Line
+from commands.assessment.roles import Role
+from commands.assessment.scenarios import ORDER, stated_scenario
+from commands.assessment.table_columns import Columns, find_columns
+from commands.assessment.titles import ITEM_ID, split_title
 from commands.assessment.vocabulary import (
-    priority_from_value,
+    CHECKBOX_STATUS,
+    priority_from_label,
+    refine_status,
     status_from_emoji,
     status_from_value,
-    status_phrase,
 )
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
-_STATUS_HEADERS = frozenset(
-    {"status", "state", "done", "complete", "completed", "ready", "result", "implemented"}
-) | {"progress", "in place", "ready?", "done?"}
-_TITLE_HEADERS = (
-    "item",
-    "task",
-    "check",
-    "requirement",
-    "area",
-    "feature",
-    "component",
-    "control",
-    "title",
-    "name",
-    "description",
-)
-_ROLE_HEADERS = {
-    "priority": "priority",
-    "severity": "priority",
-    "owner": "owner",
-    "assignee": "owner",
-    "effort": "effort",
-    "estimate": "effort",
-    "evidence": "evidence",
-}
-_NOTES_HEADERS = frozenset(["notes", "note", "comments", "comment", "details", "remarks"])
-_STATUS_SHARE = 0.6  # share of non-empty cells that must start with a status
-_PARENTHETICAL = re.compile(r"\([^()]*\)")
-_DELIMITER_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
+_SUMMARY_ROW = re.compile(r"^(?:overall|total|totals|sum|average|score|grand total)\b", re.I)
+_MARKED = re.compile(r"[✅✔✓☑☒xX●•*+]|yes|required|y\b", re.I)
 
 
 @dataclass
-class TableItem:
-    title: str
-    status: Status
-    line: int
-    priority: Priority | None = None
-    owner: str | None = None
-    effort: str | None = None
-    evidence: str | None = None
-    notes: list[str] = field(default_factory=list)
+class _Row:
+    cells: list[Line]
+    number: int
 
 
-def split_row(line: str) -> list[str]:
-    """The cells of a table row; escaped pipes (and pipes in code spans) do not split."""
-    body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
-    if body.endswith("|") and not body.endswith("\\|"):
-        body = body[:-1]
-    cells, current, in_code = [], [], False
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char == "\\" and index + 1 < len(body):
-            # GFM: "\|" is a literal pipe in a cell; other escapes stay for later.
-            current.append("|" if body[index + 1] == "|" else body[index : index + 2])
-            index += 2
+def read_table(table: Table, sink: Sink) -> None:
+    """Emit the items of a checklist table; count the rows of any other table as skipped."""
+    rows = [_Row(cells, cells[0].number if cells else table.number) for cells in table.rows]
+    columns = find_columns(table.header, [row.cells for row in rows])
+    if columns is None:
+        sink.skip("tables that are not checklists", len(rows) + 2)
+        return
+    if sink.section.role is Role.PLAN and columns.checkbox is None:
+        sink.skip("plan/summary sections", len(rows) + 2)  # a legend, a score table
+        return
+    group: str | None = None
+    for row in rows:
+        cells = row.cells + [Line(row.number)] * (len(table.header) - len(row.cells))
+        title_cell = cells[columns.title]
+        if _is_group_row(cells, columns.title):
+            group = plain_text(title_cell.text) or group
             continue
-        if char == "`":
-            in_code = not in_code
-        if char == "|" and not in_code:
-            cells.append("".join(current).strip())
-            current = []
+        draft = _row_draft(cells, columns, row.number, sink)
+        if draft is None:
+            sink.skip("prose")
+            continue
+        if group is not None:
+            with sink.grouped(group):
+                draft.section = sink.section
+                sink.emit(draft)
         else:
-            current.append(char)
-        index += 1
-    cells.append("".join(current).strip())
-    return cells
+            sink.emit(draft)
 
 
-def is_delimiter_row(line: str) -> bool:
-    cells = split_row(line)
-    return bool(cells) and all(_DELIMITER_CELL.match(cell) for cell in cells)
+def _is_group_row(cells: list[Line], title: int) -> bool:
+    """ "| **Security** | | |": a bold row with nothing else names the rows below it."""
+    others = [cell for index, cell in enumerate(cells) if index != title and cell.text.strip()]
+    cell = cells[title]
+    return not others and cell.lead is not None and cell.lead == cell.text
 
 
-def _header_key(cell: str) -> str:
-    return " ".join(plain_text(cell).casefold().split())
+def _row_draft(cells: list[Line], columns: Columns, number: int, sink: Sink) -> Draft | None:
+    cell = cells[columns.title]
+    if _SUMMARY_ROW.match(cell.text):
+        return None
+    parts = split_title(cell.text)
+    # A row names its check in its own words ("Description", "Contact" are checks here);
+    # only rows without any are not items.
+    if not any(char.isalnum() for char in parts.title):
+        return None
+    draft = Draft(title=parts.title, line=number, section=sink.section)
+    draft.source = sink.source(number)
+    draft.effort, draft.key = parts.effort, parts.key
+    draft.priority = parts.priority
+    draft.notes += [parts.note] if parts.note else []
+    draft.evidence += [*cell.evidence, *cell.links]
+    status = _row_status(cells, columns)
+    draft.status = refine_status(status, parts.status) if status else parts.status
+    if draft.status is None and columns.title_has_status:
+        draft.status = status_from_emoji(cell.text)
+    if columns.status is not None:
+        raw = cells[columns.status]
+        if raw.text and status_from_value(raw.text) is None and raw.box is None:
+            draft.notes.append(f"Status: {raw.note}")
+    # A Category / Scope column names the category where no heading does.
+    _fill_roles(draft, cells, columns, use_category=category_of(sink.section) == DEFAULT_CATEGORY)
+    _fill_applies(draft, cells, columns)
+    return draft
 
 
-def read_table(rows: list[tuple[int, str]]) -> list[TableItem]:
-    """Items of a table given as (line number, text) rows: header, delimiter, body rows."""
-    if len(rows) < 3 or not is_delimiter_row(rows[1][1]):
-        return []
-    raw_headers = split_row(rows[0][1])
-    headers = [_header_key(cell) for cell in raw_headers]
-    body = [(number, split_row(text)) for number, text in rows[2:]]
-    status_column = _status_column(raw_headers, headers, [cells for _, cells in body])
-    if status_column is None:
-        return []
-    title_column = _title_column(headers, status_column, [cells for _, cells in body])
-    if title_column is None:
-        return []
-    items = []
-    for number, cells in body:
-        cells = cells + [""] * (len(headers) - len(cells))
-        title = plain_text(cells[title_column])
-        if not title:
+def _row_status(cells: list[Line], columns: Columns) -> Status | None:
+    for index in (columns.checkbox, columns.status):
+        if index is None:
             continue
-        # A row says what it says; a blank or unreadable status is work not done yet.
-        status = status_from_value(cells[status_column])
-        item = TableItem(title=title, status=status or Status.TODO, line=number)
-        if status is None and cells[status_column].strip():
-            item.notes.append(f"Status: {note_text(cells[status_column])}")
-        for column, header in enumerate(headers):
-            if column in (title_column, status_column) or not cells[column].strip():
-                continue
-            _fill(item, header, cells[column])
-        items.append(item)
-    return items
-
-
-def _fill(item: TableItem, header: str, cell: str) -> None:
-    role = _ROLE_HEADERS.get(header)
-    if role == "priority":
-        item.priority = priority_from_value(cell)
-    elif role is not None:
-        setattr(item, role, plain_text(cell))
-    elif header in _NOTES_HEADERS or not header:
-        item.notes.append(note_text(cell))
-    else:
-        item.notes.append(f"{plain_text(header).capitalize()}: {note_text(cell)}")
-
-
-def _status_column(raw: list[str], headers: list[str], rows: list[list[str]]) -> int | None:
-    for column, header in enumerate(headers):
-        # "Status", or a header that is just a status emoji ("✅").
-        if header in _STATUS_HEADERS or (not header and status_from_emoji(raw[column])):
-            return column
-    best, best_share = None, 0.0
-    for column in range(len(headers)):
-        cells = [row[column] for row in rows if column < len(row) and row[column].strip()]
-        if not cells:
-            continue
-        share = sum(_is_status_cell(cell) for cell in cells) / len(cells)
-        if share >= _STATUS_SHARE and share > best_share:
-            best, best_share = column, share
-    return best
-
-
-def _is_status_cell(cell: str) -> bool:
-    """Whether a cell is nothing but a status: "✅", "✅ Done", "Partial (60%)", "N/A".
-
-    "No backups configured" starts with a status word but is a finding.
-    """
-    if status_from_emoji(cell) is not None and not plain_text(cell):
-        return True
-    core = _PARENTHETICAL.sub(" ", plain_text(cell)).strip()
-    return status_phrase(core) is not None
-
-
-def _title_column(headers: list[str], status_column: int, rows: list[list[str]]) -> int | None:
-    for name in _TITLE_HEADERS:
-        for column, header in enumerate(headers):
-            if column != status_column and header == name:
-                return column
-    for column in range(len(headers)):
-        if column == status_column:
-            continue
-        cells = [plain_text(row[column]) for row in rows if column < len(row)]
-        if any(any(char.isalpha() for char in cell) for cell in cells):
-            return column
+        cell = cells[index]
+        if cell.box is not None and cell.box in CHECKBOX_STATUS:
+            return CHECKBOX_STATUS[cell.box]
+        stated = status_from_value(cell.text)
+        if stated is not None:
+            return stated
+        if index == columns.status:
+            return Status.TODO  # a blank or unreadable status: work not done yet
     return None
+
+
+def _fill_roles(draft: Draft, cells: list[Line], columns: Columns, *, use_category: bool) -> None:
+    for index, role in columns.roles.items():
+        cell = cells[index]
+        text = cell.text.strip()
+        if not text or text in ("-", "—", "–", "n/a", "N/A", "TBD", "tbd", "?"):
+            if role == "evidence":
+                draft.evidence += [*cell.evidence, *cell.links]
+            continue
+        if role == "priority":
+            draft.priority = draft.priority or priority_from_label(text)
+        elif role == "owner":
+            draft.owner = draft.owner or text
+        elif role == "due":
+            draft.due = draft.due or parse_date(text)
+            if draft.due is None:
+                draft.notes.append(f"{columns.names[index]}: {cell.note}")
+        elif role == "effort":
+            draft.effort = draft.effort or text
+        elif role == "category":
+            if not use_category:
+                draft.notes.append(f"{columns.names[index]}: {cell.note}")
+                continue
+            draft.category_hint = re.split(r"\s*[,;/]\s*", plain_text(text))[0] or None
+        elif role == "evidence":
+            draft.evidence += [*cell.evidence, *cell.links] or [cell.note]
+        elif role == "key":
+            if ITEM_ID.match(text + " ") or re.fullmatch(r"[A-Za-z]+[-_.]?\d+(?:\.\d+)*", text):
+                draft.key = draft.key or text
+        elif role == "notes":
+            draft.notes.append(cell.note)
+            draft.evidence += cell.evidence
+        else:
+            draft.notes.append(f"{columns.names[index]}: {cell.note}")
+
+
+def _fill_applies(draft: Draft, cells: list[Line], columns: Columns) -> None:
+    marked = [index for index in columns.applies if _MARKED.search(cells[index].text or "")]
+    if not columns.applies:
+        return
+    names = [columns.names[index] for index in marked]
+    strongest = [priority_from_label(name) for name in names]
+    ranks = [p for p in strongest if p is not None]
+    if ranks:
+        order = [Priority.CRITICAL, Priority.HIGH, Priority.MEDIUM, Priority.LOW]
+        draft.priority = draft.priority or min(ranks, key=order.index)
+    scenarios = {s for s in (stated_scenario(name) for name in names) if s is not None}
+    if scenarios:
+        draft.scenarios = tuple(s.value for s in ORDER if s in scenarios)
+    elif names and not ranks and len(marked) < len(columns.applies):
+        draft.notes.append("Applies to: " + ", ".join(names))

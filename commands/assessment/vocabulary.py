@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from storage.models import Priority, Status
+from storage.vocabulary import Priority, Status
 
 # Colour dots: the de-facto priority palette of generated assessments.
 PRIORITY_EMOJI: dict[str, Priority] = {
@@ -38,6 +38,14 @@ STATUS_EMOJI: dict[str, Status] = {
     "⏳": Status.IN_PROGRESS,
     "⛔": Status.BLOCKED,
     "🚫": Status.BLOCKED,
+    "☐": Status.TODO,
+    "☒": Status.DONE,
+    "⬜": Status.TODO,
+    "🔲": Status.TODO,
+    "⭕": Status.TODO,
+    "✳": Status.IN_PROGRESS,
+    "◐": Status.IN_PROGRESS,
+    "◑": Status.IN_PROGRESS,
 }
 
 VARIATION_SELECTORS = "\ufe0e\ufe0f"
@@ -154,23 +162,27 @@ def status_from_emoji(text: str) -> Status | None:
 _STATUS_WORDS: tuple[tuple[str, Status], ...] = (
     (
         r"not (?:yet )?(?:started|done|ready|implemented|configured|complete|completed|verified"
-        r"|tested|deployed|signed|set up|enabled)",
+        r"|tested|deployed|signed|set up|enabled|available|working|in place|met|passed|approved"
+        r"|applicable|present|defined|documented)",
         Status.TODO,
     ),
     (r"not applicable|n/a|won'?t (?:do|fix)|wontfix|out of scope|waived|skipped", Status.WAIVED),
     (
         r"in[- ]progress|wip|partial(?:ly)?(?: done| complete| completed)?|started|ongoing"
-        r"|underway|in review|needs? (?:verification|testing|review|work)",
+        r"|underway|in review|needs? (?:verification|testing|review|work|attention)|partially"
+        r"|in development|under review|pending review|at risk",
         Status.IN_PROGRESS,
     ),
-    (r"blocked|on hold|stuck", Status.BLOCKED),
+    (r"blocked|on hold|stuck|waiting(?: on| for)?", Status.BLOCKED),
     (
-        r"done|complete|completed|finished|yes|pass|passed|ok|ready|implemented|verified"
-        r"|shipped|live|enabled|in place",
+        r"done|complete|completed|finished|yes|pass|passed|passing|ok|ready|implemented"
+        r"|verified|shipped|live|enabled|in place|working|works|tested|operational|functional"
+        r"|configured|deployed|resolved|fixed|achieved|met|approved|signed off|active",
         Status.DONE,
     ),
     (
-        r"to[- ]?do|no|missing|open|pending|fail|failed|absent|none|tbd|planned|incomplete",
+        r"to[- ]?do|no|missing|open|pending|fail|failed|failing|absent|none|tbd|planned"
+        r"|incomplete|not[- ]started|broken|disabled|outstanding",
         Status.TODO,
     ),
 )
@@ -199,6 +211,10 @@ def status_from_value(value: str) -> Status | None:
         return None
     if text[0] in STATUS_EMOJI:
         return STATUS_EMOJI[text[0]]
+    # Marks that are not statuses of their own ("○ N/A", "• Done") leave the words to say it.
+    text = text.lstrip("○◯●•·◦▪▫-–— ").strip()
+    if not text:
+        return None
     match = _STATUS_LEADING.match(text)
     return _status_of(match) if match else None
 
@@ -219,3 +235,96 @@ def refine_status(box: Status, stated: Status | None) -> Status:
     if stated is None or (stated in OPEN) != (box in OPEN):
         return box
     return stated
+
+
+# Labels that rank an item without the four words: MoSCoW, severity scales, "(R)" marks.
+# Only for text that *is* a label (a table cell, a `Priority:` value, a "(required)" or
+# "[MUST]" tag), never for running prose, where "should" and "must" are ordinary verbs.
+_LABEL_PRIORITY: tuple[tuple[re.Pattern[str], Priority], ...] = (
+    (
+        re.compile(
+            r"^(?:must(?:[- ]have)?|m|required|mandatory|blocker|blocking|urgent|p0|sev ?[01]|showstopper)$",
+            re.I,
+        ),
+        Priority.CRITICAL,
+    ),
+    (re.compile(r"^(?:should(?:[- ]have)?|s|major|important|p1|sev ?2)$", re.I), Priority.HIGH),
+    (
+        re.compile(r"^(?:could(?:[- ]have)?|c|recommended|normal|moderate|p2|sev ?3)$", re.I),
+        Priority.MEDIUM,
+    ),
+    (
+        re.compile(
+            r"^(?:won'?t(?:[- ]have)?|w|optional|nice[- ]to[- ]have|minor|trivial|p3|p4|sev ?[45])$",
+            re.I,
+        ),
+        Priority.LOW,
+    ),
+)
+# "(R)", "(required)", "(optional)", "[MUST]", "(Should have)" at either end of a title.
+TAG_PRIORITY = re.compile(
+    r"[(\[]\s*(?P<tag>r|o|required|mandatory|optional|must(?:[- ]have)?|should(?:[- ]have)?"
+    r"|could(?:[- ]have)?|won'?t(?:[- ]have)?|nice[- ]to[- ]have)"
+    r"(?:\s*(?:[,;:-]|but|but\b)[^()\[\]]*)?\s*[)\]]",
+    re.I,
+)
+_TAG_WORDS = {"r": Priority.CRITICAL, "o": Priority.LOW}
+
+
+def priority_from_label(value: str) -> Priority | None:
+    """Priority of a value that is a label: "High", "🔴 Critical", "Must have", "P1",
+    "Should have 🟡" (a colour dot beats a MoSCoW word: the dot is the author's scale),
+    "Optional". None when the value says nothing about priority."""
+    words = priority_from_value(value)
+    text = " ".join(re.sub(r"[^\w' -]", " ", value).split())
+    label = next((p for pattern, p in _LABEL_PRIORITY if pattern.match(text)), None)
+    dot = priority_from_emoji(value)
+    if words is not None and _ANY_PRIORITY_WORD.search(value):
+        return words
+    if label is not None:
+        return dot or label
+    return words or dot
+
+
+def priority_from_tag(tag: str) -> Priority | None:
+    """The priority of a "(R)" / "(optional)" / "[MUST]" tag's word."""
+    word = tag.strip().casefold()
+    if word in _TAG_WORDS:
+        return _TAG_WORDS[word]
+    return priority_from_label(word)
+
+
+# GitHub emoji shortcodes that checklists use for state and priority.
+SHORTCODES: dict[str, str] = {
+    "white_check_mark": "✅",
+    "heavy_check_mark": "✔",
+    "ballot_box_with_check": "☑",
+    "check": "✔",
+    "x": "❌",
+    "negative_squared_cross_mark": "❎",
+    "heavy_multiplication_x": "✖",
+    "warning": "⚠️",
+    "construction": "🚧",
+    "hourglass": "⏳",
+    "hourglass_flowing_sand": "⏳",
+    "arrows_counterclockwise": "🔄",
+    "no_entry": "⛔",
+    "no_entry_sign": "🚫",
+    "red_circle": "🔴",
+    "orange_circle": "🟠",
+    "yellow_circle": "🟡",
+    "green_circle": "🟢",
+    "white_large_square": "⬜",
+    "black_square_button": "🔲",
+    "o": "⭕",
+    "soon": "🔜",
+}
+SHORTCODE = re.compile(r"(?<![\w:]):([a-z0-9_+-]*[a-z][a-z0-9_+-]*):(?![\w:])")
+
+
+def expand_shortcodes(text: str) -> str:
+    """ ":white_check_mark: Done" -> "✅ Done"; other shortcodes go."""
+    if ":" not in text:
+        return text
+    # Other shortcodes (":wrench:") are decoration and go, like the emoji they stand for.
+    return SHORTCODE.sub(lambda m: SHORTCODES.get(m.group(1), ""), text)

@@ -15,12 +15,15 @@ from commands.assessment.export_md import export_markdown
 from commands.assessment.model import Assessment, ParsedItem
 from commands.assessment.native_format import MARKER
 from commands.assessment.parse_md import parse_assessment
+from commands.assessment.spreadsheet import read_csv, read_xlsx, write_csv, write_xlsx
 from storage.vocabulary import Priority, Scenario, Status
 
 
 def fields(items: list[ParsedItem]) -> list[dict[str, object]]:
-    """Every field of every item except its line number."""
-    return [{k: v for k, v in asdict(item).items() if k != "line"} for item in items]
+    """Every field of every item except where it was read (line number and text)."""
+    return [
+        {k: v for k, v in asdict(item).items() if k not in ("line", "source")} for item in items
+    ]
 
 
 def assert_round_trip(assessment: Assessment) -> Assessment:
@@ -262,6 +265,9 @@ items_strategy = st.builds(
     waiver_until=st.none() | st.dates(),
     scenarios=st.none()
     | st.lists(st.sampled_from(list(Scenario)).map(str) | _LINE, min_size=1, max_size=4).map(tuple),
+    depends_on=st.lists(_LINE, max_size=3).map(tuple),
+    critical_in=st.lists(st.sampled_from(list(Scenario)).map(str), max_size=2).map(tuple),
+    parent=st.none() | _LINE,
 )
 assessments = st.builds(
     Assessment,
@@ -303,3 +309,70 @@ def test_a_5000_item_export_parses_back_whole(items: int) -> None:
     again = parse_assessment(markdown)
 
     assert len(again.items) == items
+
+
+# --- spreadsheets ----------------------------------------------------------------------------
+
+# What a spreadsheet cell holds: text without NUL, without spaces at its ends (a cell's
+# edges are not data), and for list cells without the separating comma.
+_CELL = (
+    st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1)
+    .map(str.strip)
+    .filter(bool)
+)
+_LIST_CELL = _CELL.filter(lambda text: "," not in text)
+spreadsheet_items = st.builds(
+    ParsedItem,
+    title=_CELL,
+    category=_CELL,
+    status=st.sampled_from(Status),
+    priority=st.none() | st.sampled_from(Priority),
+    key=st.none() | _CELL,
+    owner=st.none() | _CELL,
+    due=st.none() | st.dates(),
+    effort=st.none() | _CELL,
+    notes=st.none() | _CELL,
+    evidence=st.none() | _CELL,
+    blocked_reason=st.none() | _CELL,
+    waiver_reason=st.none() | _CELL,
+    waiver_until=st.none() | st.dates(),
+    scenarios=st.none() | st.lists(_LIST_CELL, min_size=1, max_size=3).map(tuple),
+    depends_on=st.lists(_LIST_CELL, max_size=3).map(tuple),
+    critical_in=st.lists(st.sampled_from(list(Scenario)).map(str), max_size=2).map(tuple),
+    parent=st.none() | _CELL,
+)
+
+
+@settings(deadline=None)
+@given(st.lists(spreadsheet_items, max_size=8))
+def test_any_checklist_survives_a_csv_round_trip(items: list[ParsedItem]) -> None:
+    again = read_csv(write_csv(Assessment(name="Sheet", items=items)))
+
+    assert fields(again.items) == fields(items)
+
+
+def test_a_checklist_survives_an_xlsx_round_trip() -> None:
+    items = [
+        ParsedItem(
+            title="Rotate keys",
+            category="Security",
+            status=Status.BLOCKED,
+            priority=Priority.CRITICAL,
+            key="SEC-1",
+            owner="<@U1>",
+            due=date(2026, 3, 1),
+            notes="one\ntwo",
+            evidence="https://ci/1\nrunbook.md, lines 1–3",
+            blocked_reason="vendor",
+            scenarios=("internet-facing",),
+            critical_in=("regulated",),
+            depends_on=("SEC-0",),
+        ),
+        ParsedItem(
+            title="MFA", category="Security", status=Status.WAIVED, waiver_until=date(2027, 1, 1)
+        ),
+    ]
+
+    again = read_xlsx(write_xlsx(Assessment(name="Sheet: one/two", items=items)))
+
+    assert fields(again.items) == fields(items)

@@ -106,10 +106,28 @@ def test_plain_bullets_and_numbered_steps_are_not_items() -> None:
         1. Run the migrations
         2. Restart the workers
         Some prose with a ✅ in it.
+
+        ## Security
+        - [ ] Rotate keys
         """
     )
 
-    assert assessment.items == []
+    assert titles(assessment) == ["Rotate keys"]
+
+
+def test_a_document_of_plain_bullets_is_a_plain_checklist() -> None:
+    # Nothing else marks items: the bullets are the checklist (a careful reader agrees).
+    assessment = parse(
+        """
+        # Launch checklist
+        ## Deployment
+        - Configure the load balancer
+        - Restart the workers
+        """
+    )
+
+    assert titles(assessment) == ["Configure the load balancer", "Restart the workers"]
+    assert {p.status for p in assessment.items} == {Status.TODO}
 
 
 # --- bold-titled findings --------------------------------------------------------------------
@@ -491,18 +509,15 @@ def test_a_fenced_block_inside_an_item_does_not_end_the_item() -> None:
         "## 6. Cost Analysis",
         "## 7. Critical Path to Production",
         "## 8. RECOMMENDATIONS",
-        "## 🎯 Recommended Next Steps (Priority Order)",
         "## Recommended Timeline",
         "## Bottom Line",
         "## 📋 Quick Wins (Can Do Today)",
-        "## 📋 Production Launch Checklist",
         "### Phase 1: Critical Foundation (Week 1) 🔴",
         "### Week 2: Integration Testing",
         "## 🎯 Minimum Viable Product (MVP) for Launch",
         "## 💡 Summary",
         "## 📚 Documentation Created",
         "## ✅ What I Just Added",
-        "## 🚨 Blockers",
         "## CONCLUSION",
     ],
 )
@@ -522,7 +537,7 @@ def test_plan_and_summary_sections_yield_no_findings(heading: str) -> None:
 def test_checkboxes_are_read_even_in_plan_sections() -> None:
     assessment = parse(
         """
-        ## Launch Checklist
+        ## Recommendations
         - [ ] Announce the launch
         1. ✅ Restated gap
         """
@@ -634,6 +649,18 @@ def test_tables_without_a_status_column_are_not_checklists() -> None:
         | **Features** | 90% | 95% | Small - mostly polish |
         | **Security** | 50% | 100% | Large - critical work needed |
 
+        | Attribute | Value |
+        |---|---|
+        | Stack | Node 20 |
+        """
+    )
+
+    assert assessment.items == []
+
+
+def test_a_table_of_ranked_findings_is_a_checklist_of_open_items() -> None:
+    assessment = parse(
+        """
         | Finding | Severity |
         |---|---|
         | No backups configured | High |
@@ -641,7 +668,10 @@ def test_tables_without_a_status_column_are_not_checklists() -> None:
         """
     )
 
-    assert assessment.items == []
+    assert [(p.title, p.status, p.priority) for p in assessment.items] == [
+        ("No backups configured", Status.TODO, Priority.HIGH),
+        ("No alerting in place", Status.TODO, Priority.MEDIUM),
+    ]
 
 
 # --- titles, duplicates ----------------------------------------------------------------------

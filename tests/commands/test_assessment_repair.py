@@ -264,3 +264,68 @@ def test_broken_lines_are_repaired_next_to_accented_prose(line: str, prose: str)
     assume(not every_run_decodes(prose, CP1252))
 
     assert repair_mojibake(f"{broken}\n{prose}") == (f"{line}\n{prose}", "cp1252")
+
+
+# --- Windows-1252 readings that dropped its undefined bytes ----------------------------------
+
+# Symbols whose UTF-8 loses at most one byte to the five bytes Windows-1252 leaves
+# undefined (0x81 0x8D 0x8F 0x90 0x9D), or none: ❌ is E2 9D 8C, ⚠️ ends in EF B8 8F.
+# (🏁, F0 9F 8F 81, loses two and is ambiguous: no repair can know which two.)
+LOSSY_SYMBOLS = "✅❌⚠️🔴🟠🟡🟢✓✔☑☐✗✘⛔🚫🚧⏳🔄➡⭐❗❓📋🎯🚀🔒💡📊🚨✨⚡🔥👉📌⬜✳"
+_LOSSY_LINE = st.lists(
+    st.one_of(
+        st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=8),
+        st.sampled_from(LOSSY_SYMBOLS),
+    ),
+    min_size=1,
+    max_size=12,
+).map(" ".join)
+
+
+def cp1252_dropping(text: str, *, nbsp_to_space: bool) -> str:
+    """UTF-8 read as Windows-1252 by a reader that drops the undefined bytes; some
+    editors then also turn no-break spaces into spaces."""
+    broken = text.encode("utf-8").decode("cp1252", errors="ignore")
+    return broken.replace("\xa0", " ") if nbsp_to_space else broken
+
+
+@pytest.mark.parametrize("nbsp_to_space", [False, True])
+@given(lines=st.lists(_LOSSY_LINE, min_size=1, max_size=5))
+def test_lost_bytes_are_restored(nbsp_to_space: bool, lines: list[str]) -> None:
+    text = "\n".join(lines)
+    broken = cp1252_dropping(text, nbsp_to_space=nbsp_to_space)
+    assume(broken != text)
+
+    repaired, how = repair_mojibake(broken)
+
+    assert repaired == text and how == "cp1252"
+    assert "⌠" not in repaired
+
+
+@given(
+    lines=st.lists(_LOSSY_LINE, min_size=1, max_size=4),
+    prose=st.sampled_from(["Café — “naïve” résumé", "Prix : 12 € – voilà", "Straße, Größe"]),
+)
+def test_lost_bytes_are_restored_next_to_clean_accented_lines(lines: list[str], prose: str) -> None:
+    text = "\n".join(lines)
+    broken = cp1252_dropping(text, nbsp_to_space=False)
+    assume(broken != text)
+
+    assert repair_mojibake(f"{prose}\n{broken}\n{prose}") == (f"{prose}\n{text}\n{prose}", "cp1252")
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("Status: âŒ not started", "Status: ❌ not started"),
+        (
+            "## Security & Compliance âš ï¸ Needs Attention",
+            "## Security & Compliance ⚠️ Needs Attention",
+        ),
+        ("âŒ ", "❌ "),
+    ],
+)
+def test_known_lossy_mojibake_is_repaired_and_never_leaves_a_half_character(
+    broken: str, fixed: str
+) -> None:
+    assert repair_mojibake(broken) == (fixed, "cp1252")

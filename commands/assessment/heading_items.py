@@ -1,0 +1,51 @@
+"""Items written as headings: "#### GL-004 Backups verified ❌ 🔴" followed by
+"Priority:", "Status:", "Responsible:", "Due:" or "Effort:" lines.
+
+A section is such an item when it produced no items of its own and its heading gives an
+id, or its field lines give a status, owner, priority or due date. Its prose becomes
+the notes, its id the key; the category is that of the section above it.
+"""
+
+from __future__ import annotations
+
+from commands.assessment.drafts import Draft, Section, Sink, apply_field
+from commands.assessment.fields import field_of
+from commands.assessment.roles import Role
+from commands.assessment.titles import is_real_title, split_title
+from commands.assessment.vocabulary import (
+    priority_from_emoji,
+    priority_from_words,
+    status_from_emoji,
+)
+
+_SIGNALS = frozenset({"status", "owner", "priority", "due", "key"})
+
+
+def heading_item(section: Section, sink: Sink) -> Draft | None:
+    """The item a closing section states as a heading, or None."""
+    line = section.heading_line
+    if line is None or section.item_count or section.parent is None:
+        return None
+    if section.role in (Role.PLAN, Role.SCENARIO):
+        return None
+    parts = split_title(line.text)
+    names = {field_of(label) for label in section.fields}
+    if not (parts.key or names & _SIGNALS) or not is_real_title(parts.title):
+        return None
+    draft = Draft(title=parts.title, line=line.number, section=section.parent)
+    draft.source = sink.source(line.number)
+    draft.key, draft.effort = parts.key, parts.effort
+    draft.status = status_from_emoji(line.text)
+    draft.stated_status = parts.status
+    for label, value in section.fields.items():
+        apply_field(draft, label, value)
+    draft.priority = (
+        draft.priority
+        or priority_from_words(line.text)
+        or parts.priority
+        or priority_from_emoji(line.text)
+    )
+    draft.notes += [note for note in section.notes if note]
+    draft.notes = [note for note in [parts.note, *draft.notes] if note]
+    draft.evidence += [*line.evidence, *line.links]
+    return draft

@@ -1,0 +1,144 @@
+"""Paragraph lines: claims, label lines, field lines, launch facts and bold findings.
+
+A paragraph is read line by line, because generated documents stack one-line facts
+("**Priority:** 🔴 CRITICAL" / "**Effort:** 1-2 days") in one paragraph:
+
+* a claim about the document's result ("Overall Readiness: 75%") goes to `claims`;
+* a label alone on a line ("**Communications**", "Technical:", "**Action Items**:")
+  opens a group for what follows: a category, or a role for the list below it;
+* `Label: value` lines with a field label belong to the section (`section_fields`);
+* "Target date:", "Scenario:", "Timezone:" are launch facts;
+* "**Missing rate limiting**: the API ..." is a bold-titled finding, an item, when it
+  states a status or priority or stands in a findings section;
+* anything else is prose, counted as skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from commands.assessment.blocks import Paragraph
+from commands.assessment.claims import read_claim
+from commands.assessment.drafts import Draft, Sink, label_value
+from commands.assessment.fields import field_of, parse_date
+from commands.assessment.inline_render import Line
+from commands.assessment.model import Assessment
+from commands.assessment.roles import Role
+from commands.assessment.scenarios import stated_scenario
+from commands.assessment.section_fields import apply_section_field
+from commands.assessment.titles import is_real_title, split_title
+from commands.assessment.vocabulary import (
+    PRIORITY_EMOJI,
+    STATUS_EMOJI,
+    priority_from_emoji,
+    priority_from_words,
+    status_from_emoji,
+    status_from_value,
+)
+
+_LABEL_MAX = 80
+_FINDING_ROLES = (Role.CRITICAL, Role.GAPS, Role.DONE, Role.NEXT)
+_SENTENCE = re.compile(r"[.!?]\s+\S")
+_TARGET_LABELS = frozenset(
+    {"target date", "launch date", "go-live date", "target launch date", "release date"}
+)
+_SCENARIO_LABELS = frozenset({"scenario", "deployment scenario", "deployment", "exposure"})
+
+
+def label_of(line: Line) -> str | None:
+    """The label of a line that is only a label: "**Communications**", "Technical:",
+    "**Action Items**:". None for anything else (a sentence, a `Label: value` line)."""
+    text = line.text.strip()
+    if not text or len(text) > _LABEL_MAX or _SENTENCE.search(text):
+        return None
+    words = len(text.split())
+    if line.lead is not None and line.lead.rstrip(":") == text.rstrip(":").strip() and words <= 8:
+        return text.rstrip(":").strip()
+    if text.endswith(":") and not line.links and text.count(":") == 1 and words <= 5:
+        return text[:-1].strip()
+    return None
+
+
+def read_paragraph(paragraph: Paragraph, sink: Sink, assessment: Assessment) -> list[str]:
+    """Read a paragraph; returns the label lines it opens (the reader groups by them)."""
+    labels: list[str] = []
+    for index, line in enumerate(paragraph.lines):
+        if read_claim(line.text, line.number, assessment.claims):
+            continue
+        label = label_of(line)
+        if label is not None and len(paragraph.lines) == 1:
+            labels.append(label)
+            continue
+        labelled = label_value(line)
+        if labelled is not None and launch_fact(assessment, *labelled):
+            continue
+        if (
+            labelled is not None
+            and field_of(labelled[0])
+            and apply_section_field(sink.section, labelled, line)
+        ):
+            continue
+        if index == 0 and _finding(paragraph, sink):
+            return labels
+        sink.skip("links" if line.is_link_only else _reason(sink))
+        if line.text and not labelled:
+            sink.section.notes.append(line.note)
+    return labels
+
+
+def _reason(sink: Sink) -> str:
+    if sink.section.role is Role.PLAN:
+        return "plan/summary sections"
+    if sink.section.role is Role.SCENARIO:
+        return "scenario conditions"
+    return "prose"
+
+
+def launch_fact(assessment: Assessment, label: str, value: str) -> bool:
+    name = " ".join(label.casefold().split())
+    if name in _TARGET_LABELS:
+        assessment.target_date = assessment.target_date or parse_date(value)
+        return True
+    if name in _SCENARIO_LABELS and stated_scenario(value) is not None:
+        scenario = stated_scenario(value)
+        assessment.scenario = assessment.scenario or (scenario.value if scenario else None)
+        return True
+    if name in ("timezone", "time zone"):
+        assessment.timezone = assessment.timezone or value.strip() or None
+        return True
+    return False
+
+
+def _finding(paragraph: Paragraph, sink: Sink) -> bool:
+    """A bold-titled finding: "**No rate limiting**: the API accepts ..." (first line)."""
+    first = paragraph.lines[0]
+    if first.lead is None or sink.section.role in (Role.PLAN, Role.SCENARIO):
+        return False
+    lead = first.lead.rstrip(":").strip()
+    rest = first.rest.lstrip(":-–— ").strip()
+    if field_of(lead) is not None:
+        return False
+    lead_status = status_from_emoji(lead)
+    signal = (
+        lead_status is not None
+        or any(char in PRIORITY_EMOJI for char in lead)
+        or (rest and (status_from_value(rest) is not None or rest[:1] in STATUS_EMOJI))
+        or sink.section.role in _FINDING_ROLES
+    )
+    if not signal or (not rest and sink.section.role not in _FINDING_ROLES):
+        return False
+    parts = split_title(lead)
+    if not is_real_title(parts.title) or lead.endswith("?"):
+        return False
+    draft = Draft(title=parts.title, line=first.number, section=sink.section)
+    draft.source = sink.source(first.number)
+    draft.status = lead_status or (status_from_value(rest) if rest else None)
+    draft.stated_status = parts.status
+    draft.priority = priority_from_words(lead) or parts.priority or priority_from_emoji(lead)
+    draft.effort, draft.key = parts.effort, parts.key
+    draft.notes += [part for part in (parts.note, rest) if part]
+    draft.notes += [line.note for line in paragraph.lines[1:] if line.note]
+    for line in paragraph.lines:
+        draft.evidence += [*line.evidence, *line.links]
+    sink.emit(draft)
+    return True

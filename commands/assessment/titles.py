@@ -1,0 +1,203 @@
+"""An item's title as people write it, taken apart: the title, and what it says besides.
+
+"🔴 Critical — Rotate the JWT secret (1-2 days)", "Data retention policies (not
+implemented)", "Video tutorials (optional but helpful)", "Deploy API - blocked": the
+title keeps its words; a trailing "(1-2 days)" becomes the effort, "(CRITICAL)" /
+"(required)" / "(optional)" the priority, "(needs verification)" or "- not implemented"
+the status (kept as a note because it says more than the status does).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from commands.assessment.inline import TITLE_MAX, collapse_spaces, strip_emoji, truncate
+from commands.assessment.vocabulary import (
+    TAG_PRIORITY,
+    priority_from_tag,
+    priority_from_value,
+    status_from_value,
+    status_phrase,
+)
+from storage.vocabulary import Priority, Status
+
+_DURATION = (
+    r"~?\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?\+?\s*"
+    r"(?:min(?:ute)?s?|hrs?|hours?|h|business days?|working days?|days?|d|wks?|weeks?|w"
+    r"|months?|sprints?)\b"
+)
+# "(1-2 days)", "(Effort: 1 day)", "(30 min - quick win)", "(2 days with legal help)";
+# not "(30 days retention)".
+_EFFORT_PAREN = re.compile(
+    rf"\s*\((?:(?:effort|estimate|timeline)\s*:\s*)?(?P<effort>{_DURATION}"
+    r"(?:\s*[-–—,;:][^()]*|\s+(?:with|including|incl|for)\b[^()]*)?)\)\s*$",
+    re.I,
+)
+_TRAILING_PAREN = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
+_TRAILING_STATUS = re.compile(r"\s+[-–—:]\s+(?P<phrase>[^-–—:()]+)$")
+_INNER_STATUS_TAIL = re.compile(r"\s*[-–—,;:]\s*(?P<phrase>[^-–—,;:]+)$")
+_PRIORITY_ONLY = re.compile(
+    r"(?:priority\s*:?\s*)?(?:critical|high|medium|low|p[0-3])(?:[- ]priority)?", re.I
+)
+_LEADING_PRIORITY = re.compile(r"^(critical|high|medium|low|p[0-3])\s*[—–:-]\s+", re.I)
+_LEADING_TAG = re.compile(r"^\s*\[(?P<tag>[^\]]{1,20})\]\s*")
+_TITLE_EDGES = " \t:;,-–—|"
+_SEE_TAIL = re.compile(r"\s*(?:[-–—;,]\s*|\()\s*see\b[^()]*\)?\s*$", re.I)
+_NUMBERING = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+")  # "3. " of a numbered heading
+# An id at the start of an item: "GL-004", "SEC-12", "PRR-3.1", "#12", "R1.2".
+ITEM_ID = re.compile(
+    r"^(?P<id>[A-Z][A-Z0-9]{0,9}-\d+(?:\.\d+)*|#\d+|[A-Z]{1,3}\d+(?:\.\d+)+)\b[.:)]?\s+"
+)
+
+
+@dataclass
+class Title:
+    """What an item's title text holds."""
+
+    title: str
+    effort: str | None = None
+    status: Status | None = None
+    priority: Priority | None = None
+    note: str | None = None
+    key: str | None = None
+
+
+def split_title(text: str, *, leading_word_ok: bool = False) -> Title:
+    """Take a plain title apart (see the module docstring). `leading_word_ok`: a leading
+    "High: " counts even in lower case (after a colour dot, or in readybot's layout)."""
+    result = Title(title="")
+    title = _NUMBERING.sub("", collapse_spaces(strip_emoji(text)))
+    match = ITEM_ID.match(title)
+    if match:
+        result.key, title = match.group("id"), title[match.end() :]
+    word = _LEADING_PRIORITY.match(title)
+    if word and (word.group(1).isupper() or leading_word_ok):
+        result.priority = priority_from_value(word.group(1))
+        title = title[word.end() :]
+    tag = _LEADING_TAG.match(title)
+    if tag and priority_from_tag(tag.group("tag")) is not None:
+        result.priority = result.priority or priority_from_tag(tag.group("tag"))
+        title = title[tag.end() :]
+    # "— see the runbook": a pointer, whose link is kept as evidence.
+    title = _SEE_TAIL.sub("", title)
+    for _ in range(4):  # a title rarely carries more than effort, priority and status
+        if not _take_one_tail(result, title):
+            break
+        title = result.title
+    result.title = truncate(collapse_spaces(title).strip(_TITLE_EDGES), TITLE_MAX)
+    return result
+
+
+def _take_one_tail(result: Title, title: str) -> bool:
+    """Take one trailing effort/priority/status off `title` into `result`."""
+    match = _EFFORT_PAREN.search(title)
+    if match and result.effort is None:
+        result.effort = match.group("effort").strip()
+        result.title = title[: match.start()]
+        return True
+    tag = TAG_PRIORITY.search(title)
+    if tag and tag.end() >= len(title.rstrip()) and tag.start() > 0:
+        result.priority = result.priority or priority_from_tag(tag.group("tag"))
+        result.title = title[: tag.start()]
+        return True
+    match = _TRAILING_PAREN.search(title)
+    if match and match.start() > 0:
+        inner = match.group("inner").strip()
+        if _PRIORITY_ONLY.fullmatch(inner) and result.priority is None:
+            result.priority = priority_from_value(inner)
+            result.title = title[: match.start()]
+            return True
+        if status_phrase(inner) is not None and result.status is None:
+            result.status, result.note = status_phrase(inner), inner
+            result.title = title[: match.start()]
+            return True
+        leading = status_from_value(inner)
+        if leading in (Status.BLOCKED, Status.WAIVED, Status.IN_PROGRESS) and result.status is None:
+            # "(blocked - read-only file)", "(in progress, 60%)"
+            result.status, result.note = leading, inner
+            result.title = title[: match.start()]
+            return True
+        tail = _INNER_STATUS_TAIL.search(inner)
+        if tail and status_phrase(tail.group("phrase")) is not None and result.status is None:
+            # "Patient data export (HIPAA right of access - not implemented)"
+            result.status = status_phrase(tail.group("phrase"))
+            result.note = tail.group("phrase").strip()
+            kept = inner[: tail.start()].strip()
+            head = title[: match.start()]
+            result.title = f"{head} ({kept})" if kept else head
+            return True
+    match = _TRAILING_STATUS.search(title)
+    if match and status_phrase(match.group("phrase")) is not None and result.status is None:
+        result.status = status_phrase(match.group("phrase"))
+        result.title = title[: match.start()]
+        return True
+    return False
+
+
+_JUNK_TITLES = frozenset(
+    [
+        "risk",
+        "risks",
+        "impact",
+        "action",
+        "actions",
+        "required",
+        "status",
+        "timeline",
+        "cost",
+        "issue",
+        "issues",
+        "note",
+        "notes",
+        "effort",
+        "priority",
+        "recommendation",
+        "details",
+        "description",
+        "summary",
+        "endpoint",
+        "result",
+        "results",
+        "todo",
+        "example",
+        "missing",
+        "owner",
+        "due",
+        "evidence",
+        "comments",
+        "mitigation",
+        "solution",
+        "fix",
+        "problem",
+        "location",
+        "file",
+        "files",
+        "workaround",
+        "resolution",
+        "reason",
+        "context",
+        "background",
+        "goal",
+        "tip",
+        "warning",
+        "important",
+        "answer",
+        "question",
+    ]
+) | {"action required", "action items", "current status", "current state", "next steps"}
+# "src/app.ts", "./scripts/", "docs/ops/runbook.md", "setup.py"; not "CI/CD" or "HTTPS/SSL".
+_PATH_ONLY = re.compile(
+    r"^(?:\.{0,2}/)?(?:[\w.@~-]+/){2,}[\w.@~-]*$|^(?:[\w.@~-]+/)+[\w@~-]*\.[A-Za-z0-9]{1,5}$"
+    r"|^\.{0,2}/[\w./@~-]*$|^[\w-]+\.[A-Za-z0-9]{1,5}$"
+)
+_URL_ONLY = re.compile(r"^(?:https?|ftp)://\S+$")
+
+
+def is_real_title(title: str) -> bool:
+    """Whether a cleaned title names a checklist item (not "Risk", a file path or a URL)."""
+    if not any(char.isalnum() for char in title):
+        return False
+    if title.casefold() in _JUNK_TITLES:
+        return False
+    return not (_PATH_ONLY.match(title) or _URL_ONLY.match(title))

@@ -1,0 +1,252 @@
+"""A corpus of documents, one per shape the importer reads, against a careful reading.
+
+`data/corpus/expected.json` holds what a person counts in each document: items, done and
+blocked items, priorities, categories, the first titles and the launch name. The tests
+below it check what a count cannot: merges, scenarios, evidence, claims, dependencies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from commands.assessment.claims import disagreements
+from commands.assessment.model import Assessment, ParsedItem
+from commands.assessment.parse_md import parse_assessment
+from commands.assessment.preview import build_preview, explain_lines, render_preview
+from commands.assessment.repair import decode_document
+from commands.assessment.spreadsheet import read_csv, read_xlsx, write_xlsx
+from storage.vocabulary import Priority, Status
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+EXPECTED: dict[str, dict[str, object]] = json.loads((CORPUS / "expected.json").read_text())
+
+
+def read(name: str) -> Assessment:
+    path = CORPUS / name
+    return parse_assessment(decode_document(path.read_bytes()), source_name=path.name)
+
+
+def by_title(assessment: Assessment, title: str) -> ParsedItem:
+    found = [item for item in assessment.items if item.title == title]
+    assert len(found) == 1, [item.title for item in assessment.items]
+    return found[0]
+
+
+def test_the_corpus_has_a_document_for_every_shape() -> None:
+    assert len(EXPECTED) >= 15
+    assert sorted(EXPECTED) == sorted(path.name for path in CORPUS.glob("*.md"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_document_reads_as_a_person_reads_it(name: str) -> None:
+    expected = EXPECTED[name]
+    assessment = read(name)
+    items = assessment.items
+    priorities = Counter(item.priority.value for item in items if item.priority)
+
+    assert len(items) == expected["items"]
+    assert sum(item.status is Status.DONE for item in items) == expected["done"]
+    assert sum(item.status is Status.BLOCKED for item in items) == expected["blocked"]
+    assert dict(priorities) == expected["priorities"]
+    assert list(dict.fromkeys(item.category for item in items)) == expected["categories"]
+    assert [item.title for item in items][:3] == expected["titles"]
+    assert assessment.name == expected["name"]
+    for item in items:  # every item can be explained by the line it came from
+        assert item.line > 0 and item.source
+
+
+def test_a_wrapped_title_is_one_title_and_nested_boxes_are_items_under_their_parent() -> None:
+    assessment = read("01-nested-checkboxes.md")
+
+    nested = by_title(assessment, "Long-running migration split into batches of 10,000 rows")
+    assert nested.parent == "Database migrations run against a copy of production data and timed"
+    assert (
+        by_title(assessment, "Background workers drain their queues on shutdown").owner == "@mira"
+    )
+
+
+def test_heading_items_take_their_id_fields_and_dependencies() -> None:
+    assessment = read("03-go-live-heading-items.md")
+
+    backups = by_title(assessment, "Backups verified")
+    assert (backups.key, backups.priority, backups.status) == (
+        "GL-004",
+        Priority.CRITICAL,
+        Status.TODO,
+    )
+    assert backups.owner == "DBA on call"
+    assert backups.depends_on == ("GL-001",)
+    assert backups.notes == "The last restore drill was in 2024."
+    assert by_title(assessment, "Load balancer health checks").due == date(2026, 3, 10)
+    retention = by_title(assessment, "Data retention policy signed")
+    assert (retention.status, retention.blocked_reason) == (
+        Status.BLOCKED,
+        "Pending legal approval",
+    )
+    claims = assessment.claims
+    assert (claims.verdict, claims.done, claims.total, claims.date) == (
+        "NO-GO",
+        2,
+        5,
+        date(2026, 3, 2),
+    )
+
+
+def test_level_columns_say_where_an_item_applies_never_that_it_is_done() -> None:
+    assessment = read("04-level-columns.md")
+
+    assert {item.status for item in assessment.items} == {Status.TODO}
+    assert by_title(assessment, "Auto scale").notes == (
+        "It scales horizontally.\nApplies to: Level B, Level A"
+    )
+    assert by_title(assessment, "TLS certificates").priority is Priority.CRITICAL  # Required
+
+
+def test_moscow_words_rank_only_where_they_are_labels() -> None:
+    assessment = read("06-moscow.md")
+
+    assert by_title(assessment, "Crypto payments").status is Status.WAIVED
+    prose = [item for item in assessment.items if item.title.startswith("Refund webhooks")]
+    assert prose[0].priority is None  # "we should", "we must" in a sentence
+
+
+def test_status_marks_on_headings_are_hints_and_mojibake_is_repaired() -> None:
+    assessment = read("09-status-decorated-headings.md")
+
+    assert assessment.repaired == "cp1252"
+    assert by_title(assessment, "Penetration test").status is Status.IN_PROGRESS
+    assert by_title(assessment, "Escalation path").status is Status.TODO
+    assert by_title(assessment, "Autoscaling").status is Status.DONE
+
+
+def test_next_steps_that_restate_a_finding_are_merged_into_it() -> None:
+    assessment = read("11-next-steps.md")
+
+    restated = {(merge.title, merge.into_title) for merge in assessment.merges}
+    assert ("Add query latency alerting", "No query latency alerting") in restated
+    assert ("Speed up the index rebuild", "Index rebuild takes 6 hours") in restated
+    assert by_title(assessment, "Write the relaunch announcement").status is Status.TODO
+
+
+def test_scenario_sections_are_conditions_on_the_items_they_name() -> None:
+    assessment = read("14-scenarios.md")
+
+    tls = by_title(assessment, "TLS certificates installed")
+    assert tls.critical_in == ("internet-facing",)
+    assert tls.scenarios == ("internet-facing", "regulated")  # optional when internal
+    assert by_title(assessment, "Single sign-on").critical_in == ("internal",)
+    assert by_title(assessment, "Audit trail for record changes").critical_in == ("regulated",)
+    waf = by_title(assessment, "Web application firewall in front of the app")
+    assert waf.scenarios == ("internet-facing",)
+    assert not [item for item in assessment.items if "MANDATORY" in item.title]
+    assert assessment.skipped.counts["scenario conditions"] == 5
+
+
+def test_the_same_item_said_three_times_is_one_item_and_near_misses_stay_apart() -> None:
+    assessment = read("15-duplicates-and-near-misses.md")
+
+    tls = by_title(assessment, "Configure SSL/TLS certificates")
+    assert tls.priority is Priority.CRITICAL
+    merged = {merge.title for merge in assessment.merges if merge.into_title == tls.title}
+    assert merged == {"HTTPS/SSL", "SSL/TLS Not Configured"}
+    # "Database backups" (done) and "Database backup restore test" are different checks.
+    assert by_title(assessment, "Database backups").status is Status.DONE
+    assert by_title(assessment, "Database backup restore test").priority is Priority.CRITICAL
+    assert by_title(assessment, "Monitoring").status is Status.IN_PROGRESS
+
+
+def test_citations_and_links_leave_titles_and_become_evidence() -> None:
+    assessment = read("16-citations-and-links.md")
+
+    routes = by_title(assessment, "Routes are versioned")
+    assert routes.evidence_items == ("backend/src/routes/index.ts, lines 1–35",)
+    validation = by_title(assessment, "Input validation on every handler")
+    assert validation.evidence == ("backend/src/middleware/validate.ts, line 12\nhttps://zod.dev")
+    assert assessment.skipped.counts == {"links": 2}
+
+
+def test_claims_are_read_and_compared_with_readybots_own_result() -> None:
+    claims = read("19-claims.md").claims
+
+    assert (claims.score, claims.score_variant, claims.verdict) == (85, "95/100 with SSL", "NO-GO")
+    assert claims.date == date(2026, 3, 3)
+    assert disagreements(claims, 80, False) == []
+    assert disagreements(claims, 60, True) == [
+        "the document says 85/100, readybot computes 60/100 (25 points apart)",
+        "the document says NO-GO, readybot says GO",
+    ]
+
+
+def test_the_preview_lists_categories_merges_skipped_lines_and_claims() -> None:
+    assessment = read("15-duplicates-and-near-misses.md")
+    preview = build_preview(assessment)
+    text = render_preview(preview, computed=(20, False))
+
+    assert preview.items == 5 and preview.categories[0].category == "General"
+    assert "Merged 3 repeated statements:" in text
+    assert "readybot says: 20/100, NO-GO" in text
+    explained = explain_lines(assessment)
+    # The merged item is explained by its first statement, the table row.
+    assert len(explained) == 5
+    assert (
+        explained[0] == " 7  [todo] General | Configure SSL/TLS certificates  ← | HTTPS/SSL | ❌ |"
+    )
+
+
+def test_a_csv_with_title_rows_and_other_words_is_read() -> None:
+    text = (
+        "Acme launch tracker\n"
+        "Exported 2026-03-01\n"
+        "\n"
+        "ID,Area,Check item,Done?,Severity,Responsible,Deadline\n"
+        "OPS-1,Operations,Runbook written,✅,High,@ana,2026-03-05\n"
+        "OPS-2,Operations,Pager rota,No,Must,,\n"
+        "SEC-1,Security,Pen test,Blocked,Critical,@bo,March 9, 2026\n"
+    ).replace("March 9, 2026", '"March 9, 2026"')
+
+    assessment = read_csv(text)
+
+    assert [(i.key, i.category, i.title, i.status, i.priority) for i in assessment.items] == [
+        ("OPS-1", "Operations", "Runbook written", Status.DONE, Priority.HIGH),
+        ("OPS-2", "Operations", "Pager rota", Status.TODO, Priority.CRITICAL),
+        ("SEC-1", "Security", "Pen test", Status.BLOCKED, Priority.CRITICAL),
+    ]
+    assert assessment.items[2].due == date(2026, 3, 9)
+    assert assessment.items[0].owner == "@ana"
+
+
+def test_an_xlsx_built_here_is_read_and_written_back() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Go-live checklist"])
+    sheet.append([])
+    sheet.append(["Status", "Task", "Owner", "Category", "Due date", "Comments"])
+    sheet.append(["Done", "Backups restored", "DBA", "Data", date(2026, 4, 1), "drill ok"])
+    sheet.append(["In progress", "Status page", None, "Comms", None, None])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    assessment = read_xlsx(out.getvalue(), name="Go-live")
+
+    first, second = assessment.items
+    assert (first.title, first.status, first.owner, first.due, first.notes) == (
+        "Backups restored",
+        Status.DONE,
+        "DBA",
+        date(2026, 4, 1),
+        "drill ok",
+    )
+    assert (second.category, second.status) == ("Comms", Status.IN_PROGRESS)
+    again = read_xlsx(write_xlsx(assessment))
+    assert [(i.title, i.status, i.due) for i in again.items] == [
+        (i.title, i.status, i.due) for i in assessment.items
+    ]
