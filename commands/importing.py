@@ -9,6 +9,8 @@ keys) is applied as written, so edit-then-reimport works.
 
 from __future__ import annotations
 
+import logging
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,13 +19,20 @@ from commands.assessment.export_md import export_markdown
 from commands.assessment.identity import import_ref
 from commands.assessment.model import Assessment, ParsedItem
 from commands.assessment.parse_md import parse_assessment
+from commands.assessment.preview import build_preview, explain_lines
+from commands.assessment.repair import decode_document
+from commands.assessment.spreadsheet import read_csv, read_xlsx
+from commands.claims import DocumentClaims
+from commands.claims import dump as dump_claims
 from commands.context import Context
 from commands.errors import UsageError
 from commands.items.add import KeyMaker, new_item, record_created
 from commands.items.change import apply_change
-from commands.launching import create_launch, current_launch, find_launch, view
+from commands.items.critical import priority_in_scenario
+from commands.launching import create_launch, current_launch, find_launch, local_today, view
 from commands.permissions import require_launch_admin
 from commands.replies import ExportReply, ImportReply, join_scenarios, split_scenarios
+from commands.status import build_report
 from commands.transitions import Change
 from commands.writes import writing
 from storage import items as rows
@@ -33,9 +42,15 @@ from storage.models import Item, Launch
 from storage.vocabulary import Priority, Status, Via
 
 NO_ITEMS = (
-    "I found no checklist items in that text. I look for `- [ ]` / `- [x]` checkboxes, ✅ ❌ ⚠️ bullets, "
-    "**bold** findings and status tables under `## Section` headings."
+    "I found no checklist items in that text. I read `- [ ]` / `- [x]` checkboxes (nested too), "
+    "✅ ❌ ⚠️ bullets, numbered next steps, **bold** findings, tables with a title or status "
+    "column, and items written as headings (`#### GL-004 Backups verified` with `Status:` "
+    "lines), under `## Section` headings; or a CSV or XLSX sheet with a Title column. "
+    "Try `readybot import FILE --dry-run --explain` to see what each line gave."
 )
+
+
+log = logging.getLogger(__name__)
 
 
 class _DryRun(Exception):
@@ -61,14 +76,76 @@ def import_text(
     dry_run: bool,
     launch_name: str | None = None,
     source_name: str | None = None,
+    explain: bool = False,
 ) -> ImportReply:
+    """Import a markdown document (see `import_assessment`)."""
     assessment = parse_assessment(text, source_name=source_name)
+    return import_assessment(
+        store,
+        ctx,
+        assessment,
+        dry_run=dry_run,
+        launch_name=launch_name,
+        source_name=source_name,
+        explain=explain,
+    )
+
+
+def import_sheet(
+    store: Store,
+    ctx: Context,
+    data: bytes,
+    *,
+    name: str,
+    dry_run: bool,
+    launch_name: str | None = None,
+    explain: bool = False,
+) -> ImportReply:
+    """Import a CSV or XLSX checklist, told apart by its bytes (XLSX is a zip)."""
+    if data[:2] == b"PK":
+        try:
+            assessment = read_xlsx(data, name=name)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+            log.info("unreadable workbook %s: %s", name[:80], type(exc).__name__)
+            raise UsageError(
+                f"I could not read {name} as an XLSX workbook (it may be damaged or "
+                "password-protected). Save it again from your spreadsheet app, or as CSV.",
+                usage_verb="import",
+            ) from None
+    else:
+        assessment = read_csv(decode_document(data), name=name)
+    return import_assessment(
+        store,
+        ctx,
+        assessment,
+        dry_run=dry_run,
+        launch_name=launch_name,
+        source_name=name,
+        explain=explain,
+    )
+
+
+def import_assessment(
+    store: Store,
+    ctx: Context,
+    assessment: Assessment,
+    *,
+    dry_run: bool,
+    launch_name: str | None = None,
+    source_name: str | None = None,
+    explain: bool = False,
+) -> ImportReply:
+    """Items found in the document are created or updated in one transaction (a dry run
+    rolls it back), and the reply sets the document's own claims beside readybot's score."""
     if not assessment.items:
         raise UsageError(NO_ITEMS, usage_verb="import")
     ctx = replace(ctx, via=Via.IMPORT)  # the audit log says these changes came from a document
     try:
         with writing(store, ctx) as session:
             reply = _import(session, ctx, assessment, dry_run=dry_run, launch_name=launch_name)
+            reply = _judged(session, ctx, reply, assessment, source_name)
+            if explain:
+                reply = replace(reply, explain=tuple(explain_lines(assessment)))
             if dry_run:
                 raise _DryRun(reply)
             return reply
@@ -171,7 +248,7 @@ def _import(
                 category=parsed.category,
                 source=Via.IMPORT.value,
                 import_ref=ref,
-                **_fields(parsed, None),
+                **_fields(parsed, None, launch.scenario),
             )
             seq += 1
             created.append(item)
@@ -184,7 +261,7 @@ def _import(
             "title": parsed.title,
             "category": parsed.category,
             "import_ref": ref,
-            **_fields(parsed, existing),
+            **_fields(parsed, existing, launch.scenario),
         }
         changes = {
             name: value
@@ -223,17 +300,22 @@ def _import(
     )
 
 
-def _fields(parsed: ParsedItem, existing: Item | None) -> dict[str, Any]:
+def _fields(parsed: ParsedItem, existing: Item | None, scenario: str) -> dict[str, Any]:
     """Item fields from a document line. Where the document is silent, an existing value stays."""
 
     def keep(value: Any, name: str) -> Any:
         return value if value is not None or existing is None else getattr(existing, name)
 
+    own = parsed.priority or (
+        Priority(existing.base_priority or existing.priority) if existing else Priority.MEDIUM
+    )
+    critical_in = join_scenarios(parsed.critical_in or None)
+    priority, base = priority_in_scenario(own.value, critical_in, scenario)
     fields: dict[str, Any] = {
         "status": parsed.status.value,
-        "priority": (
-            parsed.priority or (Priority(existing.priority) if existing else Priority.MEDIUM)
-        ).value,
+        "priority": priority,
+        "base_priority": base,
+        "critical_in": critical_in,
         "owner": keep(parsed.owner, "owner"),
         "due_date": keep(parsed.due, "due_date"),
         "effort": keep(parsed.effort, "effort"),
@@ -245,6 +327,36 @@ def _fields(parsed: ParsedItem, existing: Item | None) -> dict[str, Any]:
         "waiver_until": parsed.waiver_until if parsed.status == Status.WAIVED else None,
     }
     return fields
+
+
+def _judged(
+    session: Session,
+    ctx: Context,
+    reply: ImportReply,
+    assessment: Assessment,
+    source_name: str | None,
+) -> ImportReply:
+    """The reply with readybot's own score and verdict as the import leaves the launch, set
+    beside what the document claims; the claims are kept on the launch for `status`."""
+    launch = launches.launch_by_name(session, team_id=ctx.team_id, name=reply.launch_name)
+    assert launch is not None and launch.id is not None
+    today = local_today(ctx, launch)
+    claims = DocumentClaims.of(assessment.claims, source=source_name, imported_on=today)
+    if claims is not None:
+        launch.claims = dump_claims(claims)
+        session.add(launch)
+    session.flush()
+    report, _ = build_report(session, ctx, launch, today)
+    score, go = report.score.percent, report.verdict.go
+    warnings = tuple(claims.warnings(score, go)) if claims else ()
+    return replace(
+        reply,
+        preview=build_preview(assessment),
+        score=score,
+        verdict=report.verdict.label,
+        claims=claims,
+        disagreements=warnings,
+    )
 
 
 def _differs(current: Any, wanted: Any) -> bool:

@@ -15,7 +15,7 @@ from commands.notify import announce
 from commands.permissions import require_launch_admin
 from commands.replies import Announcement, LaunchesReply, LaunchReply, LaunchSummary, LaunchView
 from commands.scoring import score, summarise
-from commands.text import user
+from commands.text import plural, user
 from commands.writes import writing
 from storage import items
 from storage import launches as rows
@@ -278,9 +278,16 @@ def launch_set(
             before=before,
             after=snapshot(launch, (field.value,)),
         )
+        raised = 0
+        if field == LaunchField.SCENARIO:
+            # Imported here: item changes find their launch through this module.
+            from commands.items.critical import apply_scenario
+
+            raised = apply_scenario(session, ctx, launch)
         detail = {
             "target_date": f"target date {value}",
-            "scenario": f"scenario {value}",
+            "scenario": f"scenario {value}"
+            + (f" ({plural(raised, 'item')} changed priority with it)" if raised else ""),
             "timezone": f"timezone {value}",
             "owner": f"owner {user(str(value))}",
             "bar": f"the score needed for GO: {value}",

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from commands.assessment.preview import Preview
+from commands.claims import DocumentClaims
+from commands.claims import load as load_claims
 from commands.errors import Candidate
 from commands.model import Verb
 from commands.scoring import Concerns, Forecast, ItemBrief, Score, Verdict
@@ -102,6 +105,7 @@ class LaunchView:
     scenario: str
     owner: str | None
     channels: tuple[str, ...] = ()
+    claims: DocumentClaims | None = None  # what the imported document says of itself
 
     @classmethod
     def of(cls, launch: Launch, channels: tuple[str, ...] = ()) -> LaunchView:
@@ -114,6 +118,7 @@ class LaunchView:
             launch.scenario,
             launch.owner,
             channels,
+            load_claims(launch.claims),
         )
 
 
@@ -314,6 +319,12 @@ class ImportReply:
     launch_created: bool = False
     stated_readiness: int | None = None
     warnings: tuple[str, ...] = field(default=())
+    preview: Preview | None = None  # categories, merges, what was skipped and why
+    score: int | None = None  # readybot's own, as the import leaves the launch
+    verdict: str | None = None
+    claims: DocumentClaims | None = None  # what the document says of itself
+    disagreements: tuple[str, ...] = ()  # where the two differ (> 10 points, or the verdict)
+    explain: tuple[str, ...] = ()  # --explain: every item with the line it came from
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,17 @@ def all_items(session: Session, *, launch_id: int) -> list[Item]:
     return list(session.exec(stmt).all())
 
 
+def scenario_critical_items(session: Session, *, launch_id: int) -> list[Item]:
+    """Items whose priority depends on the launch's scenario, locked for update."""
+    stmt = (
+        select(Item)
+        .where(col(Item.launch_id) == launch_id, col(Item.critical_in).is_not(None))
+        .order_by(col(Item.seq))
+        .with_for_update()
+    )
+    return list(session.exec(stmt).all())
+
+
 def all_keys(session: Session, *, launch_id: int) -> set[str]:
     return set(session.exec(select(Item.key).where(col(Item.launch_id) == launch_id)).all())
 

@@ -65,6 +65,9 @@ class Launch(SQLModel, table=True):
     revision: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     # The score the launch needs for GO (`/ready launch bar <n>`).
     bar: int = Field(default=80, sa_column=Column(Integer, nullable=False, server_default="80"))
+    # What the last imported document claims about itself (score, counts, verdict, date),
+    # as JSON (commands.claims), to show beside readybot's own score.
+    claims: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ChannelBinding(SQLModel, table=True):
@@ -119,6 +122,11 @@ class Item(SQLModel, table=True):
     done_by: str | None = Field(default=None, max_length=64)
     # Comma-separated scenarios that require this item; NULL means every scenario does.
     scenarios: str | None = Field(default=None, max_length=200)
+    # Comma-separated scenarios in which the document calls the item critical. While the
+    # launch's scenario is one of them the item is critical, and `base_priority` keeps the
+    # priority it had before (to return to when the scenario changes).
+    critical_in: str | None = Field(default=None, max_length=200)
+    base_priority: str | None = Field(default=None, max_length=16)
     source: str = Field(default="command", max_length=200)
     # Stable identity of an imported item ("category/title", normalised): re-import updates it.
     import_ref: str | None = Field(default=None, max_length=700)

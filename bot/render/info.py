@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from bot.render import blocks as b
+from bot.render import import_report
 from bot.render import mrkdwn as md
 from commands import replies as r
 from commands import wording
@@ -119,35 +120,52 @@ def history_blocks(reply: r.HistoryReply, layout: b.Layout) -> None:
 
 
 def import_blocks(reply: r.ImportReply, layout: b.Layout) -> None:
-    total = sum(sum(s.values()) for s in reply.counts.values())
-    verb = "Would import" if reply.dry_run else "Imported"
-    head = f"{verb} {plural(total, 'item')} into {md.bold(md.inline(reply.launch_name, 200))}"
-    if reply.launch_created:
-        head += " (new launch)"
-    layout.add(b.section(head), reserve_blocks=2, reserve_text=600)
-    if reply.repaired:
-        encoding = md.escape(reply.repaired.replace("_", " ").title())
-        layout.add(b.context(f"Repaired text that had been mis-decoded as {encoding}."))
+    """The verdict and the document's claims first, then what was read, then the merges and
+    what was skipped."""
+    rep = import_report.report(reply)
+    head = f"{rep.head} {md.bold(md.inline(rep.launch, 220))}"
+    judged = [head]
+    if rep.verdict:
+        judged.append(md.bold(md.inline(rep.verdict, 100)))
+    if rep.said:
+        judged.append(md.inline(rep.said, 300))
+    judged += [f"⚠️ {md.inline(w[:1].upper() + w[1:], 300)}" for w in rep.warnings]
+    layout.add(b.section("\n".join(judged)), reserve_blocks=3, reserve_text=900)
     lines = [
-        f"{md.bold(md.inline(category, 60))} "
-        + ", ".join(f"{n:,} {md.escape(s.replace('_', ' '))}" for s, n in sorted(statuses.items()))
-        for category, statuses in reply.counts.items()
+        f"{md.bold(md.inline(c.name, 60))}"
+        + (f" ({md.mention(c.owner)})" if c.owner and c.owner.startswith(("U", "W")) else "")
+        + (
+            f" (owner: {md.inline(c.owner, 60)})"
+            if c.owner and not c.owner.startswith(("U", "W"))
+            else ""
+        )
+        + f": {md.escape(c.counts)}"
+        for c in rep.categories
     ]
-    shown = layout.add_lines(lines, reserve_blocks=2, reserve_text=600)
-    summary = [f"{reply.created:,} new, {reply.updated:,} updated, {reply.unchanged:,} unchanged"]
+    shown = layout.add_lines(lines, reserve_blocks=3, reserve_text=900)
+    summary = [rep.outcome]
     if shown < len(lines):
         summary.append(f"+{plural(len(lines) - shown, 'more category', 'more categories')}")
-    if reply.stated_readiness is not None:
+    if rep.merges:
         summary.append(
-            f"The document claims {reply.stated_readiness}% ready; "
-            "see `/ready status` for readybot's score."
+            f"*Merged {plural(len(rep.merges) + rep.more_merges, 'repeated statement')}:*"
         )
-    warnings = [f"Note: {md.inline(w, 300)}" for w in reply.warnings[:5]]
-    if len(reply.warnings) > 5:
-        warnings.append(f"+{plural(len(reply.warnings) - 5, 'more note')}")
-    layout.add(b.section("\n".join(summary + warnings)), reserve_blocks=1)
+        summary += [f"• {md.inline(m, 200)}" for m in rep.merges]
+        if rep.more_merges:
+            summary.append(f"… and {rep.more_merges:,} more (`readybot import FILE --dry-run`)")
+    summary += [f"Note: {md.inline(w, 300)}" for w in rep.notes[:5]]
+    if len(rep.notes) > 5:
+        summary.append(f"+{plural(len(rep.notes) - 5, 'more note')}")
+    layout.add(b.section("\n".join(summary)), reserve_blocks=1)
+    notes = []
+    if rep.skipped:
+        notes.append(md.escape(rep.skipped))
+    if rep.repaired:
+        notes.append(f"Repaired text that had been mis-decoded as {md.escape(rep.repaired)}")
     if reply.dry_run:
-        layout.add(b.context("Nothing was changed (dry run)."))
+        notes.append("Nothing was changed (dry run)")
+    if notes:
+        layout.add(b.context(" · ".join(notes)))
 
 
 # -- export ----------------------------------------------------------------------------

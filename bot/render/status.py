@@ -17,6 +17,7 @@ from bot.render import mrkdwn as md
 from bot.render.items import Rows, brief_line, progress
 from commands import replies as r
 from commands import wording
+from commands.claims import note as claims_note
 from commands.scoring import Call, CategoryScore, Forecast, ItemBrief, Verdict
 from commands.text import plural
 from storage.vocabulary import ItemFilter, Priority
@@ -83,6 +84,9 @@ def summary(reply: r.StatusReply) -> str:
     warning = late_warning(report.forecast)
     if warning:
         lines.append(warning)
+    if reply.launch.claims:
+        said = claims_note(reply.launch.claims, score.percent, verdict.go)
+        lines.append(f"📄 {md.inline(said, 400)}")
     return "\n".join(lines)
 
 

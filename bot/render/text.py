@@ -6,8 +6,10 @@ from collections.abc import Callable
 from datetime import date
 from functools import singledispatch
 
+from bot.render import import_report
 from commands import replies as r
 from commands import wording
+from commands.claims import note as claims_note
 from commands.scoring import CategoryScore, ItemBrief
 from commands.text import plural, replace_users, shorten
 from commands.transitions import describe_status
@@ -120,6 +122,8 @@ def _(reply: r.StatusReply) -> str:
         w = reply.what_if
         keys = ", ".join(i.key for i in w.items)
         lines.append(f"  If {keys} were done: {w.score.percent}/100, {w.verdict.label}")
+    if launch.claims:
+        lines.append("  " + claims_note(launch.claims, score.percent, verdict.go))
     if launch.target_date:
         lines.append(f"  Target: {wording.day(launch.target_date, today)}")
     lines.append("  Forecast: " + forecast_text(report))
@@ -338,26 +342,32 @@ def _(reply: r.LaunchesReply) -> str:
 
 @_render.register
 def _(reply: r.ImportReply) -> str:
-    verb = "Would import" if reply.dry_run else "Imported"
-    total = sum(sum(s.values()) for s in reply.counts.values())
-    lines = [
-        f"{verb} {plural(total, 'item')} into {reply.launch_name}"
-        + (" (new launch)" if reply.launch_created else "")
-    ]
-    if reply.repaired:
-        lines.append(
-            f"  Repaired text that had been mis-decoded as {reply.repaired.replace('_', ' ').title()}."
-        )
-    width = max((len(c) for c in reply.counts), default=10)
-    for category, statuses in reply.counts.items():
-        parts = ", ".join(f"{n} {describe_status_word(s)}" for s, n in sorted(statuses.items()))
-        lines.append(f"  {shorten(category, 40):<{min(width, 40)}}  {parts}")
-    lines.append(f"  {reply.created} new, {reply.updated} updated, {reply.unchanged} unchanged")
-    if reply.stated_readiness is not None:
-        lines.append(
-            f"  The document claims {reply.stated_readiness}% ready; see `/ready status` for readybot's score."
-        )
-    lines += [f"  Note: {w}" for w in reply.warnings]
+    rep = import_report.report(reply)
+    lines = [f"{rep.head} {rep.launch}"]
+    if rep.verdict:
+        lines.append(f"  {rep.verdict}")
+    if rep.said:
+        lines.append(f"  {rep.said}")
+    lines += [f"  Warning: {w}" for w in rep.warnings]
+    if rep.repaired:
+        lines.append(f"  Repaired text that had been mis-decoded as {rep.repaired}.")
+    width = min(max((len(c.name) for c in rep.categories), default=10), 40)
+    for c in rep.categories:
+        owner = f" (owner: {c.owner})" if c.owner else ""
+        lines.append(f"  {shorten(c.name, 40):<{width}}  {c.counts}{owner}")
+    lines.append(f"  {rep.outcome}")
+    if rep.merges:
+        lines.append(f"  Merged {plural(len(rep.merges) + rep.more_merges, 'repeated statement')}:")
+        lines += [f"    {m}" for m in rep.merges]
+        if rep.more_merges:
+            lines.append(f"    … and {rep.more_merges} more")
+    if rep.skipped:
+        lines.append(f"  {rep.skipped}")
+    lines += [f"  Note: {w}" for w in rep.notes]
+    if reply.explain:
+        lines.append("")
+        lines.append("Every item, with the line it came from:")
+        lines += [f"  {line}" for line in reply.explain]
     if reply.dry_run:
         lines.append("  Nothing was changed (dry run).")
     return "\n".join(lines)

@@ -110,7 +110,8 @@ def test_the_import_modals_preview_then_confirm(store) -> None:
     assert confirm["callback_id"] == ids.CALLBACK_IMPORT_CONFIRM
     assert confirm["submit"]["text"] == "Import"
     text = json.dumps(confirm, ensure_ascii=False)
-    assert "Would import 2 items into" in text and "Nothing was changed (dry run)." in text
+    assert "Would import 2 items into" in text and "Nothing was changed (dry run)" in text
+    assert "readybot: " in text and "/100" in text  # its own score, as the import leaves it
 
 
 def test_the_history_modal_is_read_only(store) -> None:
