@@ -65,15 +65,25 @@ class DateError(ValueError):
     """The text is not a date readybot understands."""
 
 
+class NoSuchDay(DateError):
+    """The text has a date's form, but no such day exists (`31 feb`); the message says why."""
+
+
 class _NoSuchDay(ValueError):
     """A year, month and day that make no date; the message says why."""
+
+
+# Only to check that date text parses, before the launch's today is known: in a leap year,
+# every month-day without a year exists (Feb 29 is refused later if it lands elsewhere).
+_PROBE_DAY = date(2028, 1, 1)
 
 
 _MONTH_NAMES = tuple(calendar.month_name)
 
 
-def _date(year: int, month: int, day: int) -> date:
-    """`date(year, month, day)`, or _NoSuchDay saying why not ("February has 28 days in 2027")."""
+def _date(year: int, month: int, day: int, *, year_given: bool = True) -> date:
+    """`date(year, month, day)`, or _NoSuchDay saying why not ("February has 28 days in
+    2027"). The year is named only where it decides: a typed one, or February 29."""
     if not 1 <= month <= 12:
         raise _NoSuchDay(f"there is no month {month}; months go from 1 to 12")
     if not 1 <= year <= 9999:
@@ -82,9 +92,10 @@ def _date(year: int, month: int, day: int) -> date:
     if day < 1:
         raise _NoSuchDay("days of the month start at 1")
     if day > last:
-        if month == 2:
+        if month == 2 and (year_given or day == 29):
             raise _NoSuchDay(f"February has {last} days in {year}")
-        raise _NoSuchDay(f"{_MONTH_NAMES[month]} has {last} days")
+        most = 29 if month == 2 else last
+        raise _NoSuchDay(f"{_MONTH_NAMES[month]} has {'at most ' if month == 2 else ''}{most} days")
     return date(year, month, day)
 
 
@@ -100,7 +111,7 @@ def parse_date(text: str, *, today: date) -> date:
     try:
         result = _parse(cleaned, today)
     except _NoSuchDay as exc:  # e.g. 31 feb
-        raise DateError(f"“{text.strip()}” is not a date: {exc}.") from None
+        raise NoSuchDay(f"“{text.strip()}” is not a date: {exc}.") from None
     except (OverflowError, ValueError):  # in 99999 months: past the year 9999
         raise DateError(f"“{text.strip()}” is too far away to be a date.") from None
     if result is None:
@@ -156,7 +167,13 @@ def _month_day(words: list[str], today: date) -> date | None:
     # The next such day: this year's if it has not passed, else next year's (and a day
     # that does not exist is judged in the year it would have landed in).
     year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
-    return _date(year, month, day)
+    return _date(year, month, day, year_given=False)
+
+
+def check_date(text: str) -> None:
+    """Raise DateError unless `text` names a date on some today (parsing, before the
+    launch's today is known). A month-day without a year passes if any year has it."""
+    parse_date(text, today=_PROBE_DAY)
 
 
 def _coming(today: date, weekday: int) -> date:

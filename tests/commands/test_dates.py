@@ -55,8 +55,8 @@ def test_it_rejects_what_is_not_a_date_with_examples_of_dates(text: str) -> None
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("31 feb", "February has 28 days in 2027"),  # February 2026 has passed: 2027's
-        ("feb 29", "February has 28 days in 2027"),
+        ("31 feb", "February has at most 29 days"),  # whatever the year
+        ("feb 29", "February has 28 days in 2027"),  # February 2026 has passed: 2027's
         ("feb 30 2028", "February has 29 days in 2028"),
         ("2026-02-30", "February has 28 days in 2026"),
         ("apr 31", "April has 30 days"),
@@ -126,6 +126,48 @@ def test_a_month_day_is_the_next_one_or_says_why_not(today: date, month: int, da
         found = parse_date(f"{day} {MONTHS[month - 1]}", today=today)
     except DateError as err:
         assert day >= 29 and " has " in str(err) and " days" in str(err)
+        assert ("in 20" in str(err)) == (month == 2 and day == 29)  # the year only if it decides
         return
     assert (found.month, found.day) == (month, day)
     assert timedelta(0) <= found - today < timedelta(days=366)
+
+
+def test_checking_before_the_launchs_today_accepts_any_month_day_some_year_has() -> None:
+    from commands.dates import NoSuchDay, check_date
+
+    check_date("feb 29")  # a leap year has it; the launch's today decides later
+    check_date("next friday")
+    with pytest.raises(NoSuchDay, match="February has at most 29 days"):
+        check_date("30 feb")
+    with pytest.raises(DateError, match="2026-12-01"):
+        check_date("whenever")
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("due SSL 31 feb", "“31 feb” is not a date: February has at most 29 days."),
+        ("due configure ssl 31st of june", "June has 30 days"),
+        ("launch new Checkout date apr 31", "April has 30 days"),
+        ("waive SSL accepted until 2026-02-29", "February has 28 days in 2026"),
+    ],
+)
+def test_a_command_with_a_day_that_does_not_exist_says_why(text: str, why: str) -> None:
+    from commands.errors import UsageError
+    from commands.parse.text import parse
+
+    with pytest.raises(UsageError) as err:
+        parse(text)
+    assert why in err.value.message
+
+
+def test_feb_29_is_judged_in_the_year_it_lands_in_when_the_command_runs(store) -> None:
+    from tests.commands.helpers import fails, ok
+    from tests.conftest import make_ctx
+
+    ctx = make_ctx("alice")  # on Friday 2026-11-20
+    ok(store, ctx, "launch new Checkout")
+    ok(store, ctx, "add Configure SSL key SSL")
+    error = fails(store, ctx, "due SSL feb 29")
+    assert "“feb 29” is not a date: February has 28 days in 2027." in error.message
+    assert error.usage == "/ready due <item> <date> | none"
