@@ -82,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     ready = sub.add_parser("ready", help='run one command, e.g. readybot ready "status"')
     ready.add_argument("text", nargs="+", help="the command, as typed after /ready")
     ready.add_argument(
-        "--launch", help="act on this launch (default: the channel's, or the only one)"
+        "--launch",
+        metavar="NAME",
+        help="act on this launch (default: the channel's, or the only one)",
     )
     who(ready, admin=True)
 
@@ -91,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file")
     imp.add_argument(
-        "--launch", help="the launch to import into (default: named after the document)"
+        "--launch",
+        metavar="NAME",
+        help="the launch to import into (default: named after the document)",
     )
     imp.add_argument(
         "--dry-run", action="store_true", help="show what would be imported, change nothing"
@@ -100,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write a launch's checklist as markdown on stdout")
     exp.add_argument(
-        "--launch", help="the launch (default: the only one, or the console channel's)"
+        "--launch",
+        metavar="NAME",
+        help="the launch (default: the only one, or the console channel's)",
     )
     exp.add_argument("-o", "--output", help="write to this file instead of stdout")
     who(exp)
