@@ -235,12 +235,18 @@ def test_in_a_real_terminal_ctrl_c_cancels_the_line_and_ctrl_d_quits(tmp_path) -
     import os
     import pty
     import select
+    import signal
     import sys
+    import time
 
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'tty.db'}", "TERM": "dumb"}
     env.pop("LOG_LEVEL", None)
     pid, fd = pty.fork()
     if pid == 0:  # the child: the console on the pseudo-terminal
+        # As a shell starts a foreground job: Ctrl-C interrupts it, even if this test runs
+        # where SIGINT is ignored (a background job, some CI runners); exec keeps SIG_IGN.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
         os.chdir(tmp_path)
         argv = [sys.executable, "-m", "bot.cli", "console", "--no-sample", "--no-checks"]
         os.execve(sys.executable, argv, env)
@@ -259,6 +265,9 @@ def test_in_a_real_terminal_ctrl_c_cancels_the_line_and_ctrl_d_quits(tmp_path) -
         at = until(b"ready> ", 0)
         os.write(fd, b"statu")
         at = until(b"statu", at)
+        # A person's pause: CPython's readline loses a SIGINT that lands while it is still
+        # handling the last key (it waits in select() for the next one).
+        time.sleep(0.3)
         os.write(fd, b"\x03")  # Ctrl-C: the terminal sends SIGINT
         at = until(b"ready> ", at)
         os.write(fd, b"help\n")
