@@ -205,6 +205,8 @@ def error_text(reply: r.ErrorReply, surface: Surface = SLACK) -> str:
     if reply.candidates:
         lines.append("  It could be:")
         lines += [f"    {c.key:<10} {shorten(c.title, 70)}" for c in reply.candidates[:10]]
+        if reply.retries and surface is not SLACK:  # Slack offers a button per candidate
+            lines.append(f"  Again with its key, e.g. {surface.command(reply.retries[0])}")
     if reply.suggestions:
         lines.append("  Did you mean:")
         lines += [f"    {c.key:<10} {shorten(c.title, 70)}" for c in reply.suggestions]

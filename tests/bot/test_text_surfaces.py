@@ -136,3 +136,19 @@ def test_status_names_the_scenario_with_the_right_article(store) -> None:
     ok(store, ctx, "launch scenario regulated")
     ok(store, ctx, "scope HIPAA internet-facing")
     assert "not required for a regulated launch" in render(execute(store, ctx, "status"))
+
+
+def test_an_ambiguous_reference_shows_the_command_again_with_a_key(store) -> None:
+    from commands.run import execute
+    from tests.commands.helpers import ok
+    from tests.conftest import make_ctx
+
+    ctx = make_ctx("alice")
+    ok(store, ctx, "launch new Checkout")
+    ok(store, ctx, "add TLS for the API key API-1")
+    ok(store, ctx, "add TLS for the database key DB-1")
+    reply = execute(store, ctx, "block tls waiting on the CA")
+    assert "Again with its key, e.g. `block API-1 waiting on the CA`" in render(reply, CONSOLE)
+    cli = render(reply, Cli(options=("--user", "alice"), text="block tls waiting on the CA"))
+    assert 'e.g. readybot ready --user alice "block API-1 waiting on the CA"' in cli
+    assert "Again with its key" not in render(reply)
