@@ -15,6 +15,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from sqlalchemy import text
+
 from bench.common import big_launch, ctx, database, postgres_available, summary, table, timings
 from bot.render.text import render
 from commands.replies import ErrorReply
@@ -62,10 +64,26 @@ def measure(engine: str, size: int, runs: int) -> list[list[str]]:
             unblock()
 
         timings(block_then_unblock, runs)
+        # By title words: every title is read and indexed (commands.refs), as `block
+        # configure ssl …` does. The first item's title is random words and its number.
+        with store.read() as session:
+            title = session.execute(text("SELECT title FROM item WHERE key = 'SSL'")).scalar_one()
+        by_words = " ".join(title.split()[:3]) + " 0"
+        titled: list[float] = []
+        block_titled = command(store, f"block {by_words} waiting on the CA")
+
+        def block_by_title_then_unblock() -> None:
+            started = time.perf_counter()
+            block_titled()
+            titled.append((time.perf_counter() - started) * 1000)
+            unblock()
+
+        timings(block_by_title_then_unblock, max(20, runs // 5))
         cases = {
             "status, unchanged launch (cached by revision)": timings(status, runs),
             "status right after a change (computed)": status_after_change(store, runs),
             "block (item found by key)": blocks[5:],
+            "block (item found by title words)": titled[5:],
         }
         for name, values in cases.items():
             median, p99 = summary(values)

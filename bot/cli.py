@@ -6,20 +6,23 @@ import argparse
 import getpass
 import logging
 import os
+import socket
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
-from bot.render.text import render
+from bot.render.text import Cli, render
 from bot.settings import Settings
 from commands import importing
 from commands.assessment.repair import decode_document
 from commands.context import Context
 from commands.errors import CommandError
+from commands.launching import find_launch
 from commands.replies import ErrorReply, Reply
 from commands.run import error_reply, execute
 from storage import launches
@@ -29,6 +32,7 @@ from storage.vocabulary import Via
 
 if TYPE_CHECKING:
     from bot.console_schedule import ConsoleSchedule
+    from scheduler.monitors.runner import MonitorRunner
 
 LOCAL_TEAM = "local"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -46,32 +50,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="<command>")
 
-    def who(p: argparse.ArgumentParser, *, channel: bool = True) -> None:
+    def who(p: argparse.ArgumentParser, *, channel: bool = True, admin: bool = False) -> None:
         p.add_argument("--team", help="workspace (team id); default: the only one in the database")
         p.add_argument("--user", help="act as this user (default: your login name)")
         if channel:
             p.add_argument(
                 "--channel", default="console", help="act in this channel (default: console)"
             )
+        if admin:
+            p.add_argument(
+                "--admin",
+                action="store_true",
+                help="act with full rights, as an admin (default: the user's own rights)",
+            )
 
     sub.add_parser("run", help="serve Slack if credentials are set, otherwise open the console")
     sub.add_parser("serve", help="serve Slack (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN)")
     console = sub.add_parser("console", help="an interactive console for /ready commands")
-    who(console)
+    who(console, admin=True)
     console.add_argument(
         "--no-sample", action="store_true", help="do not offer the sample assessment"
+    )
+    console.add_argument(
+        "--checks",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run due monitor checks while the console is open "
+        "(default: yes, unless Slack credentials are set: then `serve` runs them)",
     )
 
     ready = sub.add_parser("ready", help='run one command, e.g. readybot ready "status"')
     ready.add_argument("text", nargs="+", help="the command, as typed after /ready")
-    who(ready)
+    ready.add_argument(
+        "--launch",
+        metavar="NAME",
+        help="act on this launch (default: the channel's, or the only one)",
+    )
+    who(ready, admin=True)
 
     imp = sub.add_parser(
         "import", help="import a readiness assessment (markdown file, or - for stdin)"
     )
     imp.add_argument("file")
     imp.add_argument(
-        "--launch", help="the launch to import into (default: named after the document)"
+        "--launch",
+        metavar="NAME",
+        help="the launch to import into (default: named after the document)",
     )
     imp.add_argument(
         "--dry-run", action="store_true", help="show what would be imported, change nothing"
@@ -80,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write a launch's checklist as markdown on stdout")
     exp.add_argument(
-        "--launch", help="the launch (default: the only one, or the console channel's)"
+        "--launch",
+        metavar="NAME",
+        help="the launch (default: the only one, or the console channel's)",
     )
     exp.add_argument("-o", "--output", help="write to this file instead of stdout")
     who(exp)
@@ -124,11 +150,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve" or (args.command == "run" and settings.has_slack):
         return _serve(settings)
     if args.command == "run":
-        from bot.console import run_console
-
         store = _open(settings)
         ctx = _context(store, settings, team=None, user=None, channel="console", via=Via.CONSOLE)
-        return run_console(store, ctx, offer_sample=True, schedule=_printer(store, settings))
+        return _console(store, settings, ctx, offer_sample=True, checks=True)
     store = _open(settings)
     if args.command == "db":
         if args.action == "current":
@@ -137,21 +161,40 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"database at revision {upgrade(store)}")
         return EXIT_OK
     if args.command == "console":
-        from bot.console import run_console
-
         ctx = _context(
-            store, settings, team=args.team, user=args.user, channel=args.channel, via=Via.CONSOLE
+            store,
+            settings,
+            team=args.team,
+            user=args.user,
+            channel=args.channel,
+            via=Via.CONSOLE,
+            admin=args.admin,
         )
-        return run_console(
-            store, ctx, offer_sample=not args.no_sample, schedule=_printer(store, settings)
-        )
+        checks = not settings.has_slack if args.checks is None else args.checks
+        return _console(store, settings, ctx, offer_sample=not args.no_sample, checks=checks)
+    surface = Cli(
+        args.command, _options(args), " ".join(args.text) if args.command == "ready" else None
+    )
     if args.command == "ready":
         ctx = _context(
-            store, settings, team=args.team, user=args.user, channel=args.channel, via=Via.CLI
+            store,
+            settings,
+            team=args.team,
+            user=args.user,
+            channel=args.channel,
+            via=Via.CLI,
+            admin=args.admin,
         )
-        return _print(execute(store, ctx, " ".join(args.text)))
+        try:
+            ctx = _on_launch(store, ctx, args.launch)
+        except CommandError as exc:  # the option names no launch: no verb's usage applies
+            return _print(ErrorReply(f"--launch: {exc.message}"), surface)
+        return _print(execute(store, ctx, " ".join(args.text)), surface)
+    # import and export are the operator's tools, like `db`: they act with full rights.
     if args.command == "import":
-        ctx = _context(store, settings, team=args.team, user=args.user, channel=None, via=Via.CLI)
+        ctx = _context(
+            store, settings, team=args.team, user=args.user, channel=None, via=Via.CLI, admin=True
+        )
         data = sys.stdin.buffer.read() if args.file == "-" else _read_file(args.file)
         source = None if args.file == "-" else Path(args.file).name
         try:
@@ -164,16 +207,22 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 source_name=source,
             )
         except CommandError as exc:
-            return _print(error_reply(exc))
-        return _print(reply)
+            return _print(error_reply(exc), surface)
+        return _print(reply, surface)
     if args.command == "export":
         ctx = _context(
-            store, settings, team=args.team, user=args.user, channel=args.channel, via=Via.CLI
+            store,
+            settings,
+            team=args.team,
+            user=args.user,
+            channel=args.channel,
+            via=Via.CLI,
+            admin=True,
         )
         try:
             exported = importing.export(store, ctx, args.launch)
         except CommandError as exc:
-            return _print(error_reply(exc))
+            return _print(error_reply(exc), surface)
         if args.output:
             Path(args.output).write_text(exported.markdown, encoding="utf-8")
             print(
@@ -184,6 +233,48 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(exported.markdown)
         return EXIT_OK
     raise CliError(f"unknown command {args.command}")
+
+
+def _options(args: argparse.Namespace) -> tuple[str, ...]:
+    """The who-and-where options given, to repeat in the commands an error suggests."""
+    given: list[str] = []
+    for option in ("team", "user", "launch"):
+        value = getattr(args, option, None)
+        if value and not (option == "launch" and args.command != "ready"):
+            given += [f"--{option}", value]
+    channel = getattr(args, "channel", None)
+    if channel and channel != "console":
+        given += ["--channel", channel]
+    if getattr(args, "admin", False):
+        given.append("--admin")
+    if args.command == "export" and args.output:
+        given += ["-o", args.output]
+    return tuple(given)
+
+
+def _on_launch(store: Store, ctx: Context, name: str | None) -> Context:
+    """`ctx` acting on the launch `--launch` names (any channel's), if it names one."""
+    if not name:
+        return ctx
+    with store.read() as session:
+        launch = find_launch(session, ctx, name)
+    return replace(ctx, launch_id=launch.id)
+
+
+def _console(
+    store: Store, settings: Settings, ctx: Context, *, offer_sample: bool, checks: bool
+) -> int:
+    from bot.console import run_console
+    from bot.console_monitors import ConsoleChecks
+
+    runner = _monitor_runner(store, settings) if checks else None
+    return run_console(
+        store,
+        ctx,
+        offer_sample=offer_sample,
+        schedule=_printer(store, settings),
+        checks=ConsoleChecks(runner) if runner is not None else None,
+    )
 
 
 def _printer(store: Store, settings: Settings) -> Callable[[TextIO], ConsoleSchedule]:
@@ -245,6 +336,20 @@ def _open(settings: Settings) -> Store:
     return store
 
 
+def _monitor_runner(store: Store, settings: Settings) -> MonitorRunner:
+    """Checks for `monitor test` and the console, with `serve`'s network policy and limits."""
+    from scheduler.monitors.net import AddressPolicy
+    from scheduler.monitors.runner import MonitorRunner
+
+    return MonitorRunner(
+        store=store,
+        worker=f"cli-{socket.gethostname()}-{os.getpid()}",
+        clock=lambda: datetime.now(UTC),
+        network=AddressPolicy(settings.monitor_allow),
+        concurrency=settings.monitor_concurrency,
+    )
+
+
 def _context(
     store: Store,
     settings: Settings,
@@ -253,18 +358,26 @@ def _context(
     user: str | None,
     channel: str | None,
     via: Via,
+    admin: bool = False,
 ) -> Context:
-    now = datetime.now(UTC)
-    return Context(
-        team_id=_team(store, team, now),
-        user_id=(user or getpass.getuser()).lstrip("@"),
-        channel_id=channel,
-        via=via,
-        now=now,
-        admins=settings.admins,
-        default_timezone=settings.default_timezone,
-        local_operator=True,
+    """Who and where a local command acts: the user's own rights unless `admin`. It can run
+    monitor checks (`monitor test`) in-process."""
+    from bot.render.digest.templates import load_templates
+    from bot.runtime import Runtime
+
+    runtime = Runtime(
+        settings=settings,
+        store=store,
+        templates=load_templates(settings.templates_dir),
+        monitors=_monitor_runner(store, settings),
     )
+    ctx = runtime.context(
+        team=_team(store, team, runtime.clock()),
+        user=(user or getpass.getuser()).lstrip("@"),
+        channel=channel,
+        via=via,
+    )
+    return replace(ctx, local_operator=admin)
 
 
 def _team(store: Store, team: str | None, now: datetime) -> str:
@@ -283,8 +396,8 @@ def _team(store: Store, team: str | None, now: datetime) -> str:
     )
 
 
-def _print(reply: Reply) -> int:
-    text = render(reply)
+def _print(reply: Reply, surface: Cli) -> int:
+    text = render(reply, surface)
     stream = sys.stderr if isinstance(reply, ErrorReply) else sys.stdout
     stream.write(text)
     return EXIT_ERROR if isinstance(reply, ErrorReply) else EXIT_OK

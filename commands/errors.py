@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 class CommandError(Exception):
@@ -46,8 +47,34 @@ class AmbiguousItem(CommandError):
         self.candidates = tuple(candidates)
 
 
+class Missing(StrEnum):
+    """Why a command found no launch to act on."""
+
+    NO_LAUNCHES = "no_launches"  # the workspace has none yet
+    UNBOUND = "unbound"  # several launches, and the channel follows none of them
+    UNKNOWN_NAME = "unknown_name"  # no launch is called what was typed
+    GONE = "gone"  # the launch a button or the Home tab named was deleted
+
+
+@dataclass(frozen=True)
+class LaunchHint:
+    """Why there is no launch, and which ones there are: each surface says how to choose one
+    (Slack `/ready launch use …`, the CLI `--launch NAME`)."""
+
+    missing: Missing
+    launches: tuple[str, ...] = ()  # the workspace's launch names (the first few)
+    more: int = 0  # launches not named in `launches`
+    name: str | None = None  # the name that matched none (UNKNOWN_NAME)
+
+
 class NoLaunch(CommandError):
     """The channel has no launch and none could be chosen for it."""
+
+    def __init__(
+        self, message: str, *, usage_verb: str | None = None, hint: LaunchHint | None = None
+    ) -> None:
+        super().__init__(message, usage_verb=usage_verb)
+        self.hint = hint
 
 
 class NotAllowed(CommandError):

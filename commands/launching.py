@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from commands.audit import record
 from commands.context import Context
 from commands.dates import DateError, parse_date
-from commands.errors import Conflict, NoLaunch, UsageError
+from commands.errors import Conflict, LaunchHint, Missing, NoLaunch, UsageError
 from commands.model import DateText
 from commands.notify import announce
 from commands.permissions import require_launch_admin
@@ -54,6 +54,11 @@ def _names(launches: list[Launch]) -> str:
     return ", ".join(launch.name for launch in launches[:10]) + (" …" if len(launches) > 10 else "")
 
 
+def _hint(missing: Missing, launches: list[Launch], name: str | None = None) -> LaunchHint:
+    shown = tuple(launch.name for launch in launches[:10])
+    return LaunchHint(missing, shown, len(launches) - len(shown), name)
+
+
 def find_launch(session: Session, ctx: Context, name: str) -> Launch:
     found = rows.launch_by_name(session, team_id=ctx.team_id, name=name)
     if found:
@@ -64,7 +69,11 @@ def find_launch(session: Session, ctx: Context, name: str) -> Launch:
     if len(prefixed) == 1:
         return prefixed[0]
     known = f" Launches: {_names(all_launches)}." if all_launches else " There are no launches yet."
-    raise NoLaunch(f"No launch called “{name}”.{known}", usage_verb="launch")
+    raise NoLaunch(
+        f"No launch called “{name}”.{known}",
+        usage_verb="launch",
+        hint=_hint(Missing.UNKNOWN_NAME, all_launches, name),
+    )
 
 
 def current_launch(
@@ -78,7 +87,7 @@ def current_launch(
     if ctx.launch_id is not None and not name:
         launch = rows.get_launch(session, launch_id=ctx.launch_id)
         if launch is None or launch.team_id != ctx.team_id:
-            raise NoLaunch("That launch no longer exists.")
+            raise NoLaunch("That launch no longer exists.", hint=LaunchHint(Missing.GONE))
     else:
         launch = (
             find_launch(session, ctx, name)
@@ -92,11 +101,13 @@ def current_launch(
         elif not all_launches:
             raise NoLaunch(
                 "There is no launch yet. Create one: `/ready launch new <name> [date <date>]`, "
-                "or import an assessment: `/ready import <markdown>`."
+                "or import an assessment: `/ready import <markdown>`.",
+                hint=LaunchHint(Missing.NO_LAUNCHES),
             )
         else:
             raise NoLaunch(
-                f"This channel has no launch. Bind one: `/ready launch use <name>` (launches: {_names(all_launches)})."
+                f"This channel has no launch. Bind one: `/ready launch use <name>` (launches: {_names(all_launches)}).",
+                hint=_hint(Missing.UNBOUND, all_launches),
             )
     if lock:
         assert launch.id is not None

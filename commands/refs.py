@@ -8,11 +8,17 @@ Verbs such as `block <item> <reason>` carry free text after the reference, and
 references may be several words (`done configure ssl all green`). `split_reference`
 finds where the reference ends: the longest run of leading words that all occur
 in some title, or a leading key.
+
+Words are letters and digits of any script, compared after NFKC, case folding and
+accent folding (`Café` ~ `cafe`, `ΈΛΕΓΧΟΣ` ~ `έλεγχος`, `ｓｓｌ` ~ `ssl`). Scripts written
+without spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) match by substring: `备份`
+finds “数据库备份”. Emoji and punctuation are not words.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,12 +26,33 @@ from rapidfuzz import fuzz, process
 
 from commands.errors import AmbiguousItem, Candidate, UnknownItem
 
-_WORD = re.compile(r"[0-9a-z]+")
+_ASCII_WORD = re.compile(r"[0-9a-z]+")
+# Letter-or-digit runs, and single other characters (marks, punctuation, emoji): a
+# combining mark right after a word belongs to it (Devanagari vowel signs, Thai vowels).
+_PIECE = re.compile(r"[^\W_]+|[^\w\s]")
+# Dropped after NFD: accents on Latin, Greek and Cyrillic letters (the generic combining
+# diacritics blocks) and emoji variation selectors. Marks of other scripts' letters stay.
+_IGNORED = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+    "\U000e0100-\U000e01ef]"
+)
+# Scripts written without spaces between words: their runs match by substring.
+_UNSPACED_CHARS = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff"  # CJK marks, Hiragana, Katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+    "\U00020000-\U0003134f"  # Han extensions
+)
+_UNSPACED = re.compile(f"[{_UNSPACED_CHARS}]")
+_SCRIPT_RUN = re.compile(f"[{_UNSPACED_CHARS}]+|[^{_UNSPACED_CHARS}]+")
 # Buttons name items by id. The mark is a control character, which typed text never
 # contains (commands.text.clean strips them), so nobody can type an id reference.
 ID_MARK = "\x01"
 MAX_REFERENCE_WORDS = 10
 _TYPO_SCORE = 85  # rapidfuzz ratio for "sertificate" ~ "certificate"
+_UNSPACED_TYPO_SCORE = 80  # partial ratio: one character off in five, for 数据库备份
 _SUGGEST_SCORE = 50
 
 
@@ -39,8 +66,46 @@ class Indexed:
     words: frozenset[str]
 
 
+def fold(text: str) -> str:
+    """`text` as references compare it: NFKC, case-folded, Latin/Greek/Cyrillic accents off."""
+    if text.isascii():
+        return text.lower()
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    stripped = _IGNORED.sub("", unicodedata.normalize("NFD", folded))
+    return unicodedata.normalize("NFC", stripped)
+
+
 def words_of(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    """The words of `text`, folded: letter-and-digit runs of any script, a run of an
+    unspaced script (Han, Kana, Thai …) standing as one word."""
+    if text.isascii():
+        return _ASCII_WORD.findall(text.lower())
+    folded = fold(text)
+    words: list[str] = []
+    end = -1  # where the last word ended
+    for match in _PIECE.finditer(folded):
+        piece = match.group()
+        joins = bool(words) and match.start() == end
+        if piece[0].isalnum() and not joins:
+            words.append(piece)
+        elif joins and (piece[0].isalnum() or unicodedata.category(piece)[0] == "M"):
+            words[-1] += piece  # a mark, or the letters after it (हि + ंदी)
+        else:
+            continue  # punctuation, emoji, a stray mark
+        end = match.end()
+    if not any(_UNSPACED.search(word) for word in words):
+        return words
+    return [run for word in words for run in _SCRIPT_RUN.findall(word)]
+
+
+def is_unspaced(word: str) -> bool:
+    return _UNSPACED.match(word) is not None
+
+
+def _min_prefix(word: str) -> int:
+    """How long a word must be to match longer words it starts: a Hangul syllable carries
+    what three Latin letters do."""
+    return 2 if "\uac00" <= word[0] <= "\ud7a3" else 3
 
 
 class ItemIndex:
@@ -55,7 +120,11 @@ class ItemIndex:
         for position, item in enumerate(self.items):
             for word in item.words:
                 self._vocab.setdefault(word, set()).add(position)
-        self._vocab_words = list(self._vocab)
+        self._vocab_words: list[str] = []  # spaced words: prefixes and typos
+        self._unspaced_words: list[str] = []  # runs of Han, Kana, Thai …: substrings
+        for word in self._vocab:
+            unspaced = not word.isascii() and is_unspaced(word)
+            (self._unspaced_words if unspaced else self._vocab_words).append(word)
 
     # -- keys ---------------------------------------------------------------
     def key_matches(self, token: str) -> list[Indexed]:
@@ -67,14 +136,30 @@ class ItemIndex:
 
     # -- titles -------------------------------------------------------------
     def _positions_for_word(self, word: str) -> set[int]:
+        if is_unspaced(word):
+            return self._positions_for_run(word)
         found = set(self._vocab.get(word, ()))
-        if len(word) >= 3:
+        if len(word) >= _min_prefix(word):
             for vocab_word in self._vocab_words:
                 if vocab_word.startswith(word) and vocab_word != word:
                     found |= self._vocab[vocab_word]
         if len(word) >= 4:
             for vocab_word, _score, _ in process.extract(
                 word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE, limit=None
+            ):
+                found |= self._vocab[vocab_word]
+        return found
+
+    def _positions_for_run(self, run: str) -> set[int]:
+        """A run of an unspaced script matches the title runs containing it; from four
+        characters on, one character may be off (`数据库备份` ~ `数据库的备份`)."""
+        found: set[int] = set()
+        for vocab_word in self._unspaced_words:
+            if len(vocab_word) < len(run):
+                continue
+            if run in vocab_word or (
+                len(run) >= 4
+                and fuzz.partial_ratio(run, vocab_word, score_cutoff=_UNSPACED_TYPO_SCORE)
             ):
                 found |= self._vocab[vocab_word]
         return found
@@ -95,7 +180,7 @@ class ItemIndex:
             text,
             choices,
             scorer=fuzz.WRatio,
-            processor=str.casefold,
+            processor=fold,
             limit=limit,
             score_cutoff=_SUGGEST_SCORE,
         )

@@ -13,7 +13,7 @@ from typing import Any
 from commands.assessment.preview import Preview
 from commands.claims import DocumentClaims
 from commands.claims import load as load_claims
-from commands.errors import Candidate
+from commands.errors import Candidate, LaunchHint
 from commands.model import Verb
 from commands.scoring import Concerns, Forecast, ItemBrief, Score, Verdict
 from storage.models import Event, Item, Launch
@@ -168,6 +168,9 @@ class AlreadyApplied:
 
 @dataclass(frozen=True)
 class ErrorReply:
+    """What went wrong. `message` and `usage` are written for Slack (`/ready …`); `verb` and
+    `launch_hint` let other surfaces (the CLI, the console) write their own usage and fixes."""
+
     message: str
     usage: str | None = None
     candidates: tuple[Candidate, ...] = ()  # ambiguous reference: which items it could be
@@ -175,6 +178,9 @@ class ErrorReply:
     ambiguous: str | None = None  # the reference that matched several items, as typed
     # Ambiguous reference in typed text: the command again with each candidate's key.
     retries: tuple[str, ...] = ()
+    verb: str | None = None  # the verb `usage` belongs to (its name), when there is a usage
+    launch_hint: LaunchHint | None = None  # no launch to act on: why, and which launches exist
+    refused: bool = False  # not allowed: the user lacks the rights (NotAllowed)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from commands.context import Context
-from commands.errors import AmbiguousItem, CommandError, UnknownItem
+from commands.errors import AmbiguousItem, CommandError, NoLaunch, NotAllowed, UnknownItem
 from commands.parse.text import parse
 from commands.replies import AlreadyApplied, ErrorReply, Reply
 from commands.text import clean
@@ -55,13 +55,16 @@ def execute_command(store: Store, ctx: Context, command: Command) -> Reply:
 
 
 def _guarded(store: Store, ctx: Context, make: Callable[[], Command]) -> Reply:
+    verb = None  # the verb running, once the text is parsed
     try:
         command = make()
-        return REGISTRY.spec_of(command).run(store, ctx, command)
+        spec = REGISTRY.spec_of(command)
+        verb = spec.help.name
+        return spec.run(store, ctx, command)
     except Duplicate:
         return AlreadyApplied()
     except CommandError as exc:
-        return error_reply(exc)
+        return error_reply(exc, verb=verb)
     except DatabaseUnavailable:
         log.warning("database unavailable while running a command")
         return ErrorReply(DATABASE_DOWN)
@@ -74,13 +77,21 @@ def _guarded(store: Store, ctx: Context, make: Callable[[], Command]) -> Reply:
         )
 
 
-def error_reply(exc: CommandError) -> ErrorReply:
-    usage = REGISTRY.usage_of(exc.usage_verb) if exc.usage_verb else None
-    if isinstance(exc, AmbiguousItem):
-        return ErrorReply(exc.message, usage, candidates=exc.candidates, ambiguous=exc.ref)
-    if isinstance(exc, UnknownItem):
-        return ErrorReply(exc.message, usage, suggestions=exc.suggestions)
-    return ErrorReply(exc.message, usage)
+def error_reply(exc: CommandError, *, verb: str | None = None) -> ErrorReply:
+    """The reply for `exc`. An error that wants a usage line gets the running `verb`'s:
+    `status 🚀` fails in code shared with `launch`, and its usage is still `status`'s."""
+    spec = REGISTRY.find(verb or exc.usage_verb or "") if exc.usage_verb else None
+    name = spec.help.name if spec else None
+    return ErrorReply(
+        exc.message,
+        REGISTRY.usage_of(name) if name else None,
+        candidates=exc.candidates if isinstance(exc, AmbiguousItem) else (),
+        suggestions=exc.suggestions if isinstance(exc, UnknownItem) else (),
+        ambiguous=exc.ref if isinstance(exc, AmbiguousItem) else None,
+        verb=name,
+        launch_hint=exc.hint if isinstance(exc, NoLaunch) else None,
+        refused=isinstance(exc, NotAllowed),
+    )
 
 
 def is_slow(command: Command) -> bool:

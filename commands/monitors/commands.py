@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from commands.audit import record
 from commands.context import Context
@@ -30,7 +31,7 @@ from commands.monitors.state_json import load_state
 from commands.permissions import require_launch_admin
 from commands.replies import Message
 from commands.text import user
-from commands.wording import duration
+from commands.wording import duration, latency
 from commands.writes import writing
 from storage import items, launches
 from storage import monitors as rows
@@ -185,11 +186,13 @@ def _add(
     linked = ""
     if item_id is not None:
         item = items.find_item(session, item_id=item_id)
-        linked = f", linked to {item.key} (blocked while down)" if item else ""
-    text = (
-        f"✓ Monitor {mon.id}: {draft.kind} {draft.name}, checked every {duration(draft.interval)}"
-        f"{linked}. Down after {draft.fail_after} failed check(s), up after {draft.recover_after} good one(s)."
+        linked = f"linked to {item.key}, which it blocks while down" if item else ""
+    rules = _sentence(
+        _schedule(draft.kind, draft.interval),
+        thresholds(draft.kind, draft.fail_after, draft.recover_after),
+        linked,
     )
+    text = f"✓ Monitor {mon.id}: {what_it_checks(draft.kind, draft.name, draft.params)}.\n{rules}."
     if mon.token:
         base = (public_url or PUBLIC_URL_HINT).rstrip("/")
         text += (
@@ -198,9 +201,80 @@ def _add(
         )
     if not channel:
         text += (
-            "\nNote: no Slack channel is bound to this launch, so alerts have nowhere to go yet."
+            "\nNote: alerts go to the launch's Slack channel, and none is bound yet; until one "
+            "is, `/ready monitor list` shows what the checks find."
         )
     return text
+
+
+# -- wording ----------------------------------------------------------------------------------
+
+
+def what_it_checks(kind: str, name: str, params: dict[str, Any]) -> str:
+    """A monitor's target and settings in words: `https://…/health (HTTP), expects 200
+    within 500 ms, body contains “ok”`."""
+    if kind == "http":
+        within = float(params.get("within", 5))
+        limit = (
+            f"{within:g} s" if within >= 1 and within * 10 == int(within * 10) else latency(within)
+        )
+        text = f"{name} (HTTP), expects {params.get('expect_status', 200)} within {limit}"
+        if params.get("contains") is not None:
+            text += f", body contains “{params['contains']}”"
+        return text
+    if kind == "cert":
+        warn = [int(d) for d in params.get("warn_days", (21, 14, 7))]
+        return (
+            f"the TLS certificate of {name}, warns {_and(warn)} "
+            f"{'day' if warn == [1] else 'days'} before it expires"
+        )
+    if kind == "backup":
+        min_size = int(params.get("min_size", 1))
+        size = f"at least {_size(min_size)}" if min_size > 1 else "not empty"
+        return (
+            f"backups {name}, the newest at most {duration(float(params.get('max_age', 0)))} "
+            f"old and {size}"
+        )
+    period, grace = float(params.get("period", 0)), float(params.get("grace", 0))
+    return f"heartbeat {name}, a ping every {duration(period)} with {duration(grace)} of grace"
+
+
+def thresholds(kind: str, fail_after: int, recover_after: int) -> str:
+    """`down after 3 failed checks in a row, up after 2 good ones`."""
+    if kind == "heartbeat" and fail_after == recover_after == 1:
+        return "down when a ping is late or reports a failure, up at the next good one"
+    down = (
+        "down after 1 failed check"
+        if fail_after == 1
+        else f"down after {fail_after} failed checks in a row"
+    )
+    up = "up after 1 good one" if recover_after == 1 else f"up after {recover_after} good ones"
+    return f"{down}, {up}"
+
+
+def _schedule(kind: str, interval: float) -> str:
+    """How often it is checked; a heartbeat is judged by its period, not by this."""
+    return "" if kind == "heartbeat" else f"checked every {duration(interval)}"
+
+
+def _sentence(*parts: str) -> str:
+    """`Checked every 1 min; down after …`: the parts given, capitalised."""
+    text = "; ".join(part for part in parts if part)
+    return text[:1].upper() + text[1:]
+
+
+def _and(numbers: list[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _size(count: int) -> str:
+    """Bytes in the units `min-size` takes (1 KB is 1,024 bytes): `1 MB`, `1.5 GB`, `300 bytes`."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if count >= factor:
+            value = count / factor
+            return f"{value:g} {unit}" if value == round(value, 1) else f"{value:.1f} {unit}"
+    return "1 byte" if count == 1 else f"{count} bytes"
 
 
 def _change(
@@ -288,7 +362,8 @@ def test(store: Store, ctx: Context, *, number: int) -> Message:
         mon = _get(session, launch, number)
     if ctx.check_monitor is None:
         raise CommandError(
-            "Checks run where readybot serves (`readybot serve` or `make run`), not here."
+            "Checks cannot run from here; `readybot serve`, `readybot console` and "
+            '`readybot ready "monitor test …"` run them.'
         )
     return Message(f"Monitor {mon.id} ({mon.name}), checked now: {ctx.check_monitor(mon.id or 0)}")
 
@@ -312,21 +387,19 @@ def _show(session: Session, mon: Monitor, now: datetime) -> str:
     state = load_state(mon.state)
     item = items.find_item(session, item_id=mon.item_id) if mon.item_id else None
     lines = [
-        f"Monitor {mon.id}: {mon.kind} {mon.name}",
-        f"  {describe(state, now)}",
-        f"  Every {duration(mon.interval_seconds)}; down after {mon.fail_after} failures, up after "
-        f"{mon.recover_after} successes; next check {max(mon.next_check_at, now):%H:%M:%S} UTC.",
+        f"Monitor {mon.id}: {what_it_checks(mon.kind, mon.name, mon.params)}",
+        f"  Now: {describe(state, now)}",
+        "  "
+        + _sentence(
+            _schedule(mon.kind, mon.interval_seconds),
+            thresholds(mon.kind, mon.fail_after, mon.recover_after),
+            f"next check at {max(mon.next_check_at, now):%H:%M:%S} UTC",
+        )
+        + ".",
     ]
     if item is not None:
         lines.append(
             f"  Linked to {item.key} “{item.title}”"
             + (" (blocked by this monitor)" if mon.blocked_item else "")
         )
-    settings = ", ".join(
-        f"{k}={v}"
-        for k, v in mon.params.items()
-        if v is not None and k not in ("url", "host", "name")
-    )
-    if settings:
-        lines.append(f"  Settings: {settings}")
     return "\n".join(lines)

@@ -6,11 +6,10 @@ Each helper raises UsageError naming the verb whose usage line the reply should 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from commands.dates import DATE_HELP, DateError, parse_date
+from commands.dates import DATE_HELP, DateError, NoSuchDay, check_date
 from commands.errors import UsageError
 from commands.model import DateText
 from storage.vocabulary import Priority, Scenario
@@ -46,7 +45,6 @@ _SCENARIOS = {s.value: s.value for s in Scenario} | {
 }
 ITEM_WHAT = "an item (a key like SSL, or words from its title)"
 _T = TypeVar("_T")
-_PROBE_DAY = date(2026, 1, 1)  # only to check that date text parses; resolved later
 
 
 def require(rest: str, verb: str, what: str) -> str:
@@ -66,7 +64,7 @@ def unquote(text: str) -> str:
 
 def date_text(text: str, verb: str) -> DateText:
     try:
-        parse_date(text, today=_PROBE_DAY)
+        check_date(text)
     except DateError as exc:
         raise UsageError(str(exc), usage_verb=verb) from exc
     return DateText(text.strip())
@@ -74,19 +72,29 @@ def date_text(text: str, verb: str) -> DateText:
 
 def is_date(text: str) -> bool:
     try:
-        parse_date(text, today=_PROBE_DAY)
+        check_date(text)
     except DateError:
         return False
     return True
 
 
 def split_trailing_date(rest: str, verb: str) -> tuple[str, str]:
-    """`SSL next friday` -> ("SSL", "next friday"): the longest tail that is a date."""
+    """`SSL next friday` -> ("SSL", "next friday"): the longest tail that is a date. A tail
+    shaped like a date that does not exist (`SSL 31 feb`) says why."""
     words = rest.split()
+    impossible: NoSuchDay | None = None
     for size in range(min(4, len(words) - 1), 0, -1):
         tail = " ".join(words[-size:])
-        if is_date(tail):
-            return " ".join(words[:-size]), tail
+        try:
+            check_date(tail)
+        except NoSuchDay as exc:
+            impossible = impossible or exc
+            continue
+        except DateError:
+            continue
+        return " ".join(words[:-size]), tail
+    if impossible is not None:
+        raise UsageError(str(impossible), usage_verb=verb)
     raise UsageError(f"I could not find a date at the end: give {DATE_HELP}.", usage_verb=verb)
 
 

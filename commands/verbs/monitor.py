@@ -159,11 +159,8 @@ REGISTRY.add(
     VerbSpec(
         Verb(
             "monitor",
-            "monitor [list] | add <url> [item <item>] [every 1m] [expect 200] [within 500ms] "
-            '[contains "ok"] | add cert <host[:port]> [warn 21,14,7] | add backup <pattern> '
-            "[max-age 26h] [min-size 1MB] | add heartbeat <name> [period 24h] [grace 1h] | "
-            "show|pause|resume|remove|test <id> | snooze <id> <duration> <reason> | "
-            "maintenance <id> <duration> | ack <id> <reason>",
+            "monitor [list | add <target> [options] | "
+            "show|test|pause|resume|remove|snooze|maintenance|ack <id> …]",
             "Check what the checklist claims: HTTP health, TLS certificates, backups, heartbeats.",
             (
                 "monitor add https://api.example.com/health item SSL every 1m within 500ms "
@@ -175,7 +172,14 @@ REGISTRY.add(
                 "monitor snooze 3 4h deploying the new CDN",
                 "monitor maintenance 3 2h",
             ),
-            details="A monitor goes down after 3 failed checks in a row and up after 2 good ones; "
+            details="The target and its options: `monitor add <url> [expect 200] [within 500ms] "
+            '[contains "ok"]`, `monitor add cert <host[:port]> [warn 21,14,7]`, `monitor add '
+            "backup <pattern> [max-age 26h] [min-size 1MB]` or `monitor add heartbeat <name> "
+            "[period 24h] [grace 1h]`; each also takes `item <item>`, `every <interval>`, "
+            "`fails <n>` and `recovers <n>`. On one monitor (its number in `monitor list`): "
+            "`show`, `test`, `pause`, `resume` or `remove <id>`, `snooze <id> <duration> "
+            "<reason>`, `maintenance <id> <duration>`, `ack <id> <reason>`. "
+            "A monitor goes down after 3 failed checks in a row and up after 2 good ones; "
             "it alerts the launch's channel, and blocks its linked item while down. Only launch "
             "owners and admins add or change monitors; anyone may acknowledge or snooze an "
             "alert. A heartbeat gives a secret URL for a job to call: POST it on success, /start "

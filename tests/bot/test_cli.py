@@ -73,3 +73,80 @@ def test_a_bad_setting_is_named(monkeypatch, capsys) -> None:
     monkeypatch.setenv("READYBOT_TIMEZONE", "Mars/Olympus")
     assert main(["ready", "status"]) == 2
     assert "READYBOT_TIMEZONE" in capsys.readouterr().err
+
+
+def test_errors_show_the_cli_usage_of_the_verb(capsys) -> None:
+    main(["ready", "launch", "new", "Checkout"])
+    capsys.readouterr()
+    assert main(["ready", "block", "nothing"]) == 1
+    err = capsys.readouterr().err
+    assert 'Usage: readybot ready "block <item> [reason]"' in err
+    assert "/ready" not in err
+
+
+def test_status_of_an_unknown_launch_shows_the_usage_of_status(capsys) -> None:
+    main(["ready", "launch", "new", "Checkout"])
+    capsys.readouterr()
+    assert main(["ready", "status 🚀"]) == 1
+    err = capsys.readouterr().err
+    assert "No launch called “🚀”. Launches: Checkout." in err
+    assert 'Usage: readybot ready "status [launch]' in err
+
+
+def test_without_a_launch_here_the_cli_suggests_launch_and_it_works(capsys) -> None:
+    main(["ready", "--channel", "C1", "launch new Checkout v2"])
+    main(["ready", "--channel", "C2", "launch new Mobile"])
+    capsys.readouterr()
+    assert main(["ready", "--channel", "C9", "status"]) == 1
+    err = capsys.readouterr().err
+    assert 'readybot ready --launch "Checkout v2" --channel C9 "status"' in err
+    assert "/ready launch use" not in err
+    assert main(["ready", "--launch", "Checkout v2", "--channel", "C9", "status"]) == 0
+    assert "Checkout v2: " in capsys.readouterr().out
+    assert main(["ready", "--launch", "mob", "add Ship it"]) == 0  # a unique prefix will do
+    assert main(["ready", "--channel", "C2", "list"]) == 0
+    assert "Ship it" in capsys.readouterr().out
+    assert main(["ready", "--launch", "Desktop", "status"]) == 1
+    err = capsys.readouterr().err
+    assert "--launch: No launch called “Desktop”" in err and "Usage" not in err
+
+
+def test_export_without_a_launch_suggests_its_own_option(capsys) -> None:
+    main(["ready", "--channel", "C1", "launch new Checkout v2"])
+    main(["ready", "--channel", "C2", "launch new Mobile"])
+    capsys.readouterr()
+    assert main(["export", "--channel", "C9", "-o", "out.md"]) == 1
+    assert (
+        'readybot export --launch "Checkout v2" --channel C9 -o out.md' in capsys.readouterr().err
+    )
+
+
+def test_one_shot_commands_act_with_the_users_rights_unless_admin(capsys) -> None:
+    main(["ready", "--user", "alice", "launch new Checkout"])
+    main(["ready", "--user", "alice", "add Configure SSL key SSL"])
+    capsys.readouterr()
+    assert main(["ready", "--user", "bob", "waive SSL out of scope"]) == 1
+    err = capsys.readouterr().err
+    assert "Only the launch owner (@alice) or an admin can waive items." in err
+    assert 'add --admin, readybot ready --admin --user bob "waive SSL out of scope"' in err
+    assert main(["ready", "--user", "bob", "--admin", "waive SSL out of scope"]) == 0
+    assert main(["ready", "--user", "alice", "reopen SSL"]) == 0  # the owner may
+
+
+def test_import_acts_as_the_operator(capsys) -> None:
+    main(["ready", "--user", "alice", "launch new Copy"])
+    assert main(["import", str(SEED), "--launch", "Copy", "--user", "bob"]) == 0
+    assert "171 new" in capsys.readouterr().out
+
+
+def test_monitor_test_runs_the_check_on_the_command_line(capsys, monkeypatch) -> None:
+    from tests.fakes.monitor_target import FakeTarget, Reply
+
+    monkeypatch.setenv("READYBOT_MONITOR_ALLOW", "127.0.0.1/32")
+    with FakeTarget({"/health": Reply(status=200, body=b"all ok")}) as service:
+        main(["ready", "launch new Checkout"])
+        assert main(["ready", f"monitor add {service.url('/health')} contains ok"]) == 0
+        added = capsys.readouterr().out
+        assert "Checked every 1 min; down after 3 failed checks in a row" in added
+        assert main(["ready", "monitor test 1"]) == 0
+        assert "checked now: ok: GET http://127.0.0.1:" in capsys.readouterr().out

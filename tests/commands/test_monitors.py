@@ -128,10 +128,11 @@ def test_anyone_may_snooze_but_acknowledging_needs_an_outage(store) -> None:
     assert "not down" in fails(store, bob, "monitor ack 1 looking").message
 
 
-def test_test_needs_the_server(store) -> None:
-    ctx = seeded(store)
+def test_test_without_a_checker_says_where_checks_run(store) -> None:
+    ctx = seeded(store)  # a context without check_monitor
     ok(store, ctx, "monitor add https://api.example.com/health")
-    assert "readybot serve" in fails(store, ctx, "monitor test 1").message
+    message = fails(store, ctx, "monitor test 1").message
+    assert "cannot run from here" in message and "readybot console" in message
 
 
 def test_owners_put_monitors_in_maintenance(store) -> None:
@@ -144,3 +145,92 @@ def test_owners_put_monitors_in_maintenance(store) -> None:
     assert "in maintenance until" in ok(store, ctx, "monitor maintenance 1 2h").text
     assert monitors(store)[0].status == "maintenance"
     assert "needs a duration" in fails(store, ctx, "monitor maintenance 1").message
+
+
+# -- wording ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "rules"),
+    [
+        (
+            'https://api.example.com/health item SSL every 1m within 500ms contains "ok"',
+            "https://api.example.com/health (HTTP), expects 200 within 500 ms, body contains “ok”",
+            "Checked every 1 min; down after 3 failed checks in a row, up after 2 good ones; "
+            "linked to SSL, which it blocks while down.",
+        ),
+        (
+            "https://api.example.com/health expect 204 every 30s fails 1 recovers 1",
+            "https://api.example.com/health (HTTP), expects 204 within 5 s",
+            "Checked every 30 s; down after 1 failed check, up after 1 good one.",
+        ),
+        (
+            "cert api.example.com:8443 warn 30,7",
+            "the TLS certificate of api.example.com:8443, warns 30 and 7 days before it expires",
+            "Checked every 6 h; down after 3 failed checks in a row, up after 2 good ones.",
+        ),
+        (
+            "cert api.example.com warn 1",
+            "the TLS certificate of api.example.com, warns 1 day before it expires",
+            "Checked every 6 h;",
+        ),
+        (
+            "backup /var/backups/db-*.sql.gz max-age 26h min-size 1.5MB",
+            "backups /var/backups/db-*.sql.gz, the newest at most 1 d 2 h old and at least 1.5 MB",
+            "Checked every 15 min;",
+        ),
+        (
+            "backup /var/backups/*.tar",
+            "backups /var/backups/*.tar, the newest at most 1 d 2 h old and not empty",
+            "Checked every 15 min;",
+        ),
+        (
+            "heartbeat nightly-backup period 24h grace 1h",
+            "heartbeat nightly-backup, a ping every 1 d with 1 h of grace",
+            "Down when a ping is late or reports a failure, up at the next good one.",
+        ),
+    ],
+)
+def test_adding_a_monitor_says_what_it_checks_in_words(
+    store, text: str, first: str, rules: str
+) -> None:
+    ctx = seeded(store)
+    reply = ok(store, ctx, f"monitor add {text}").text
+    assert reply.startswith(f"✓ Monitor 1: {first}.\n")
+    assert rules in reply
+    for machine_talk in ("check(s)", "one(s)", "http http", "cert api", "=", "None"):
+        assert machine_talk not in reply
+
+
+def test_a_launch_without_a_slack_channel_says_where_alerts_would_go(store) -> None:
+    ctx = make_ctx("alice", channel="console")
+    ok(store, ctx, "launch new Checkout")
+    reply = ok(store, ctx, "monitor add https://api.example.com/health").text
+    assert "alerts go to the launch's Slack channel, and none is bound yet" in reply
+    assert "`/ready monitor list` shows what the checks find" in reply
+
+
+def test_show_describes_settings_and_thresholds_in_words(store) -> None:
+    ctx = seeded(store)
+    ok(store, ctx, "monitor add https://api.example.com/health item SSL within 2s fails 5")
+    shown = ok(store, ctx, "monitor show 1").text
+    assert shown.startswith(
+        "Monitor 1: https://api.example.com/health (HTTP), expects 200 within 2 s\n"
+    )
+    assert (
+        "Checked every 1 min; down after 5 failed checks in a row, up after 2 good ones; next check at"
+        in shown
+    )
+    assert "Settings:" not in shown and "expect_status" not in shown
+
+
+def test_the_monitor_usage_line_is_a_short_synopsis_and_help_has_the_forms(store) -> None:
+    from commands.verbs import REGISTRY
+
+    spec = REGISTRY.find("monitor")
+    assert spec is not None
+    usage = REGISTRY.usage_of("monitor") or ""
+    assert len(usage) <= 110 and "\n" not in usage
+    for form in ("monitor add cert <host[:port]>", "snooze <id> <duration> <reason>", "ack <id>"):
+        assert form in spec.help.details
+    assert fails(store, make_ctx(), "monitor frob 3").usage == usage

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from commands.errors import AmbiguousItem, UnknownItem
 from commands.refs import ItemIndex, resolve, split_reference
@@ -72,3 +74,135 @@ def test_split_of_nothing_known_is_unknown() -> None:
 def test_an_exact_title_beats_a_longer_title_containing_it() -> None:
     index = ItemIndex([(1, "A-1", "Backups"), (2, "A-2", "Backups restore tested")])
     assert resolve(index, "backups").id == 1
+
+
+# -- any script --------------------------------------------------------------------------
+
+WORLD = ItemIndex(
+    [
+        (1, "BAK-1", "Проверка бэкапов"),
+        (2, "BAK-2", "Настройка репликации базы данных"),
+        (3, "GR-1", "Έλεγχος ασφαλείας"),
+        (4, "FR-1", "Café du matin: vérifier la sécurité"),
+        (5, "ZH-1", "数据库备份恢复演练"),
+        (6, "ZH-2", "配置SSL证书"),
+        (7, "JA-1", "データベースのバックアップ"),
+        (8, "KO-1", "백업을 확인"),
+        (9, "EMO-1", "🚀 Launch the rocket ✅"),
+        (10, "HI-1", "हिंदी अनुवाद की जाँच"),
+        (11, "TH-1", "ตรวจสอบการสำรองข้อมูล"),
+        (12, "DE-1", "Straße sperren"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("ref", "item_id"),
+    [
+        ("проверка", 1),  # the reported case: lower case finds the capitalised title
+        ("ПРОВЕРКА", 1),
+        ("бэкап", 1),  # a prefix
+        ("провекра", 1),  # a typo
+        ("проверку", 1),  # another grammatical case is a one-letter typo
+        ("репликации", 2),
+        ("ελεγχος", 3),  # accents and final sigma fold away
+        ("ΈΛΕΓΧΟΣ", 3),
+        ("cafe", 4),  # accent folding both ways
+        ("café", 4),
+        ("securite", 4),
+        ("备份", 5),  # a substring of a run of Han characters
+        ("恢复演练", 5),
+        ("数据库的备份", 5),  # one character off in six
+        ("证书", 6),
+        ("配置ssl", 6),  # scripts mixed without a space
+        ("バックアップ", 7),
+        ("ﾊﾞｯｸｱｯﾌﾟ", 7),  # half-width katakana is NFKC-folded
+        ("백업", 8),  # a Hangul prefix of two syllables
+        ("rocket", 9),  # emoji in the title do not get in the way
+        ("🚀 rocket", 9),
+        ("अनुवाद", 10),  # Devanagari vowel signs stay part of the word
+        ("สำรอง", 11),  # Thai has no spaces either
+        ("strasse", 12),  # ß casefolds to ss
+        ("ｓｔｒａｓｓｅ", 12),  # full-width letters
+    ],
+)
+def test_references_work_in_any_script(ref: str, item_id: int) -> None:
+    assert resolve(WORLD, ref).id == item_id
+
+
+def test_split_finds_a_cyrillic_reference_before_the_reason() -> None:
+    item, rest = split_reference(WORLD, "проверка бэкапов ждём доступа к S3")
+    assert (item.id, rest) == (1, "ждём доступа к S3")
+
+
+def test_split_finds_a_han_reference_before_the_reason() -> None:
+    item, rest = split_reference(WORLD, "备份 等待供应商")
+    assert (item.id, rest) == (5, "等待供应商")
+
+
+def test_a_short_run_does_not_match_inside_a_longer_query() -> None:
+    # “备份” is in item 5, but a query longer than every title run cannot be inside one.
+    with pytest.raises(UnknownItem):
+        resolve(WORLD, "备份恢复演练数据库测试")
+
+
+def test_marks_distinguish_devanagari_words() -> None:
+    index = ItemIndex([(1, "A", "कि"), (2, "B", "का")])
+    assert resolve(index, "कि").id == 1
+    assert resolve(index, "का").id == 2
+
+
+def test_an_emoji_alone_names_nothing_and_suggests() -> None:
+    with pytest.raises(UnknownItem) as err:
+        resolve(WORLD, "🚀")
+    assert err.value.ref == "🚀"
+
+
+def test_unknown_accented_words_suggest_by_their_folded_form() -> None:
+    with pytest.raises(UnknownItem) as err:
+        resolve(WORLD, "cafe du soir matin")
+    assert "FR-1" in [c.key for c in err.value.suggestions]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Configure SSL/TLS", ["configure", "ssl", "tls"]),
+        ("Проверка бэкапов", ["проверка", "бэкапов"]),
+        ("Crème brûlée", ["creme", "brulee"]),
+        ("SSL证书配置", ["ssl", "证书配置"]),
+        ("❤️ 1️⃣ rocket_ship", ["1", "rocket", "ship"]),
+        ("ﬁle Ⅳ", ["file", "iv"]),
+    ],
+)
+def test_words_of_folds_and_splits(text: str, words: list[str]) -> None:
+    from commands.refs import words_of
+
+    assert words_of(text) == words
+
+
+_TITLE = st.text(
+    alphabet=st.characters(categories=("L", "M", "N", "Zs", "P", "So")), min_size=1, max_size=30
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TITLE, min_size=1, max_size=8))
+def test_every_title_finds_its_item_or_names_it_among_the_candidates(titles: list[str]) -> None:
+    from commands.refs import words_of
+
+    index = ItemIndex([(n, f"Q9X-{n}", title) for n, title in enumerate(titles)])
+    for n, title in enumerate(titles):
+        if not words_of(title):
+            continue  # only punctuation or emoji: reachable by its key
+        try:
+            assert resolve(index, title).id == n or fold_equal(titles, n)
+        except AmbiguousItem as err:
+            assert f"Q9X-{n}" in [c.key for c in err.candidates]
+
+
+def fold_equal(titles: list[str], n: int) -> bool:
+    """Another title reads the same once folded, so either may win."""
+    from commands.refs import words_of
+
+    return any(words_of(t) == words_of(titles[n]) for i, t in enumerate(titles) if i != n)
