@@ -3,9 +3,13 @@ fake Slack with pacing on.
 
     python -m bench.digests [--items 5000] [--channels 500] [--rate 20] [--runs 30]
 
-Target: building (gather from the database + render Block Kit) under 50 ms. Fan-out: wall
-time against the pacing floor, the least time the limits allow: with a workspace budget of
-`rate` messages a second holding `rate` in its bucket, (channels - rate) / rate seconds.
+Target: building (gather from the database + render Block Kit) under 50 ms. Since the outbox
+takes facts at queue time, building is what the scheduler does on claiming a digest (gather
+and queue its facts, one write transaction) plus what delivery does (compose the facts).
+Fan-out: the claims and their gathering are timed on their own row (one transaction, as the
+scheduler makes them), then delivery's wall time against the pacing floor, the least time the
+limits allow: with a workspace budget of `rate` messages a second holding `rate` in its
+bucket, (channels - rate) / rate seconds.
 """
 
 from __future__ import annotations
