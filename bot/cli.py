@@ -19,7 +19,6 @@ from pydantic import ValidationError
 from bot.render.text import Cli, render
 from bot.settings import Settings
 from commands import importing
-from commands.assessment.repair import decode_document
 from commands.context import Context
 from commands.errors import CommandError
 from commands.launching import find_launch
@@ -89,9 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     who(ready, admin=True)
 
     imp = sub.add_parser(
-        "import", help="import a readiness assessment (markdown file, or - for stdin)"
+        "import",
+        help="import a readiness assessment (markdown, CSV or XLSX file, or - for stdin)",
     )
     imp.add_argument("file")
+    imp.add_argument(
+        "--explain",
+        action="store_true",
+        help="list every item with the document line it came from",
+    )
     imp.add_argument(
         "--launch",
         metavar="NAME",
@@ -102,7 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     who(imp, channel=False)
 
-    exp = sub.add_parser("export", help="write a launch's checklist as markdown on stdout")
+    exp = sub.add_parser(
+        "export", help="write a launch's checklist as markdown, CSV or XLSX (stdout or -o FILE)"
+    )
+    exp.add_argument(
+        "--format",
+        choices=importing.EXPORT_FORMATS,
+        default=None,
+        help="md (default), csv or xlsx; with -o, the file's suffix decides when not given",
+    )
     exp.add_argument(
         "--launch",
         metavar="NAME",
@@ -198,13 +211,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         data = sys.stdin.buffer.read() if args.file == "-" else _read_file(args.file)
         source = None if args.file == "-" else Path(args.file).name
         try:
-            reply = importing.import_text(
+            reply = importing.import_file(
                 store,
                 ctx,
-                decode_document(data),
+                data,
+                name=source,
                 dry_run=args.dry_run,
                 launch_name=args.launch,
-                source_name=source,
+                explain=args.explain,
             )
         except CommandError as exc:
             return _print(error_reply(exc), surface)
@@ -219,20 +233,31 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             via=Via.CLI,
             admin=True,
         )
+        fmt = args.format or _format_of(args.output)
+        if fmt == "xlsx" and not args.output and sys.stdout.isatty():
+            raise CliError("XLSX is a binary file: give -o FILE.xlsx (or redirect stdout)")
         try:
-            exported = importing.export(store, ctx, args.launch)
+            exported = importing.export(store, ctx, args.launch, format=fmt)
         except CommandError as exc:
             return _print(error_reply(exc), surface)
         if args.output:
-            Path(args.output).write_text(exported.markdown, encoding="utf-8")
+            Path(args.output).write_bytes(exported.data)
             print(
                 f"wrote {exported.items} items of {exported.launch.name} to {args.output}",
                 file=sys.stderr,
             )
         else:
-            sys.stdout.write(exported.markdown)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(exported.data)
+            sys.stdout.buffer.flush()
         return EXIT_OK
     raise CliError(f"unknown command {args.command}")
+
+
+def _format_of(output: str | None) -> str:
+    """The export format a file name asks for (`plan.csv` → csv); markdown otherwise."""
+    suffix = Path(output or "").suffix.casefold().lstrip(".")
+    return suffix if suffix in ("csv", "xlsx") else "md"
 
 
 def _options(args: argparse.Namespace) -> tuple[str, ...]:

@@ -73,7 +73,8 @@ class DocumentClaims:
 
     def said(self) -> str:
         """ "The document (Oct 27) says 85/100, NO-GO" """
-        when = f" ({wording.day(self.date)})" if self.date else ""
+        # The year shows when it is not the year the document was imported in.
+        when = f" ({wording.day(self.date, self.imported_on, relative=False)})" if self.date else ""
         return f"The document{when} says {self.stated()}"
 
     def warnings(self, score: int, go: bool) -> list[str]:

@@ -13,6 +13,7 @@ import logging
 import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from commands.assessment.export_md import export_markdown
@@ -21,11 +22,11 @@ from commands.assessment.model import Assessment, ParsedItem
 from commands.assessment.parse_md import parse_assessment
 from commands.assessment.preview import build_preview, explain_lines
 from commands.assessment.repair import decode_document
-from commands.assessment.spreadsheet import read_csv, read_xlsx
+from commands.assessment.spreadsheet import read_csv, read_xlsx, write_csv, write_xlsx
 from commands.claims import DocumentClaims
 from commands.claims import dump as dump_claims
 from commands.context import Context
-from commands.errors import UsageError
+from commands.errors import CommandError, UsageError
 from commands.items.add import KeyMaker, new_item, record_created
 from commands.items.change import apply_change
 from commands.items.critical import priority_in_scenario
@@ -78,8 +79,8 @@ def import_text(
     source_name: str | None = None,
     explain: bool = False,
 ) -> ImportReply:
-    """Import a markdown document (see `import_assessment`)."""
-    assessment = parse_assessment(text, source_name=source_name)
+    """Import a markdown document, or CSV pasted as text (see `import_assessment`)."""
+    assessment = read_text(text, name=source_name)
     return import_assessment(
         store,
         ctx,
@@ -91,29 +92,22 @@ def import_text(
     )
 
 
-def import_sheet(
+SHEET_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
+
+
+def import_file(
     store: Store,
     ctx: Context,
     data: bytes,
     *,
-    name: str,
+    name: str | None,
     dry_run: bool,
     launch_name: str | None = None,
     explain: bool = False,
 ) -> ImportReply:
-    """Import a CSV or XLSX checklist, told apart by its bytes (XLSX is a zip)."""
-    if data[:2] == b"PK":
-        try:
-            assessment = read_xlsx(data, name=name)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-            log.info("unreadable workbook %s: %s", name[:80], type(exc).__name__)
-            raise UsageError(
-                f"I could not read {name} as an XLSX workbook (it may be damaged or "
-                "password-protected). Save it again from your spreadsheet app, or as CSV.",
-                usage_verb="import",
-            ) from None
-    else:
-        assessment = read_csv(decode_document(data), name=name)
+    """Import a file's bytes: an XLSX workbook (a zip), a CSV sheet, or a markdown
+    document, told apart by the bytes and then the name."""
+    assessment = read_document(data, name=name)
     return import_assessment(
         store,
         ctx,
@@ -123,6 +117,37 @@ def import_sheet(
         source_name=name,
         explain=explain,
     )
+
+
+def read_document(data: bytes, *, name: str | None) -> Assessment:
+    """The assessment in a file, whatever its kind (see `import_file`)."""
+    suffix = Path(name or "").suffix.casefold()
+    # A sheet's launch is named after its file, without the suffix ("plan.csv" → "plan").
+    stem = Path(name).stem if name else None
+    if data[:4] == b"PK\x03\x04" or suffix in (".xlsx", ".xlsm"):
+        label = name or "the file"
+        try:
+            return read_xlsx(data, name=stem)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+            log.info("unreadable workbook %s: %s", label[:80], type(exc).__name__)
+            raise CommandError(
+                f"I could not read {label} as an XLSX workbook (it may be damaged or "
+                "password-protected). Save it again from your spreadsheet app, or as CSV."
+            ) from None
+    text = decode_document(data)
+    if suffix in (".csv", ".tsv"):
+        return read_csv(text, name=stem)
+    return read_text(text, name=name)
+
+
+def read_text(text: str, *, name: str | None = None) -> Assessment:
+    """A markdown document, or CSV pasted as text (a header row with a Title column and no
+    markdown items)."""
+    assessment = parse_assessment(text, source_name=name)
+    if assessment.items or "\n" not in text.strip():
+        return assessment
+    sheet = read_csv(text, name=name)
+    return sheet if sheet.items else assessment
 
 
 def import_assessment(
@@ -365,7 +390,19 @@ def _differs(current: Any, wanted: Any) -> bool:
     )
 
 
-def export(store: Store, ctx: Context, launch_name: str | None = None) -> ExportReply:
+EXPORT_FORMATS = ("md", "csv", "xlsx")
+
+
+def export(
+    store: Store, ctx: Context, launch_name: str | None = None, *, format: str = "md"
+) -> ExportReply:
+    """The launch's checklist as markdown (which `import` reads back as written), CSV or
+    XLSX (same columns; a CSV round trip is lossless)."""
+    if format not in EXPORT_FORMATS:
+        raise UsageError(
+            f"I can export as {', '.join(EXPORT_FORMATS)}, not {format[:20]}: try `--format csv`.",
+            usage_verb="export",
+        )
     with store.read() as session:
         launch = (
             find_launch(session, ctx, launch_name) if launch_name else current_launch(session, ctx)
@@ -380,7 +417,11 @@ def export(store: Store, ctx: Context, launch_name: str | None = None) -> Export
             timezone=launch.timezone,
             items=[_parsed(item) for item in stored],
         )
-        return ExportReply(view(session, launch), export_markdown(assessment), len(stored))
+        launch_view = view(session, launch)
+    if format == "xlsx":
+        return ExportReply(launch_view, "", len(stored), format, write_xlsx(assessment))
+    text = write_csv(assessment) if format == "csv" else export_markdown(assessment)
+    return ExportReply(launch_view, text, len(stored), format, text.encode("utf-8"))
 
 
 def _parsed(item: Item) -> ParsedItem:
@@ -388,7 +429,8 @@ def _parsed(item: Item) -> ParsedItem:
         title=item.title,
         category=item.category,
         status=Status(item.status),
-        priority=Priority(item.priority),
+        # Its own priority: a scenario's raise comes back from `critical_in` on import.
+        priority=Priority(item.base_priority or item.priority),
         key=item.key,
         owner=item.owner,
         due=item.due_date,
@@ -399,4 +441,5 @@ def _parsed(item: Item) -> ParsedItem:
         waiver_reason=item.waiver_reason,
         waiver_until=item.waiver_until,
         scenarios=split_scenarios(item.scenarios),
+        critical_in=split_scenarios(item.critical_in) or (),
     )

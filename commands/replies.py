@@ -336,8 +336,10 @@ class ImportReply:
 @dataclass(frozen=True)
 class ExportReply:
     launch: LaunchView
-    markdown: str
+    markdown: str  # the text (markdown or CSV); "" for XLSX
     items: int
+    format: str = "md"  # md, csv or xlsx
+    data: bytes = b""  # the file as written
 
 
 Reply = (

@@ -150,3 +150,25 @@ def test_monitor_test_runs_the_check_on_the_command_line(capsys, monkeypatch) ->
         assert "Checked every 1 min; down after 3 failed checks in a row" in added
         assert main(["ready", "monitor test 1"]) == 0
         assert "checked now: ok: GET http://127.0.0.1:" in capsys.readouterr().out
+
+
+def test_export_csv_and_xlsx_files_import_back_and_explain_names_each_line(capsys) -> None:
+    main(["import", str(SEED)])
+    assert main(["export", "--launch", "mediation platform", "-o", "plan.csv"]) == 0
+    assert main(["export", "--launch", "mediation platform", "-o", "plan.xlsx"]) == 0
+    assert Path("plan.xlsx").read_bytes()[:2] == b"PK"
+    assert Path("plan.csv").read_text(encoding="utf-8").startswith("Key,Category,Title,Status")
+    capsys.readouterr()
+    assert main(["import", "plan.xlsx", "--dry-run", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "Would import 171 items into plan (new launch)" in out
+    assert "Every item, with the line it came from:" in out and "← AUT-1," in out
+    assert main(["import", "plan.csv", "--launch", "Mediation Platform"]) == 0
+    assert "0 new, 0 updated, 171 unchanged" in capsys.readouterr().out
+
+
+def test_import_says_what_the_document_claims_beside_readybots_verdict(capsys) -> None:
+    assert main(["import", str(SEED), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "readybot: " in out and "The document (Mon Oct 27, 2025) says 75%" in out
+    assert "Warning: the document says 75/100, readybot computes" in out
