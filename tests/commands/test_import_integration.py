@@ -14,7 +14,7 @@ from bot.render.text import render
 from commands import importing
 from commands.errors import CommandError
 from commands.replies import ImportReply, StatusReply
-from tests.commands.helpers import events, fingerprint, item, ok
+from tests.commands.helpers import events, fingerprint, ok
 from tests.conftest import make_ctx
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -155,7 +155,7 @@ def test_xlsx_files_import_by_their_bytes_whatever_their_name(store) -> None:
 )
 def test_a_damaged_workbook_is_refused_and_changes_nothing(store, data) -> None:
     before = fingerprint(store)
-    with pytest.raises(CommandError, match="could not read book.xlsx as an XLSX workbook"):
+    with pytest.raises(CommandError, match=r"could not read book\.xlsx as an XLSX workbook"):
         importing.import_file(store, make_ctx("alice"), data, name="book.xlsx", dry_run=False)
     assert fingerprint(store) == before
 
