@@ -13,25 +13,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, U
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
-from storage.vocabulary import (
-    CLOSED_STATUSES,
-    OPEN_STATUSES,
-    OutboxStatus,
-    Priority,
-    Scenario,
-    Status,
-    Via,
-)
-
-__all__ = [
-    "CLOSED_STATUSES",
-    "OPEN_STATUSES",
-    "OutboxStatus",
-    "Priority",
-    "Scenario",
-    "Status",
-    "Via",
-]
+from storage.vocabulary import OutboxStatus, Priority, Scenario, Status
 
 
 def _ts(**kwargs: Any) -> Any:
