@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.listeners import alerts, home, items, modals, reminders, slash
+from bot.listeners import alerts, decision, home, items, modals, reminders, slash
 from bot.middleware import request_context, request_kind
 from bot.oauth import oauth_settings
 from bot.runtime import Runtime
@@ -47,4 +47,5 @@ def create_app(runtime: Runtime, *, client: AsyncWebClient) -> AsyncApp:
     home.register(app, runtime)
     reminders.register(app, runtime)
     alerts.register(app, runtime)
+    decision.register(app, runtime)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 import socket
@@ -20,9 +21,10 @@ from bot.render.text import Cli, render
 from bot.settings import Settings
 from commands import importing
 from commands.context import Context
+from commands.decision.gate import answer_for_operator
 from commands.errors import CommandError
 from commands.launching import find_launch
-from commands.replies import ErrorReply, Reply
+from commands.replies import DecisionReply, ErrorReply, Reply
 from commands.run import error_reply, execute
 from storage import launches
 from storage.engine import Store, open_store, redact_text, redact_url
@@ -122,7 +124,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="the launch (default: the only one, or the console channel's)",
     )
     exp.add_argument("-o", "--output", help="write to this file instead of stdout")
+    exp.add_argument(
+        "--decision",
+        action="store_true",
+        help="write the latest recorded Go/No-Go decision (markdown) instead of the checklist",
+    )
     who(exp)
+
+    gate_cmd = sub.add_parser(
+        "gate",
+        help="may the launch ship now? exit 0 for GO, 1 for NO-GO, 2 for errors (for pipelines)",
+    )
+    gate_cmd.add_argument("--launch", metavar="NAME", help="the launch (default: the only one)")
+    gate_cmd.add_argument(
+        "--require-decision",
+        metavar="HOURS",
+        type=float,
+        nargs="?",
+        const=24.0,
+        default=None,
+        help="also require a GO decision recorded in the last HOURS (default 24)",
+    )
+    gate_cmd.add_argument("--json", action="store_true", help="print the answer as JSON")
+    who(gate_cmd)
 
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
@@ -233,6 +257,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             via=Via.CLI,
             admin=True,
         )
+        if args.decision:
+            return _export_decision(store, ctx, args, surface)
         fmt = args.format or _format_of(args.output)
         if fmt == "xlsx" and not args.output and sys.stdout.isatty():
             raise CliError("XLSX is a binary file: give -o FILE.xlsx (or redirect stdout)")
@@ -251,7 +277,60 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.buffer.write(exported.data)
             sys.stdout.buffer.flush()
         return EXIT_OK
+    if args.command == "gate":
+        return _gate(store, settings, args, surface)
     raise CliError(f"unknown command {args.command}")
+
+
+def _export_decision(store: Store, ctx: Context, args: argparse.Namespace, surface: Cli) -> int:
+    try:
+        ctx = _on_launch(store, ctx, args.launch)
+    except CommandError as exc:
+        return _print(ErrorReply(f"--launch: {exc.message}"), surface)
+    reply = execute(store, ctx, "decision")
+    if not isinstance(reply, DecisionReply):
+        return _print(reply, surface)
+    if args.output:
+        Path(args.output).write_text(reply.markdown, encoding="utf-8")
+        print(f"wrote the decision on {reply.launch.name} to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(reply.markdown)
+    return EXIT_OK
+
+
+def _gate(store: Store, settings: Settings, args: argparse.Namespace, surface: Cli) -> int:
+    """GO is 0 and NO-GO is 1, so `readybot gate && deploy` reads as it should; any error
+    (no such launch, no database) is 2."""
+    ctx = _context(
+        store,
+        settings,
+        team=args.team,
+        user=args.user,
+        channel=args.channel,
+        via=Via.CLI,
+        admin=True,
+    )
+    hours = args.require_decision
+    if hours is not None and not 0 < hours <= 24 * 90:
+        raise CliError("--require-decision is a number of hours from 0 to 2160")
+    try:
+        ctx = _on_launch(store, ctx, args.launch)
+        answer = answer_for_operator(store, ctx, within_hours=hours)
+    except CommandError as exc:
+        print(render(error_reply(exc), surface).rstrip(), file=sys.stderr)
+        return EXIT_USAGE
+    body = answer.body
+    if args.json:
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+    else:
+        decision = body.get("decision") or {}
+        made = f" · decision {decision['decision']}" if decision else " · no decision recorded"
+        print(
+            f"{'GO' if answer.go else 'NO-GO'}: {body['launch']} — {body['verdict']} at {body['score']}/100{made}"
+        )
+        for reason in body.get("reasons") or []:
+            print(f"  {reason}")
+    return EXIT_OK if answer.go else EXIT_ERROR
 
 
 def _format_of(output: str | None) -> str:

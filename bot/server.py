@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.gate_api import gate_endpoint
 from bot.settings import Settings
 from bot.slack_client import web_client
 from bot.wiring import Service, build_service
@@ -86,6 +87,7 @@ def create_web(service: Service) -> Starlette:
         Route("/metrics", metrics, methods=["GET"]),
         Route("/hooks/heartbeat/{token}", heartbeat, methods=["POST", "GET"]),
         Route("/hooks/heartbeat/{token}/{signal}", heartbeat, methods=["POST", "GET"]),
+        Route("/api/v1/launches/{launch}/gate", gate_endpoint(runtime), methods=["GET"]),
     ]
     if not settings.socket_mode:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))

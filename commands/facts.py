@@ -12,12 +12,22 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from commands.decision.model import CallView
 from commands.digests.model import ChartFacts, DigestFacts, ReminderFacts
 from commands.monitors.alerts import AlertFacts
-from commands.replies import Announcement
+from commands.replies import Announcement, RevokedSignoff, VoteReminder
 from storage.vocabulary import OutboxKind
 
-Facts = Announcement | DigestFacts | ChartFacts | ReminderFacts | AlertFacts
+Facts = (
+    Announcement
+    | DigestFacts
+    | ChartFacts
+    | ReminderFacts
+    | AlertFacts
+    | RevokedSignoff
+    | CallView
+    | VoteReminder
+)
 
 FACTS: dict[OutboxKind, type[Any]] = {
     OutboxKind.ANNOUNCE: Announcement,
@@ -25,6 +35,10 @@ FACTS: dict[OutboxKind, type[Any]] = {
     OutboxKind.CHART: ChartFacts,
     OutboxKind.REMINDER: ReminderFacts,
     OutboxKind.ALERT: AlertFacts,
+    OutboxKind.SIGNOFF_REVOKED: RevokedSignoff,
+    OutboxKind.CALL: CallView,
+    OutboxKind.DECISION: CallView,
+    OutboxKind.VOTE_REMINDER: VoteReminder,
 }
 
 

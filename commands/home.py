@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from commands.context import Context
+from commands.decision.model import CategoryState
 from commands.launching import local_today, view
 from commands.permissions import is_launch_admin
 from commands.replies import ItemView, LaunchView
@@ -36,6 +37,7 @@ class HomeLaunch:
     unowned_critical_count: int = 0
     overdue: tuple[ItemBrief, ...] = ()  # owner view
     overdue_count: int = 0
+    signoffs: tuple[CategoryState, ...] = ()  # each category's owner and sign-off
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def home(store: Store, ctx: Context) -> HomeReply:
                     unowned_critical_count=unowned_count,
                     overdue=report.overdue[:ATTENTION_ITEMS] if owner_view else (),
                     overdue_count=report.overdue_count if owner_view else 0,
+                    signoffs=report.signoffs,
                 )
             )
         # Stable sorts: recency stays the order within each group.

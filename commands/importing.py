@@ -26,6 +26,7 @@ from commands.assessment.spreadsheet import read_csv, read_xlsx, write_csv, writ
 from commands.claims import DocumentClaims
 from commands.claims import dump as dump_claims
 from commands.context import Context
+from commands.decision.signoffs import fill_owners
 from commands.errors import CommandError, UsageError
 from commands.items.add import KeyMaker, new_item, record_created
 from commands.items.change import apply_change
@@ -304,7 +305,8 @@ def _import(
     for item in created:
         record_created(session, ctx, launch, item)
     outcome.created = len(created)
-    if outcome.created:
+    owners_named = fill_owners(session, ctx, launch, assessment.category_owners)
+    if outcome.created or owners_named:
         launches.touch(launch, now=ctx.now)
     warnings = (
         (f"kept {outcome.kept} item(s) changed in readybot since the last import",)

@@ -13,6 +13,7 @@ from typing import Any
 from commands.assessment.preview import Preview
 from commands.claims import DocumentClaims
 from commands.claims import load as load_claims
+from commands.decision.model import CallView, CategoryState, DecisionRecord, Override
 from commands.errors import Candidate, LaunchHint
 from commands.model import Verb
 from commands.scoring import Concerns, Forecast, ItemBrief, Score, Verdict
@@ -204,6 +205,7 @@ class StatusReport:
     expired_waivers: int = 0
     not_required: int = 0  # items the scenario does not require (left out of the score)
     bar: int = 80  # the score the launch needs for GO
+    signoffs: tuple[CategoryState, ...] = ()  # each category's owner and sign-off
 
 
 @dataclass(frozen=True)
@@ -342,6 +344,81 @@ class ExportReply:
     data: bytes = b""  # the file as written
 
 
+@dataclass(frozen=True)
+class CategoryOwnerReply:
+    launch: LaunchView
+    category: str
+    owner: str | None  # None: cleared
+    previous: str | None
+
+
+@dataclass(frozen=True)
+class SignoffReply:
+    launch: LaunchView
+    state: CategoryState | None
+    category: str
+    open_items: list[str] = field(default_factory=list)  # keys still open when signed
+
+
+@dataclass(frozen=True)
+class SignoffsReply:
+    launch: LaunchView
+    states: tuple[CategoryState, ...]
+
+
+@dataclass(frozen=True)
+class RevokedSignoff:
+    """The facts of a revoked sign-off's direct message to its signer."""
+
+    launch_id: int
+    launch: str
+    category: str
+    signer: str
+    signed_at: datetime
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class VoteReminder:
+    """The facts of a voter's reminder, halfway to the call's deadline."""
+
+    call_id: int
+    launch_id: int
+    launch: str
+    voter: str
+    channel_id: str
+    deadline: datetime
+    timezone: str
+
+
+@dataclass(frozen=True)
+class CallReply:
+    """A Go/No-Go call: opened, voted on, closed, overridden, or shown."""
+
+    call: CallView
+    action: str  # opened, voted, closed, override, show
+    note: str | None = None  # what the actor did, in words ("you voted GO")
+
+
+@dataclass(frozen=True)
+class DecisionReply:
+    launch: LaunchView
+    record: DecisionRecord
+    override: Override | None = None
+    markdown: str = ""  # the record as markdown, for `export --decision`
+
+
+@dataclass(frozen=True)
+class TokenReply:
+    launch: LaunchView
+    action: str  # created, rotated, revoked, shown
+    token: str | None = None  # shown once, when created or rotated
+    hint: str | None = None
+    created_at: datetime | None = None
+    gate_path: str = ""  # /api/v1/launches/<id>/gate
+
+
 Reply = (
     Message
     | AlreadyApplied
@@ -356,4 +433,10 @@ Reply = (
     | LaunchesReply
     | ImportReply
     | ExportReply
+    | CategoryOwnerReply
+    | SignoffReply
+    | SignoffsReply
+    | CallReply
+    | DecisionReply
+    | TokenReply
 )

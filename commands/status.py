@@ -9,6 +9,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from commands.context import Context
+from commands.decision.signoffs import category_states
 from commands.launching import current_launch, local_today, view
 from commands.lru import LRU
 from commands.refs import ItemIndex, resolve
@@ -104,6 +105,7 @@ def build_report(
         expired_waivers=sum(t.count for t in counts.tallies if t.expired_waiver),
         not_required=counts.not_required,
         bar=launch.bar,
+        signoffs=category_states(session, launch, current.categories),
     )
     return report, counts.tallies
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from commands.decision import calls as decision_calls
 from commands.digests.gather import local_today, record_today, scheduler_context
 from commands.digests.queue import queue_digest, queue_reminder
 from commands.status import build_report
@@ -141,6 +142,15 @@ class Jobs:
         if queued:
             self.on_queued()
         return queued
+
+    # -- Go/No-Go calls ------------------------------------------------------------------
+    def calls(self) -> int:
+        """Close calls past their deadline and remind voters halfway (every replica runs it;
+        each close and each reminder is claimed by one of them)."""
+        done = decision_calls.tick(self.store, self.clock(), slack=self.slack)
+        if done:
+            self.on_queued()
+        return done
 
     # -- daily scores -------------------------------------------------------------------
     def record_days(self) -> int:

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 SYNC_SECONDS = 60
 CATCH_UP_SECONDS = 300
 DAY_RECORD_SECONDS = 1800
+CALL_SECONDS = 20  # Go/No-Go deadlines and halfway reminders
 
 
 class SchedulerService:
@@ -57,6 +58,13 @@ class SchedulerService:
             self.jobs.reminders,
             IntervalTrigger(seconds=CATCH_UP_SECONDS),
             id="reminders",
+            next_run_time=now,
+            **common,
+        )
+        self.scheduler.add_job(
+            self.jobs.calls,
+            IntervalTrigger(seconds=CALL_SECONDS),
+            id="calls",
             next_run_time=now,
             **common,
         )

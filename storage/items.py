@@ -101,6 +101,15 @@ def scenario_critical_items(session: Session, *, launch_id: int) -> list[Item]:
     return list(session.exec(stmt).all())
 
 
+def items_in_category(session: Session, *, launch_id: int, category: str) -> list[Item]:
+    stmt = (
+        select(Item)
+        .where(col(Item.launch_id) == launch_id, col(Item.category) == category)
+        .order_by(col(Item.seq))
+    )
+    return list(session.exec(stmt).all())
+
+
 def all_keys(session: Session, *, launch_id: int) -> set[str]:
     return set(session.exec(select(Item.key).where(col(Item.launch_id) == launch_id)).all())
 

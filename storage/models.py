@@ -378,3 +378,116 @@ class MonitorEvent(SQLModel, table=True):
     notify: bool = True
     outage_id: int | None = None  # the `down` event this one belongs to (threads, updates)
     at: datetime = _ts()
+
+
+# -- the launch decision: category owners, sign-offs, Go/No-Go calls, the deploy gate --------
+
+
+class CategoryOwner(SQLModel, table=True):
+    """Who answers for a category of a launch (`/ready category <name> owner @user`)."""
+
+    __tablename__ = "category_owner"
+
+    launch_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("launch.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    category_key: str = Field(primary_key=True, max_length=100)  # the name, case-folded
+    category: str = Field(max_length=100)
+    owner: str = Field(max_length=64)  # a Slack user id, or a console name
+    set_by: str = Field(max_length=64)
+    set_at: datetime = _ts()
+
+
+class Signoff(SQLModel, table=True):
+    """A category signed off, with what it looked like then. It stays in the record once
+    revoked (`revoked_at`, `revoked_reason`): a sign-off revokes itself when the category's
+    checklist changes under it."""
+
+    __table_args__ = (Index("ix_signoff_launch_category", "launch_id", "category_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    launch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=False)
+    )
+    category_key: str = Field(max_length=100)
+    category: str = Field(max_length=100)
+    signer: str = Field(max_length=64)
+    signer_name: str | None = Field(default=None, max_length=80)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    signed_at: datetime = _ts()
+    # {"score": int, "items": [[key, title, status, priority], ...]}
+    snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    revoked_at: datetime | None = _ts(default=None)
+    revoked_reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class GoNoGoCall(SQLModel, table=True):
+    """A Go/No-Go call in a launch's channel. `voters` is fixed when it opens; `record`
+    is written once, when it closes, and never changes after (an override is kept beside
+    it)."""
+
+    __tablename__ = "gonogo_call"
+    __table_args__ = (Index("ix_gonogo_launch", "launch_id", "opened_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    launch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=False)
+    )
+    channel_id: str = Field(max_length=64)
+    opened_by: str = Field(max_length=64)
+    opened_at: datetime = _ts()
+    deadline: datetime | None = _ts(default=None)
+    quorum: int | None = None  # None: every voter
+    voters: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="open", max_length=16)  # open, closed
+    closed_at: datetime | None = _ts(default=None)
+    closed_by: str | None = Field(default=None, max_length=64)
+    close_reason: str | None = Field(default=None, max_length=16)  # quorum, deadline, owner
+    reminded_at: datetime | None = _ts(default=None)
+    decision: str | None = Field(default=None, max_length=16)  # GO, NO-GO (after any override)
+    record: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    override: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class Vote(SQLModel, table=True):
+    """One voter's vote on a call: the last click counts (one row per voter)."""
+
+    call_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("gonogo_call.id", ondelete="CASCADE"),
+            primary_key=True,
+            nullable=False,
+        )
+    )
+    voter: str = Field(primary_key=True, max_length=64)
+    voter_name: str | None = Field(default=None, max_length=80)
+    choice: str = Field(max_length=16)  # go, conditions, no_go
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    conditions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    at: datetime = _ts()
+    changes: int = 0  # how many times the voter changed their vote
+
+
+class GateToken(SQLModel, table=True):
+    """A deploy-gate bearer token for one launch, stored as its SHA-256 (the token is 32
+    random bytes: a fast hash loses nothing). One active token per launch; rotating
+    revokes the old one."""
+
+    __tablename__ = "gate_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    launch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=False)
+    )
+    token_hash: str = Field(max_length=64, unique=True)
+    hint: str = Field(max_length=16)  # the token's first characters, to tell tokens apart
+    created_by: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    revoked_at: datetime | None = _ts(default=None)
+    last_used_at: datetime | None = _ts(default=None)

@@ -46,6 +46,7 @@ class Via(StrEnum):
     CLI = "cli"
     CONSOLE = "console"
     SCHEDULER = "scheduler"  # time-driven work nobody started (digests, expiries)
+    GATE = "gate"  # a deploy pipeline asking the gate
 
 
 class OutboxKind(StrEnum):
@@ -56,6 +57,10 @@ class OutboxKind(StrEnum):
     CHART = "chart"  # the weekly trend chart (a file upload)
     REMINDER = "reminder"  # a person's overdue items, by direct message
     ALERT = "alert"  # a monitor went down, recovered, still down, or warns
+    SIGNOFF_REVOKED = "signoff_revoked"  # a signer's sign-off revoked itself, by direct message
+    CALL = "call"  # a Go/No-Go call posted in the launch's channel
+    DECISION = "decision"  # the call's result, in its thread (rewriting the call message)
+    VOTE_REMINDER = "vote_reminder"  # a voter who has not voted, halfway to the deadline
 
 
 class OutboxStatus(StrEnum):

@@ -49,6 +49,11 @@ TABLES = (
     "reminder_snooze",
     "monitor",
     "monitor_event",
+    "category_owner",
+    "signoff",
+    "gonogo_call",
+    "vote",
+    "gate_token",
 )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.render import decision
 from bot.render import text as render_text
 from bot.render.alerts import alert_message, resolved_original
 from bot.render.digest.chart import render_chart
@@ -24,10 +25,11 @@ from bot.render.digest.digest import (
 )
 from bot.render.digest.templating import Templates
 from bot.render.messages import SlackMessage, announcement
+from commands.decision.model import CallView
 from commands.digests.model import ChartFacts, DigestFacts, ReminderFacts
 from commands.facts import Facts
 from commands.monitors.alerts import AlertFacts
-from commands.replies import Announcement
+from commands.replies import Announcement, CallReply
 from storage.vocabulary import OutboxKind
 
 
@@ -88,12 +90,25 @@ def _alert(facts: AlertFacts, _templates: Templates) -> Composed:
     return Post(alert_message(facts), rewrite_parent=rewrite)
 
 
+def _call(facts: CallView, _templates: Templates) -> Composed:
+    return Post(decision.call_message(facts))
+
+
+def _decision(facts: CallView, _templates: Templates) -> Composed:
+    """The result in the call's thread; the call message itself shows the decision."""
+    return Post(decision.result_message(facts), rewrite_parent=decision.call_message(facts))
+
+
 COMPOSERS: dict[OutboxKind, Composer] = {
     OutboxKind.ANNOUNCE: _announcement,
     OutboxKind.DIGEST: _digest,
     OutboxKind.CHART: _chart,
     OutboxKind.REMINDER: _reminder,
     OutboxKind.ALERT: _alert,
+    OutboxKind.SIGNOFF_REVOKED: lambda facts, _t: Post(decision.revoked_dm(facts)),
+    OutboxKind.CALL: _call,
+    OutboxKind.DECISION: _decision,
+    OutboxKind.VOTE_REMINDER: lambda facts, _t: Post(decision.reminder_dm(facts)),
 }
 
 
@@ -119,6 +134,16 @@ TEXTS: dict[OutboxKind, TextComposer] = {
     OutboxKind.CHART: lambda facts, _t: f"(the weekly chart of {facts.launch_name})",
     OutboxKind.REMINDER: _reminder_text,
     OutboxKind.ALERT: lambda facts, _t: alert_message(facts).text,
+    OutboxKind.SIGNOFF_REVOKED: lambda facts, _t: (
+        f"Your sign-off of {facts.category} in {facts.launch} was revoked: {facts.reason}. "
+        f"Sign again: signoff {facts.category}"
+    ),
+    OutboxKind.CALL: lambda facts, _t: render_text.render(CallReply(facts, "show")),
+    OutboxKind.DECISION: lambda facts, _t: render_text.render(CallReply(facts, "closed")),
+    OutboxKind.VOTE_REMINDER: lambda facts, _t: (
+        f"{facts.voter}: you have not voted on the Go/No-Go call for {facts.launch}: "
+        "gonogo vote go|conditions …|no-go …"
+    ),
 }
 
 

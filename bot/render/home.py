@@ -14,6 +14,7 @@ from typing import Any
 from bot.render import blocks as b
 from bot.render import ids
 from bot.render import mrkdwn as md
+from bot.render.decision_lines import category_line, signoff_summary
 from bot.render.items import Rows, brief_line, item_line, progress
 from bot.render.status import verdict_label, verdict_line
 from commands.home import HomeLaunch, HomeReply
@@ -31,7 +32,7 @@ def home_view(reply: HomeReply) -> dict[str, Any]:
     layout.add(b.context(f"Updated {reply.updated_at:%a %b %-d, %H:%M} UTC · `/ready help`"))
     for index, section in enumerate(reply.launches):
         later = len(reply.launches) - index - 1
-        _launch(layout, section, reserve=later * PER_LAUNCH_BLOCKS + 1)
+        _launch(layout, section, reserve=later * PER_LAUNCH_BLOCKS + 1, viewer=reply.user_id)
     if reply.more_launches:
         layout.add(
             b.context(
@@ -41,13 +42,16 @@ def home_view(reply: HomeReply) -> dict[str, Any]:
     return {"type": "home", "blocks": layout.blocks}
 
 
-def _launch(layout: b.Layout, home: HomeLaunch, *, reserve: int) -> None:
+def _launch(layout: b.Layout, home: HomeLaunch, *, reserve: int, viewer: str) -> None:
     launch, verdict, today = home.launch, home.verdict, home.today
     fixed = {"reserve_blocks": reserve}
     launch_id = str(launch.id)
     layout.add(
         b.header(launch.name, suffix=f" — {verdict_label(verdict)}"),
-        b.section(f"*{home.score}/100 ready* {progress(home.score)}\n{verdict_line(verdict)}"),
+        b.section(
+            f"*{home.score}/100 ready* {progress(home.score)}\n{verdict_line(verdict)}"
+            + (f"\n{md.text(signed)}" if (signed := signoff_summary(home.signoffs)) else "")
+        ),
         b.actions(
             [
                 b.button("Status", ids.ACTION_OPEN_STATUS, launch_id, style="primary"),
@@ -57,6 +61,14 @@ def _launch(layout: b.Layout, home: HomeLaunch, *, reserve: int) -> None:
         ),
         **fixed,
     )
+    for state in home.signoffs:
+        # The viewer's own categories, waiting for their sign-off.
+        if state.owner == viewer and not state.signed:
+            row = b.section(f"✍️ {md.text(category_line(state, launch.timezone))}")
+            row["accessory"] = b.button(
+                "Sign off", ids.ACTION_SIGN_OFF, ids.signoff_value(launch.id, state.category)
+            )
+            layout.add(row, **fixed)
     rows = Rows(layout, reserve_blocks=reserve + 2)
 
     def more(count: int, listing: str) -> None:

@@ -118,3 +118,22 @@ def list_more_value(kind: str, value: str | None, page: int, launch_id: int | No
     if launch_id is not None:
         data["launch"] = launch_id
     return json.dumps(data, separators=(",", ":"))
+
+
+ACTION_SIGN_OFF = "signoff_category"  # a category's Sign off button (also "Sign off again")
+
+
+def signoff_value(launch_id: int, category: str) -> str:
+    return json.dumps({"launch": launch_id, "category": category[:100]}, ensure_ascii=False)
+
+
+def parse_signoff(value: str) -> tuple[int, str] | None:
+    """(launch id, category) from a Sign off button; None for anything else."""
+    try:
+        data = json.loads(value)
+        launch, category = data["launch"], data["category"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(launch, int) or not isinstance(category, str) or not category:
+        return None
+    return launch, category

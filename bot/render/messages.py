@@ -12,7 +12,7 @@ from functools import singledispatch
 from typing import Any
 
 from bot.render import blocks as b
-from bot.render import ids, info
+from bot.render import decision_blocks, ids, info
 from bot.render import mrkdwn as md
 from bot.render import text as render_text
 from bot.render.items import STATUS_EMOJI, item_row
@@ -173,6 +173,36 @@ def _(reply: r.HistoryReply, layout: b.Layout) -> None:
 @_blocks.register
 def _(reply: r.ImportReply, layout: b.Layout) -> None:
     info.import_blocks(reply, layout)
+
+
+@_blocks.register
+def _(reply: r.CategoryOwnerReply, layout: b.Layout) -> None:
+    decision_blocks.category_owner_blocks(reply, layout)
+
+
+@_blocks.register
+def _(reply: r.SignoffReply, layout: b.Layout) -> None:
+    decision_blocks.signoff_blocks(reply, layout)
+
+
+@_blocks.register
+def _(reply: r.SignoffsReply, layout: b.Layout) -> None:
+    decision_blocks.signoffs_blocks(reply, layout)
+
+
+@_blocks.register
+def _(reply: r.CallReply, layout: b.Layout) -> None:
+    decision_blocks.call_reply_blocks(reply, layout)
+
+
+@_blocks.register
+def _(reply: r.DecisionReply, layout: b.Layout) -> None:
+    decision_blocks.decision_blocks(reply, layout)
+
+
+@_blocks.register
+def _(reply: r.TokenReply, layout: b.Layout) -> None:
+    decision_blocks.token_blocks(reply, layout)
 
 
 @_blocks.register

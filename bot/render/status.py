@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bot.render import blocks as b
-from bot.render import ids
+from bot.render import decision_lines, ids
 from bot.render import mrkdwn as md
 from bot.render.items import Rows, brief_line, progress
 from commands import replies as r
@@ -187,6 +187,8 @@ def status_blocks(reply: r.StatusReply) -> list[b.Block]:
         notes.append(f"+{hidden_blockers:,} more blocked — `/ready list blocked`")
     if worst := weakest(report.score.categories):
         notes.append(worst)
+    if signed := decision_lines.signoff_summary(report.signoffs):
+        notes.append(md.text(signed))
     if notes:
         layout.add(b.context(*notes), reserve_blocks=1)
     layout.add(footer(launch.id, categories=len(report.score.categories) > 1))
@@ -194,14 +196,42 @@ def status_blocks(reply: r.StatusReply) -> list[b.Block]:
 
 
 def categories_blocks(reply: r.StatusReply) -> list[b.Block]:
-    """The whole breakdown by category (the status's "By category" button), weakest first."""
+    """The whole breakdown by category (the status's "By category" button), weakest first,
+    each with its owner and sign-off, and a Sign off button where it is not signed."""
     report = reply.report
-    lines = [
-        f"{'✅' if c.ready == c.total else '▫️'} {md.inline(c.category, 60)}: *{c.percent}%* "
-        f"({c.ready:,}/{c.total:,})"
-        for c in sorted(report.score.categories, key=lambda c: (c.percent, c.category.casefold()))
-    ]
+    states = {s.category: s for s in report.signoffs}
+    ordered = sorted(report.score.categories, key=lambda c: (c.percent, c.category.casefold()))
     layout = b.Layout(b.MAX_MESSAGE_BLOCKS, b.MESSAGE_TEXT_BUDGET)
     layout.add(b.section(f"*{md.inline(reply.launch.name, 150)} by category*"))
-    layout.add_lines(lines or ["No categories yet."])
+    if not ordered:
+        layout.add(b.section("No categories yet."))
+        return layout.blocks
+    # One row per category while they fit; beyond that, lines without buttons.
+    as_rows = len(ordered) <= b.MAX_MESSAGE_BLOCKS - 3
+    lines = []
+    for c in ordered:
+        state = states.get(c.category)
+        line = (
+            md.text(decision_lines.category_line(state, reply.launch.timezone))
+            if state
+            else f"{md.inline(c.category, 60)}: *{c.percent}%* ({c.ready:,}/{c.total:,})"
+        )
+        if not as_rows:
+            lines.append(line)
+            continue
+        row = b.section(line)
+        if state is None or not state.signed:
+            row["accessory"] = b.button(
+                "Sign off",
+                ids.ACTION_SIGN_OFF,
+                ids.signoff_value(reply.launch.id, c.category),
+            )
+        layout.add(row, reserve_blocks=1)
+    if lines:
+        layout.add_lines(lines, reserve_blocks=1)
+    layout.add(
+        b.context(
+            "Sign off: `/ready signoff <category>[: note]` · owners: `/ready category <name> owner @name`"
+        )
+    )
     return layout.blocks

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import singledispatch
 
-from bot.render import import_report
+from bot.render import decision_lines, import_report
 from commands import replies as r
 from commands import wording
 from commands.claims import note as claims_note
+from commands.decision.model import CallView
 from commands.errors import LaunchHint, Missing
 from commands.scoring import CategoryScore, ItemBrief
-from commands.text import plural, replace_users, shorten
+from commands.text import plural, replace_users, shorten, user
 from commands.transitions import describe_status
 from commands.verbs import REGISTRY
 
@@ -318,6 +319,8 @@ def _(reply: r.StatusReply) -> str:
             f"{plural(report.not_required, 'item')} not required for {article} {launch.scenario} "
             "launch (not counted)"
         )
+    if signed := decision_lines.signoff_summary(report.signoffs):
+        lines += ["", "  " + plain(signed)]
     if notes:
         lines += [""] + [f"  Note: {n}" for n in notes]
     return "\n".join(lines)
@@ -544,3 +547,84 @@ def describe_status_word(status: str) -> str:
 @_render.register
 def _(reply: r.ExportReply) -> str:
     return reply.markdown
+
+
+# -- the launch decision -------------------------------------------------------------------
+
+
+@_render.register
+def _(reply: r.CategoryOwnerReply) -> str:
+    if reply.owner is None:
+        return plain(f"✓ {reply.category} has no owner now (was {user(reply.previous or '')}).")
+    was = f" (was {user(reply.previous)})" if reply.previous else ""
+    return plain(f"✓ {reply.category} is owned by {user(reply.owner)}{was}.")
+
+
+@_render.register
+def _(reply: r.SignoffReply) -> str:
+    state = reply.state
+    ready = f" at {state.percent}% ({state.ready}/{state.total} ready)" if state else ""
+    text = f"✓ You signed off {reply.category}{ready}."
+    if reply.open_items:
+        text += f" Still open when signed: {', '.join(reply.open_items[:10])}."
+    return text + "\n  It revokes itself if the checklist changes under it."
+
+
+@_render.register
+def _(reply: r.SignoffsReply) -> str:
+    rows = [
+        "  " + plain(decision_lines.category_line(s, reply.launch.timezone)) for s in reply.states
+    ]
+    return "\n".join([f"{reply.launch.name}: sign-offs", *(rows or ["  No categories yet."])])
+
+
+def _call_text(call: CallView) -> list[str]:
+    out = [f"Go/No-Go call for {call.launch}"]
+    if call.record is not None:
+        out.append("  " + plain(decision_lines.decision_headline(call.record, call.override)))
+        out.append("  Closed: " + plain(decision_lines.closed_how(call.record)))
+    out.append("  " + plain(decision_lines.verdict_line(call)))
+    out.append("  " + plain(decision_lines.tally(call)))
+    out += ["  " + plain(v) for v in decision_lines.vote_line(call)]
+    out += [
+        "  " + plain(decision_lines.category_line(c, call.timezone))
+        for c in call.categories[: decision_lines.CATEGORY_LINES]
+    ]
+    return out
+
+
+@_render.register
+def _(reply: r.CallReply) -> str:
+    call = reply.call
+    if reply.action == "opened":
+        voters = ", ".join(plain(user(v)) for v in call.voters)
+        return (
+            f"✓ The Go/No-Go call for {call.launch} is posted in {call.channel_id}: "
+            + plain(decision_lines.tally(call))
+            + f"\n  Voters: {voters}\n  Vote with `gonogo vote go`, `gonogo vote conditions "
+            "<condition>; <condition>` or `gonogo vote no-go <reason>`."
+        )
+    lines = [f"✓ {plain(reply.note)}"] if reply.note else []
+    return "\n".join(lines + _call_text(call))
+
+
+@_render.register
+def _(reply: r.DecisionReply) -> str:
+    return reply.markdown
+
+
+@_render.register
+def _(reply: r.TokenReply) -> str:
+    if reply.action in ("created", "rotated") and reply.token:
+        old = " The previous token no longer works." if reply.action == "rotated" else ""
+        return (
+            f"New deploy-gate token for {reply.launch.name} (shown once; copy it now):\n"
+            f"  {reply.token}\n"
+            f"  Pipelines call GET {reply.gate_path} with `Authorization: Bearer <token>`.{old}"
+        )
+    if reply.action == "revoked":
+        return f"✓ The deploy-gate token of {reply.launch.name} ({reply.hint}…) is revoked."
+    return (
+        f"{reply.launch.name} has a deploy-gate token ({reply.hint}…). It is never shown "
+        "again: `launch token rotate` makes a new one, `launch token revoke` stops it."
+    )

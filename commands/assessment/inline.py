@@ -39,7 +39,6 @@ _LINK = re.compile(r"(?<!\\)!?\[([^\]\n]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 # A code span: an unescaped run of backticks up to the next run of the same length.
 _CODE = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_SPACES = re.compile(r"\s+")
 
 
 def _outside_code(text: str, prose: Callable[[str], str], code: Callable[[str], str]) -> str:
@@ -100,7 +99,9 @@ def strip_markup(text: str) -> str:
 
 
 def collapse_spaces(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends. (`str.split` splits where the
+    regex `\\s+` would: both use `str.isspace`; it is several times faster.)"""
+    return " ".join(text.split())
 
 
 def truncate(text: str, limit: int) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from commands.assessment.citations import take_citations
+from commands.assessment.inline import collapse_spaces
 from commands.assessment.vocabulary import PRIORITY_EMOJI, STATUS_EMOJI, expand_shortcodes
 
 _TAG = re.compile(r"<[^>]*>")
@@ -27,7 +28,7 @@ _CHECKED = re.compile(r"\bchecked\b", re.I)
 _TEXT_BOX = re.compile(r"^\s*\[([ xX~/!\-])\](?=\s|$)\s*")
 # "![High][high_img]" whose reference is not defined stays text: its alt still ranks.
 _LOOSE_IMAGE = re.compile(r"!\[([^\]\n]*)\](?:\[[^\]\n]*\]|\([^)\n]*\))")
-_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
 _LEAD_SYMBOLS = frozenset(STATUS_EMOJI) | frozenset(PRIORITY_EMOJI) | {"\ufe0f", "\ufe0e"}
 
 
@@ -58,17 +59,24 @@ class _Builder:
     def __init__(self, number: int) -> None:
         self.line = Line(number)
         self.text: list[str] = []
-        self.note: list[str] = []
-        self.residue: list[str] = []  # text outside links, to tell link-only lines
+        # The note and the residue (text outside links, to tell link-only lines) are the
+        # text until a code span or a link makes them differ; only then are they kept.
+        self.note: list[str] | None = None
+        self.residue: list[str] | None = None
         self.strong_depth = 0
         self.lead_start: int | None = None
         self.lead_end: int | None = None
         self.in_link = 0
 
     def add(self, plain: str, note: str | None = None) -> None:
+        if note is not None and self.note is None:
+            self.note = list(self.text)
+        if self.in_link and self.residue is None:
+            self.residue = list(self.text)
         self.text.append(plain)
-        self.note.append(plain if note is None else note)
-        if not self.in_link:
+        if self.note is not None:
+            self.note.append(plain if note is None else note)
+        if self.residue is not None and not self.in_link:
             self.residue.append(plain)
 
     def so_far(self) -> str:
@@ -78,26 +86,25 @@ class _Builder:
         line = self.line
         text = "".join(self.text)
         if self.lead_start is not None and self.lead_end is not None:
-            line.lead = _collapse(text[self.lead_start : self.lead_end])
-            line.rest = _collapse(text[self.lead_end :])
-        line.text = _collapse(text)
-        line.note = _collapse("".join(self.note))
-        line.residue = re.sub(r"[\W_]+", "", "".join(self.residue))
-        box = _TEXT_BOX.match(line.text)
-        if box and line.box is None:
+            line.lead = collapse_spaces(text[self.lead_start : self.lead_end])
+            line.rest = collapse_spaces(text[self.lead_end :])
+        line.text = collapse_spaces(text)
+        line.note = line.text if self.note is None else collapse_spaces("".join(self.note))
+        line.residue = _NOT_WORD.sub("", text if self.residue is None else "".join(self.residue))
+        if line.box is not None:
+            return line
+        first = line.text[:1]
+        box = _TEXT_BOX.match(line.text) if first == "[" else None  # the text is stripped
+        if box:
             line.box = box.group(1)
             cut = box.end()
             line.text = line.text[cut:]
             line.note = _TEXT_BOX.sub("", line.note, count=1)
-        elif line.text[:1] in ("☐", "☑", "☒") and line.box is None:
-            line.box = " " if line.text[0] == "☐" else "x"
+        elif first in ("☐", "☑", "☒"):
+            line.box = " " if first == "☐" else "x"
             line.text = line.text[1:].strip()
             line.note = line.note.lstrip("☐☑☒ ")
         return line
-
-
-def _collapse(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
 
 
 def _only_symbols(text: str) -> bool:
@@ -164,4 +171,4 @@ def _add_html(builder: _Builder, content: str) -> None:
 
 def strip_tags(html: str) -> str:
     """Text of an HTML fragment (for `<summary>` and similar block-level HTML)."""
-    return _collapse(_TAG.sub(" ", html))
+    return collapse_spaces(_TAG.sub(" ", html))

@@ -324,7 +324,7 @@ SHORTCODE = re.compile(r"(?<![\w:]):([a-z0-9_+-]*[a-z][a-z0-9_+-]*):(?![\w:])")
 
 def expand_shortcodes(text: str) -> str:
     """ ":white_check_mark: Done" -> "✅ Done"; other shortcodes go."""
-    if ":" not in text:
+    if text.count(":") < 2:  # a shortcode has two
         return text
     # Other shortcodes (":wrench:") are decoration and go, like the emoji they stand for.
     return SHORTCODE.sub(lambda m: SHORTCODES.get(m.group(1), ""), text)

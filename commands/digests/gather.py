@@ -83,6 +83,7 @@ def gather(session: Session, run: DigestRun, now: datetime) -> Digest:
         ),
         days_to_target=report.days_to_target,
         forecast=report.forecast,
+        signoffs=report.signoffs,
         trend=trend(session, launch.id, today),
         since=since,
         weekly=run.weekly,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from commands.decision.model import CategoryState
 from commands.replies import ItemView, LaunchView
 from commands.scoring import Forecast, ItemBrief, Verdict
 
@@ -71,6 +72,7 @@ class Digest:
     trend: tuple[DayScore, ...]  # the last 14 days, oldest first (days without data omitted)
     since: datetime | None  # when the last digest went out
     weekly: bool = False  # also attach the trend chart
+    signoffs: tuple[CategoryState, ...] = ()  # each category's owner and sign-off
 
     @property
     def delta(self) -> int | None:

@@ -6,6 +6,7 @@ import re
 
 from commands.audit import record
 from commands.context import Context
+from commands.decision.signoffs import revoke_for_new_item
 from commands.errors import Conflict
 from commands.launching import current_launch, local_today, resolve_date, view
 from commands.model import DateText
@@ -97,6 +98,8 @@ def new_item(
 
 
 def record_created(session: Session, ctx: Context, launch: Launch, item: Item) -> None:
+    """The new item's audit event; a new required item revokes its category's sign-off."""
+    revoke_for_new_item(session, ctx, launch, item)
     record(
         session,
         ctx,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from commands.audit import record
 from commands.context import Context
+from commands.decision.signoffs import revoke_for_change
 from commands.items.find import find_item
 from commands.launching import current_launch, view
 from commands.notify import announce
@@ -66,6 +67,8 @@ def apply_change(
     before = snapshot(item, tuple(change.fields))
     for name, value in change.fields.items():
         setattr(item, name, value)
+    # A sign-off stands for the checklist as it was: a change under it revokes it.
+    revoke_for_change(session, ctx, launch, item, before, change.action)
     items.stamp(item, now=ctx.now)
     launches.touch(launch, now=ctx.now)
     event = record(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
-
 from commands.context import Context
 from commands.errors import UsageError
+from commands.items.categories import match_category
 from commands.launching import current_launch, local_today, view
 from commands.replies import ItemListReply, ItemView
 from commands.text import plural, user
 from storage import items
-from storage.engine import Session, Store
-from storage.models import Launch
+from storage.engine import Store
 from storage.vocabulary import ItemFilter
 
 PAGE_SIZE = 20
@@ -49,7 +47,7 @@ def list_items(
         assert launch.id is not None
         today = local_today(ctx, launch)
         if kind == ItemFilter.CATEGORY:
-            value = _match_category(session, launch, value or "")
+            value = match_category(session, launch, value or "", what="a filter or a category")
         rows, total = items.list_items(
             session,
             launch_id=launch.id,
@@ -77,27 +75,3 @@ def list_items(
             kind,
             value,
         )
-
-
-def _match_category(session: Session, launch: Launch, wanted: str) -> str:
-    assert launch.id is not None
-    names = items.categories(session, launch_id=launch.id)
-    folded = wanted.casefold()
-    for name in names:
-        if name.casefold() == folded:
-            return name
-    starting = [name for name in names if name.casefold().startswith(folded)]
-    if len(starting) == 1:
-        return starting[0]
-    close = [
-        name
-        for name, _score, _ in process.extract(
-            wanted, names, scorer=fuzz.WRatio, processor=str.casefold, limit=3, score_cutoff=70
-        )
-    ]
-    if len(close) == 1:
-        return close[0]
-    options = ", ".join(close or names[:12]) or "none yet"
-    raise UsageError(
-        f"“{wanted}” is not a filter or a category. Categories: {options}.", usage_verb="list"
-    )

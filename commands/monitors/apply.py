@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from commands import transitions
 from commands.context import Context
+from commands.decision.signoffs import revoke
 from commands.digests.gather import local_today, scheduler_context
 from commands.facts import encode
 from commands.items.change import apply_change
@@ -210,6 +211,15 @@ def _block_item(
     session: Session, monitor: Monitor, launch: Launch, change: Transition, now: datetime
 ) -> None:
     item = _linked(session, monitor)
+    if item is not None:
+        # What the signer saw is no longer true, whatever the item's own status says.
+        revoke(
+            session,
+            _context(monitor, now),
+            launch,
+            item.category,
+            f"monitor {monitor.name[:100]} went down ({item.key}): {change.detail[:200]}",
+        )
     if item is None or item.status in (Status.DONE, Status.WAIVED, Status.BLOCKED):
         return  # done or waived items are not reopened by a monitor; a blocked one stays as it is
     reason = f"monitor {monitor.name}: {change.detail}"

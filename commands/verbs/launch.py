@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from commands import importing, launching
 from commands.context import Context
+from commands.decision import gate
 from commands.errors import UsageError
 from commands.launching import LaunchField
 from commands.model import REGISTRY, Command, DateText, Verb, VerbSpec
@@ -40,6 +41,13 @@ class LaunchUse(Command):
 @dataclass(frozen=True)
 class LaunchShow(Command):
     pass
+
+
+@dataclass(frozen=True)
+class LaunchToken(Command):
+    """`launch token [rotate|revoke]`: the deploy gate's bearer token."""
+
+    action: str = "show"  # show (creating one if none), rotate, revoke
 
 
 @dataclass(frozen=True)
@@ -81,14 +89,25 @@ def _parse_launch(rest: str) -> Command:
                 usage_verb="launch",
             )
         return LaunchSet(LaunchField.BAR, text=str(int(number)))
+    if sub == "token":
+        action = arg.lower() or "show"
+        if action in ("new", "create", "regenerate"):
+            action = "rotate"
+        if action not in ("show", "rotate", "revoke"):
+            raise UsageError(
+                f"`launch token {arg[:20]}`: use `launch token` (create or show), "
+                "`launch token rotate` or `launch token revoke`.",
+                usage_verb="launch",
+            )
+        return LaunchToken(action)
     if sub == "owner":
         person = parse_user(require(arg, "launch", "an owner (@name)"))
         if person is None and arg.lower() != "me":
             raise UsageError(f"“{arg}” is not a person: use @name.", usage_verb="launch")
         return LaunchSet(LaunchField.OWNER, text=person or "me")
     raise UsageError(
-        f"`launch {sub[:20]}` is not something I know: use new, use, date, scenario, tz, bar "
-        "or owner.",
+        f"`launch {sub[:20]}` is not something I know: use new, use, date, scenario, tz, bar, "
+        "owner or token.",
         usage_verb="launch",
     )
 
@@ -126,6 +145,8 @@ def _run_launch(store: Store, ctx: Context, cmd: Command) -> Reply:
             return launching.launch_use(store, ctx, name=name)
         case LaunchSet(field, date, text):
             return launching.launch_set(store, ctx, field=field, date=date, text=text)
+        case LaunchToken(action):
+            return gate.token_command(store, ctx, action=action)
     return launching.launch_show(store, ctx)
 
 
@@ -134,7 +155,8 @@ REGISTRY.add(
         Verb(
             "launch",
             "launch [new <name> [date <date>] [scenario <scenario>] [tz <timezone>] | use <name> | "
-            "date <date> | scenario <scenario> | tz <timezone> | bar <score> | owner @user]",
+            "date <date> | scenario <scenario> | tz <timezone> | bar <score> | owner @user | "
+            "token [rotate|revoke]]",
             "Show, create or change the channel's launch.",
             (
                 "launch",
@@ -147,11 +169,12 @@ REGISTRY.add(
             details="`launch new` creates a launch you own and binds this channel if it has none; "
             "`launch use` binds this channel to an existing launch. Scenarios: internal, "
             "internet-facing, regulated. `bar` is the score the launch needs for GO (80 unless "
-            "set).",
+            "set). `token` creates the deploy gate's bearer token for pipelines (shown once; "
+            "owners and admins only).",
             group="Launch",
         ),
         _parse_launch,
-        (LaunchNew, LaunchUse, LaunchShow, LaunchSet),
+        (LaunchNew, LaunchUse, LaunchShow, LaunchSet, LaunchToken),
         _run_launch,
     )
 )

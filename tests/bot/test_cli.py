@@ -172,3 +172,32 @@ def test_import_says_what_the_document_claims_beside_readybots_verdict(capsys) -
     out = capsys.readouterr().out
     assert "readybot: " in out and "The document (Mon Oct 27, 2025) says 75%" in out
     assert "Warning: the document says 75/100, readybot computes" in out
+
+
+def test_gate_exits_0_for_go_1_for_no_go_and_2_for_errors(capsys) -> None:
+    assert main(["ready", "--admin", "launch", "new", "Checkout"]) == 0
+    assert main(["gate", "--launch", "Checkout"]) == 1  # an empty checklist is NO-GO
+    assert "NO-GO: Checkout" in capsys.readouterr().out
+    main(["ready", "--admin", "add", "TLS", "#Security"])
+    main(["ready", "--admin", "done", "SEC-1"])
+    assert main(["gate", "--launch", "Checkout"]) == 0
+    assert main(["gate", "--launch", "Checkout", "--require-decision", "12"]) == 1
+    assert "no GO decision recorded in the last 12 h" in capsys.readouterr().out
+    assert main(["gate", "--launch", "Nope"]) == 2
+    assert main(["gate", "--launch", "Checkout", "--json"]) == 0
+    assert '"verdict": "GO"' in capsys.readouterr().out
+
+
+def test_export_decision_writes_the_record_for_the_audit_folder(capsys) -> None:
+    main(["ready", "--admin", "launch", "new", "Checkout"])
+    main(["ready", "--admin", "add", "TLS", "#Security"])
+    main(["ready", "--admin", "done", "SEC-1"])
+    main(["ready", "--admin", "launch", "owner", "@operator"])
+    assert main(["export", "--decision", "--launch", "Checkout"]) == 1  # none yet
+    assert "no recorded decision" in capsys.readouterr().err
+    main(["ready", "--admin", "--user", "operator", "gonogo"])
+    main(["ready", "--user", "operator", "gonogo", "vote", "go"])
+    assert main(["export", "--decision", "--launch", "Checkout", "-o", "decision.md"]) == 0
+    record = Path("decision.md").read_text(encoding="utf-8")
+    assert record.startswith("# Go/No-Go decision: Checkout")
+    assert "**Decision:** GO" in record and "| SEC-1 | TLS | Security | done |" in record

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from scheduler.monitors.net import AddressPolicy
 from scheduler.monitors.runner import MonitorRunner
-from storage.models import Item, Monitor, MonitorEvent, Outbox
+from storage.models import Item, Monitor, MonitorEvent, Outbox, Signoff
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
 from tests.fakes.monitor_target import FakeTarget, Reply
@@ -227,3 +227,25 @@ def test_heartbeats_alert_when_the_job_fails_or_falls_silent(store, fake) -> Non
     assert [e.kind for e in monitor_events(store)] == ["down", "up", "down"]
     assert "exited with code 3" in monitor_events(store)[-1].detail
     assert not record_ping(store, "no-such-token", "success", now())
+
+
+def test_a_linked_monitor_going_down_revokes_its_categorys_signoff(store, fake) -> None:
+    """Even when the item is done: what the signer saw is no longer true."""
+    with (
+        FakeTarget({"/health": Reply(status=200, body=b"all ok")}) as service,
+        time_machine.travel(datetime(2026, 11, 20, 12, 0, tzinfo=UTC), tick=False) as traveller,
+    ):
+        setup(store, service.url("/health"))
+        ctx = make_ctx("U1ALICE", channel=CHANNEL, now=now())
+        ok(store, ctx, "done HEALTH load balancer checks it")
+        category = item(store, "HEALTH").category
+        ok(store, ctx, f'signoff "{category}"')
+        service.routes["/health"] = Reply(status=503, body=b"down")
+        run_checks(store, traveller, 3)
+        assert item(store, "HEALTH").status == "done"  # a monitor never reopens done work
+        with store.read() as session:
+            signoff = session.exec(select(Signoff)).scalars().one()
+        assert signoff.revoked_at is not None
+        assert "went down (HEALTH)" in signoff.revoked_reason and "503" in signoff.revoked_reason
+        deliver(store, fake)
+        assert any("revoked" in p["text"] for p in fake.posted("U1ALICE"))

@@ -20,6 +20,7 @@ how many were left out):
 - `target` (date | None), `days_to_target` (int | None), `forecast` (Forecast),
   `days_late` (int: > 0 when the forecast is after the target, else 0)
 - `trend` (tuple of DayScore, oldest first), `trend_scores` (list of int)
+- `signoffs_line` (str | None: "✍️ Signed off 2 of 5 · waiting: …", people as markers)
 
 A `Group` is falsy when its count is 0.
 """
@@ -32,6 +33,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.render.decision_lines import signoff_summary
 from commands.digests.model import Change, Digest
 
 T = TypeVar("T")
@@ -168,4 +170,5 @@ def digest_context(digest: Digest) -> dict[str, Any]:
         "at_risk": forecast.at_risk,
         "trend": digest.trend,
         "trend_scores": [day.score for day in digest.trend],
+        "signoffs_line": signoff_summary(digest.signoffs),
     }
