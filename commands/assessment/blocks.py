@@ -7,16 +7,15 @@ the handful of block kinds the reader interprets, each with its 1-based line num
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from commands.assessment import plain_inline
 from commands.assessment.inline_render import Line, render_lines
 
 
@@ -84,47 +83,8 @@ def _parser() -> MarkdownIt:
     # "commonmark" plus GFM tables and strike-through; HTML on, so <details> and
     # <summary> arrive as HTML blocks instead of text; no linkify (links are as written).
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    if md.inline.ruler.get_active_rules() == _INLINE_RULES:  # what `_inline` relies on
-        md.core.ruler.at("inline", _inline)
+    plain_inline.install(md)  # the same tokens, faster for text without markup
     return md.use(tasklists_plugin).use(front_matter_plugin)
-
-
-# The inline rules of the parser above, and the characters at which one of them other
-# than "text" can match: newline, escape, backticks, strike-through, emphasis, link,
-# image, autolink and HTML, entity. Elsewhere the "text" rule takes every character.
-_INLINE_RULES = [
-    "text",
-    "newline",
-    "escape",
-    "backticks",
-    "strikethrough",
-    "emphasis",
-    "link",
-    "image",
-    "autolink",
-    "html_inline",
-    "entity",
-]
-_INLINE_MARKUP = re.compile(r"[\n\\`~*_\[!<&]")
-
-
-def _inline(state: StateCore) -> None:
-    """markdown-it's "inline" core rule, with a shortcut: content with none of the
-    characters an inline rule starts at is one text token, which is what the inline
-    parser makes of it, at a sixth of the cost (most headings and table cells are plain
-    text). Anything else goes through the inline parser."""
-    md, env = state.md, state.env
-    for token in state.tokens:
-        if token.type != "inline":
-            continue
-        if token.children is None:
-            token.children = []
-        content = token.content
-        if _INLINE_MARKUP.search(content) is None:
-            if content:
-                token.children.append(Token("text", "", 0, content=content))
-        else:
-            md.inline.parse(content, md, env, token.children)
 
 
 def parse_blocks(text: str) -> list[Block]:
