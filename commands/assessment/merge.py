@@ -265,11 +265,11 @@ def merge_items(items: list[ParsedItem], loose: set[int]) -> tuple[list[ParsedIt
     kept: list[ParsedItem] = []
     merged_from: dict[int, list[ParsedItem]] = {}
     # Only statements sharing a subject word (or the same import ref) can be the same
-    # item, so each one is compared with those few instead of with every item so far.
-    by_word: dict[str, list[int]] = {}
+    # item, so each one is compared with those few instead of with every item so far;
+    # and only those with the same numbers: "Task 1" and "Task 2" differ. (Indexing by
+    # word alone made a long document quadratic: "check" or "service" is in every title.)
+    by_subject: dict[tuple[tuple[str, ...], str], list[int]] = {}
     by_ref: dict[str, list[int]] = {}
-    by_numbers: dict[tuple[str, ...], set[int]] = {}
-    kept_words: dict[int, frozenset[str]] = {}
     for item in items:
         if item.key is not None:  # a keyed item (an id the document gives) is its own
             kept.append(item)
@@ -277,8 +277,7 @@ def merge_items(items: list[ParsedItem], loose: set[int]) -> tuple[list[ParsedIt
         words = subject(item.title) | _bare_subject(item.title)
         ref = _ref(item.category, item.title)
         numbers = _numbers(item.title)
-        # Only those with the same numbers: "Task 1" and "Task 2" differ.
-        seen = _sharing(words, by_word, by_numbers.get(numbers, set()), kept_words)
+        seen = {index for word in words for index in by_subject.get((numbers, word), ())}
         seen.update(by_ref.get(ref, ()))
         target = next(
             (kept[index] for index in sorted(seen) if _same(kept[index], item, loose)), None
@@ -287,10 +286,8 @@ def merge_items(items: list[ParsedItem], loose: set[int]) -> tuple[list[ParsedIt
             merged_from.setdefault(id(target), []).append(item)
             continue
         for word in words:
-            by_word.setdefault(word, []).append(len(kept))
+            by_subject.setdefault((numbers, word), []).append(len(kept))
         by_ref.setdefault(ref, []).append(len(kept))
-        by_numbers.setdefault(numbers, set()).add(len(kept))
-        kept_words[len(kept)] = words
         kept.append(item)
     result, merges = [], []
     for item in kept:
@@ -305,23 +302,6 @@ def merge_items(items: list[ParsedItem], loose: set[int]) -> tuple[list[ParsedIt
             if other is not best
         ]
     return result, merges
-
-
-def _sharing(
-    words: frozenset[str],
-    by_word: dict[str, list[int]],
-    same_numbers: set[int],
-    kept_words: dict[int, frozenset[str]],
-) -> set[int]:
-    """The kept items with the same numbers that share a word with `words`.
-
-    Common words ("check", "service") index nearly every item, so walking their lists
-    makes a long document quadratic; walking the items with the same numbers is then
-    cheaper. Both ways give the same set: take whichever visits fewer entries."""
-    lists = [by_word[word] for word in words if word in by_word]
-    if sum(len(indexes) for indexes in lists) <= len(same_numbers):
-        return {index for indexes in lists for index in indexes} & same_numbers
-    return {index for index in same_numbers if not words.isdisjoint(kept_words[index])}
 
 
 def _combine(first: ParsedItem, others: list[ParsedItem]) -> ParsedItem:
