@@ -15,6 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from commands.assessment.fields import field_of, parse_date, split_label
+from commands.assessment.folding import mentioning
 from commands.assessment.headings import HeadingInfo
 from commands.assessment.inline import DEFAULT_CATEGORY, collapse_spaces
 from commands.assessment.inline_render import Line
@@ -100,16 +101,21 @@ _DEPENDS = re.compile(
     r"(?P<ref>[A-Z][A-Z0-9]{0,9}-\d+(?:\.\d+)*|#\d+|\"[^\"]+\"|“[^”]+”|`[^`]+`)",
 )
 _REF_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+# The first words of _WAITING's and _DEPENDS's phrases: without one, neither can match.
+_MAY_WAIT = mentioning("waiting", "blocked", "on hold", "pending", "need", "require")
+_DEPENDS_WORDS = ("depend", "after", "requires", "blocked by", "prerequisite")
 
 
 def waiting_reason(text: str) -> str | None:
     """ "waiting on the vendor", "needs legal approval", "pending sign-off": the clause."""
-    match = _WAITING.search(text)
+    match = _WAITING.search(text) if _MAY_WAIT(text) else None
     return collapse_spaces(match.group()).strip(" -–—,") if match else None
 
 
 def explicit_dependencies(text: str) -> list[str]:
     """References an item's text names with explicit wording ("depends on GL-002")."""
+    if not any(word in text for word in _DEPENDS_WORDS):  # _DEPENDS is case-sensitive
+        return []
     return [match.group("ref").strip('"“”`') for match in _DEPENDS.finditer(text)]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from commands.assessment.folding import folded
 from commands.assessment.inline import TITLE_MAX, collapse_spaces, strip_emoji, truncate
 from commands.assessment.vocabulary import (
     TAG_PRIORITY,
@@ -80,7 +81,8 @@ def split_title(text: str, *, leading_word_ok: bool = False) -> Title:
         result.priority = result.priority or priority_from_tag(tag.group("tag"))
         title = title[tag.end() :]
     # "— see the runbook": a pointer, whose link is kept as evidence.
-    title = _SEE_TAIL.sub("", title)
+    if "see" in folded(title):
+        title = _SEE_TAIL.sub("", title)
     for _ in range(4):  # a title rarely carries more than effort, priority and status
         if not _take_one_tail(result, title):
             break
@@ -91,6 +93,9 @@ def split_title(text: str, *, leading_word_ok: bool = False) -> Title:
 
 def _take_one_tail(result: Title, title: str) -> bool:
     """Take one trailing effort/priority/status off `title` into `result`."""
+    # Without a bracket only a " - status" tail can be there (the other patterns need one).
+    if "(" not in title and "[" not in title:
+        return _take_status_tail(result, title)
     match = _EFFORT_PAREN.search(title)
     if match and result.effort is None:
         result.effort = match.group("effort").strip()
@@ -127,6 +132,11 @@ def _take_one_tail(result: Title, title: str) -> bool:
             head = title[: match.start()]
             result.title = f"{head} ({kept})" if kept else head
             return True
+    return _take_status_tail(result, title)
+
+
+def _take_status_tail(result: Title, title: str) -> bool:
+    """Take a trailing " - not implemented" off `title` into `result`."""
     match = _TRAILING_STATUS.search(title)
     if match and status_phrase(match.group("phrase")) is not None and result.status is None:
         result.status = status_phrase(match.group("phrase"))
@@ -200,4 +210,7 @@ def is_real_title(title: str) -> bool:
         return False
     if title.casefold() in _JUNK_TITLES:
         return False
+    # A path has a "/" or a ".", a URL a "://".
+    if "/" not in title and "." not in title:
+        return True
     return not (_PATH_ONLY.match(title) or _URL_ONLY.match(title))
