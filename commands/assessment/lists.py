@@ -144,9 +144,10 @@ def _title_lines(lines: list[Line]) -> tuple[str, list[Line]]:
     and the lines after it: a field line or a new statement ends the title."""
     parts: list[str] = []
     for index, line in enumerate(lines):
-        labelled = label_value(line)
-        if index and ((labelled and field_of(labelled[0])) or _lead_symbols(line.text)):
-            return " ".join(part for part in parts if part), lines[index:]
+        if index:
+            labelled = label_value(line)
+            if (labelled and field_of(labelled[0])) or _lead_symbols(line.text):
+                return " ".join(part for part in parts if part), lines[index:]
         parts.append(line.text)
     return " ".join(part for part in parts if part), []
 
@@ -168,9 +169,8 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
     first = item.lines[0]
     box = CHECKBOX_STATUS.get(first.box) if first.box is not None else None
     text, details = _title_lines(item.lines)
-    symbols = _lead_symbols(
-        first.lead if first.lead is not None and not text.startswith(first.lead) else text
-    )
+    own_lead = first.lead is not None and not text.startswith(first.lead)
+    symbols = _lead_symbols(first.lead) if own_lead and first.lead is not None else ""
     symbols = symbols or _lead_symbols(text) or _trailing_symbols(text)
     bold = first.lead is not None
     if bold and not (ordered or symbols or box is not None) and not _stated_here(sink, first):
