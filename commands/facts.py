@@ -15,7 +15,13 @@ from pydantic import TypeAdapter
 from commands.decision.model import CallView
 from commands.digests.model import ChartFacts, DigestFacts, ReminderFacts
 from commands.monitors.alerts import AlertFacts
-from commands.replies import Announcement, RevokedSignoff, VoteReminder
+from commands.replies import (
+    Announcement,
+    EvidenceExpired,
+    HeldUp,
+    RevokedSignoff,
+    VoteReminder,
+)
 from storage.vocabulary import OutboxKind
 
 Facts = (
@@ -27,6 +33,8 @@ Facts = (
     | RevokedSignoff
     | CallView
     | VoteReminder
+    | EvidenceExpired
+    | HeldUp
 )
 
 FACTS: dict[OutboxKind, type[Any]] = {
@@ -39,6 +47,8 @@ FACTS: dict[OutboxKind, type[Any]] = {
     OutboxKind.CALL: CallView,
     OutboxKind.DECISION: CallView,
     OutboxKind.VOTE_REMINDER: VoteReminder,
+    OutboxKind.EVIDENCE_EXPIRED: EvidenceExpired,
+    OutboxKind.HELD_UP: HeldUp,
 }
 
 

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from commands.context import Context
 from commands.decision.model import CategoryState
 from commands.launching import local_today, view
 from commands.permissions import is_launch_admin
+from commands.readiness import Plan
 from commands.replies import ItemView, LaunchView
 from commands.scoring import ItemBrief, Verdict
 from commands.status import report_cache
@@ -38,6 +39,7 @@ class HomeLaunch:
     overdue: tuple[ItemBrief, ...] = ()  # owner view
     overdue_count: int = 0
     signoffs: tuple[CategoryState, ...] = ()  # each category's owner and sign-off
+    plan: Plan = field(default_factory=Plan)  # verified score, critical path, path to GO
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def home(store: Store, ctx: Context) -> HomeReply:
                     overdue=report.overdue[:ATTENTION_ITEMS] if owner_view else (),
                     overdue_count=report.overdue_count if owner_view else 0,
                     signoffs=report.signoffs,
+                    plan=report.plan,
                 )
             )
         # Stable sorts: recency stays the order within each group.

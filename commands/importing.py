@@ -32,13 +32,14 @@ from commands.items.add import KeyMaker, new_item, record_created
 from commands.items.change import apply_change
 from commands.items.critical import priority_in_scenario
 from commands.launching import create_launch, current_launch, find_launch, local_today, view
+from commands.paths import cycle_with
 from commands.permissions import require_launch_admin
 from commands.replies import ExportReply, ImportReply, join_scenarios, split_scenarios
 from commands.status import build_report
-from commands.transitions import Change
+from commands.transitions import Change, verified
 from commands.writes import writing
 from storage import items as rows
-from storage import launches
+from storage import launches, readiness
 from storage.engine import Session, Store
 from storage.models import Item, Launch
 from storage.vocabulary import Priority, Status, Via
@@ -247,6 +248,7 @@ def _import(
     outcome = _Outcome()
     seen: set[int] = set()
     created: list[Item] = []
+    placed: list[tuple[ParsedItem, Item]] = []  # each document item and the row it became
 
     for parsed in assessment.items:
         ref = import_ref(parsed.category, parsed.title)
@@ -274,12 +276,14 @@ def _import(
                 category=parsed.category,
                 source=Via.IMPORT.value,
                 import_ref=ref,
-                **_fields(parsed, None, launch.scenario),
+                **_fields(parsed, None, launch.scenario, ctx),
             )
             seq += 1
             created.append(item)
+            placed.append((parsed, item))
             continue
         seen.add(existing.id or 0)
+        placed.append((parsed, existing))
         if existing.id in touched_here and not applies_as_written:
             outcome.kept += 1
             continue
@@ -287,7 +291,7 @@ def _import(
             "title": parsed.title,
             "category": parsed.category,
             "import_ref": ref,
-            **_fields(parsed, existing, launch.scenario),
+            **_fields(parsed, existing, launch.scenario, ctx),
         }
         changes = {
             name: value
@@ -306,13 +310,16 @@ def _import(
         record_created(session, ctx, launch, item)
     outcome.created = len(created)
     owners_named = fill_owners(session, ctx, launch, assessment.category_owners)
+    linked, refused = _dependencies(session, ctx, launch, placed)
     if outcome.created or owners_named:
         launches.touch(launch, now=ctx.now)
     warnings = (
         (f"kept {outcome.kept} item(s) changed in readybot since the last import",)
         if outcome.kept
         else ()
-    )
+    ) + tuple(refused)
+    if linked:
+        warnings += (f"{linked} dependencies read from the document (“depends on”, “after”)",)
     return ImportReply(
         launch_name=launch.name,
         dry_run=dry_run,
@@ -327,7 +334,47 @@ def _import(
     )
 
 
-def _fields(parsed: ParsedItem, existing: Item | None, scenario: str) -> dict[str, Any]:
+def _dependencies(
+    session: Session, ctx: Context, launch: Launch, placed: list[tuple[ParsedItem, Item]]
+) -> tuple[int, list[str]]:
+    """Dependencies the document states ("depends on GL-003", "after the DNS cut-over"),
+    by key or title among its items; one that would close a cycle is left out and said.
+    Returns (how many were added, warnings)."""
+    assert launch.id is not None
+    by_name: dict[str, int] = {}
+    for parsed, row in placed:
+        if row.id is None:
+            continue
+        by_name[row.key.casefold()] = row.id
+        if parsed.key:
+            by_name[parsed.key.casefold()] = row.id
+        by_name[" ".join(parsed.title.casefold().split())] = row.id
+    edges = readiness.edges(session, launch_id=launch.id)
+    added, refused = 0, []
+    for parsed, row in placed:
+        for wanted in parsed.depends_on:
+            needed = by_name.get(" ".join(wanted.casefold().split()))
+            if needed is None or row.id is None or needed == row.id or (row.id, needed) in edges:
+                continue
+            if cycle_with(edges, row.id, needed) is not None:
+                refused.append(f"left out “{row.key} needs {wanted[:40]}”: it would make a cycle")
+                continue
+            if readiness.add_dependency(
+                session,
+                launch_id=launch.id,
+                item_id=row.id,
+                needs_id=needed,
+                actor=ctx.user_id,
+                now=ctx.now,
+            ):
+                edges.append((row.id, needed))
+                added += 1
+    return added, refused
+
+
+def _fields(
+    parsed: ParsedItem, existing: Item | None, scenario: str, ctx: Context
+) -> dict[str, Any]:
     """Item fields from a document line. Where the document is silent, an existing value stays."""
 
     def keep(value: Any, name: str) -> Any:
@@ -352,8 +399,25 @@ def _fields(parsed: ParsedItem, existing: Item | None, scenario: str) -> dict[st
         "blocked_reason": parsed.blocked_reason if parsed.status == Status.BLOCKED else None,
         "waiver_reason": parsed.waiver_reason if parsed.status == Status.WAIVED else None,
         "waiver_until": parsed.waiver_until if parsed.status == Status.WAIVED else None,
+        **_verification(parsed, existing, ctx),
     }
     return fields
+
+
+def _verification(parsed: ParsedItem, existing: Item | None, ctx: Context) -> dict[str, Any]:
+    """A document saying "done" is a claim; done with evidence (a link, a citation) is
+    verified by that evidence. A verification recorded in readybot stays."""
+    if parsed.status != Status.DONE:
+        return {"verified_at": None, "verified_by": None, "verified_via": None}
+    if existing is not None and existing.status == Status.DONE and existing.verified_at:
+        return {
+            "verified_at": existing.verified_at,
+            "verified_by": existing.verified_by,
+            "verified_via": existing.verified_via,
+        }
+    if parsed.evidence:
+        return verified(ctx.user_id, "evidence", ctx.now)
+    return {"verified_at": None, "verified_by": None, "verified_via": None}
 
 
 def _judged(

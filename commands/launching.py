@@ -6,6 +6,7 @@ from datetime import date
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from commands import wording
 from commands.audit import record
 from commands.context import Context
 from commands.dates import DateError, parse_date
@@ -33,9 +34,18 @@ class LaunchField(StrEnum):
     TIMEZONE = "timezone"
     OWNER = "owner"
     BAR = "bar"
+    REQUIRE_VERIFIED = "require_verified_critical"
 
 
-LAUNCH_FIELDS = ("name", "target_date", "timezone", "scenario", "owner", "bar")
+LAUNCH_FIELDS = (
+    "name",
+    "target_date",
+    "timezone",
+    "scenario",
+    "owner",
+    "bar",
+    "require_verified_critical",
+)
 
 
 def local_today(ctx: Context, launch: Launch | None) -> date:
@@ -274,6 +284,8 @@ def launch_set(
             value = ctx.user_id
         elif field == LaunchField.BAR:
             value = int(text or 0)
+        elif field == LaunchField.REQUIRE_VERIFIED:
+            value = text == "yes"
         else:
             value = text
         if getattr(launch, field.value) == value:
@@ -295,13 +307,23 @@ def launch_set(
             from commands.items.critical import apply_scenario
 
             raised = apply_scenario(session, ctx, launch)
+        moved = 0
+        if field == LaunchField.TARGET_DATE:
+            from commands.items.relative import move_with_target
+
+            moved = move_with_target(session, ctx, launch)
         detail = {
-            "target_date": f"target date {value}",
+            "target_date": "target date "
+            + (wording.day(launch.target_date) if launch.target_date else "cleared")
+            + (f" ({plural(moved, 'due date')} moved with it)" if moved else ""),
             "scenario": f"scenario {value}"
             + (f" ({plural(raised, 'item')} changed priority with it)" if raised else ""),
             "timezone": f"timezone {value}",
             "owner": f"owner {user(str(value))}",
             "bar": f"the score needed for GO: {value}",
+            "require_verified_critical": "critical items must be verified for GO"
+            if value
+            else "critical items claimed done count as done",
         }[field.value]
         return LaunchReply(
             view(session, launch),

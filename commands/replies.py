@@ -16,6 +16,7 @@ from commands.claims import load as load_claims
 from commands.decision.model import CallView, CategoryState, DecisionRecord, Override
 from commands.errors import Candidate, LaunchHint
 from commands.model import Verb
+from commands.readiness import Plan
 from commands.scoring import Concerns, Forecast, ItemBrief, Score, Verdict
 from storage.models import Event, Item, Launch
 from storage.vocabulary import ItemFilter, Priority, Status
@@ -43,6 +44,15 @@ class ItemView:
     done_at: datetime | None = None
     scenarios: tuple[str, ...] | None = None
     version: int = 1
+    verified_at: datetime | None = None
+    verified_via: str | None = None  # person, evidence, monitor
+    verify_every_days: int | None = None
+    due_offset_days: int | None = None  # `due T-7d`
+
+    @property
+    def claimed(self) -> bool:
+        """Done, but only because a document said so: nobody has verified it."""
+        return self.status == Status.DONE and self.verified_at is None
 
     @classmethod
     def of(cls, item: Item) -> ItemView:
@@ -68,6 +78,10 @@ class ItemView:
             done_at=item.done_at,
             scenarios=split_scenarios(item.scenarios),
             version=item.version,
+            verified_at=item.verified_at,
+            verified_via=item.verified_via,
+            verify_every_days=item.verify_every_days,
+            due_offset_days=item.due_offset_days,
         )
 
     @property
@@ -206,6 +220,7 @@ class StatusReport:
     not_required: int = 0  # items the scenario does not require (left out of the score)
     bar: int = 80  # the score the launch needs for GO
     signoffs: tuple[CategoryState, ...] = ()  # each category's owner and sign-off
+    plan: Plan = field(default_factory=Plan)  # verified score, critical path, path to GO
 
 
 @dataclass(frozen=True)
@@ -377,6 +392,33 @@ class RevokedSignoff:
     signed_at: datetime
     reason: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class EvidenceExpired:
+    """The facts of an owner's DM: an item's evidence grew too old and it was reopened."""
+
+    launch_id: int
+    launch: str
+    item_id: int
+    key: str
+    title: str
+    owner: str
+    verified_at: datetime
+    every_days: int
+
+
+@dataclass(frozen=True)
+class HeldUp:
+    """The facts of a downstream owner's DM: an item theirs needs was blocked."""
+
+    launch_id: int
+    launch: str
+    blocked_key: str
+    blocked_title: str
+    reason: str | None
+    owner: str
+    waiting: tuple[str, ...]  # their items that need it, by key
 
 
 @dataclass(frozen=True)

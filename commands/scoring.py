@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -77,6 +77,35 @@ def _percent(ready_weight: int, total_weight: int) -> int:
     return math.floor(100 * ready_weight / total_weight)
 
 
+def weights(tallies: Iterable[Tally]) -> tuple[int, int]:
+    """(ready weight, total weight) of required items: what the score is the ratio of."""
+    ready = total = 0
+    for tally in tallies:
+        if tally.count > 0:
+            weight = PRIORITY_WEIGHTS[tally.priority] * tally.count
+            total += weight
+            ready += weight if tally.ready else 0
+    return ready, total
+
+
+def verified_only(tallies: Sequence[Tally], claimed: Mapping[tuple[str, str], int]) -> list[Tally]:
+    """The tallies with done items that are only claimed (by category and priority) counted
+    as open: what the verified score is computed from."""
+    adjusted = list(tallies)
+    for (category, priority), count in claimed.items():
+        for i, tally in enumerate(adjusted):
+            if (tally.category, tally.priority.value, tally.status) == (
+                category,
+                priority,
+                Status.DONE,
+            ):
+                moved = min(count, tally.count)
+                adjusted[i] = replace(tally, count=tally.count - moved)
+                adjusted.append(Tally(category, tally.priority, Status.TODO, moved))
+                break
+    return adjusted
+
+
 def score(tallies: Iterable[Tally]) -> Score:
     weights: dict[str, list[int]] = defaultdict(
         lambda: [0, 0, 0, 0]
@@ -133,6 +162,9 @@ class Concerns:
     open_high_count: int = 0
     waived: tuple[ItemBrief, ...] = ()
     waived_count: int = 0
+    # Only when the launch requires verified critical items: done, but only claimed.
+    claimed_critical: tuple[ItemBrief, ...] = ()
+    claimed_critical_count: int = 0
 
 
 class Call(StrEnum):
@@ -204,6 +236,12 @@ def verdict(concerns: Concerns, *, score: Score, bar: int = DEFAULT_BAR) -> Verd
             f"{c.critical_overdue_count:,} critical overdue",
             c.critical_overdue_count,
             c.critical_overdue,
+        ),
+        _reason(
+            "claimed",
+            f"{c.claimed_critical_count:,} critical only claimed done",
+            c.claimed_critical_count,
+            c.claimed_critical,
         ),
         Reason("bar", f"score {score.percent} is under the bar of {bar}")
         if score.percent < bar
@@ -343,6 +381,19 @@ def forecast(
         earliest=finish(closed_recently + spread),
         likely=finish(closed_recently),
         latest=finish(max(closed_recently - spread, 1.0)),
+    )
+
+
+def with_chain(found: Forecast, chain_finish: date | None) -> Forecast:
+    """The forecast no earlier than the critical path allows: however fast items close,
+    a chain of items that wait for each other takes its own time."""
+    if chain_finish is None or found.likely is None:
+        return found
+    return replace(
+        found,
+        earliest=max(found.earliest or chain_finish, chain_finish),
+        likely=max(found.likely, chain_finish),
+        latest=max(found.latest or chain_finish, chain_finish),
     )
 
 

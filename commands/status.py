@@ -12,6 +12,7 @@ from commands.context import Context
 from commands.decision.signoffs import category_states
 from commands.launching import current_launch, local_today, view
 from commands.lru import LRU
+from commands.readiness import plan
 from commands.refs import ItemIndex, resolve
 from commands.replies import ItemView, StatusReply, StatusReport, WhatIf
 from commands.scoring import (
@@ -24,8 +25,9 @@ from commands.scoring import (
     score,
     summarise,
     verdict,
+    with_chain,
 )
-from storage import audit, items
+from storage import audit, items, readiness
 from storage.engine import Session, Store
 from storage.items import BriefRow
 from storage.models import Launch
@@ -73,6 +75,20 @@ def build_report(
     history_days = int((ctx.now - launch.created_at).total_seconds() // 86_400)
     closed = audit.closed_since(session, launch_id=lid, since=since)
 
+    claimed_critical: tuple[ItemBrief, ...] = ()
+    claimed_count = 0
+    if launch.require_verified_critical:
+        counted = readiness.claimed_counts(session, launch_id=lid, scenario=scenario)
+        claimed_count = sum(n for (_, p), n in counted.items() if p == Priority.CRITICAL.value)
+        claimed_critical = _briefs(
+            readiness.claimed_briefs(
+                session,
+                launch_id=lid,
+                scenario=scenario,
+                priority=Priority.CRITICAL.value,
+                limit=CONCERN_LIMIT,
+            )
+        )
     concerns = Concerns(
         open_critical=lists.get("critical", ()),
         open_critical_count=counts.open_critical,
@@ -84,28 +100,37 @@ def build_report(
         open_high_count=counts.open_high,
         waived=lists.get("waived", ()),
         waived_count=counts.waived,
+        claimed_critical=claimed_critical,
+        claimed_critical_count=claimed_count,
     )
     current = score(counts.tallies)
+    judged = verdict(concerns, score=current, bar=launch.bar)
+    named = (*concerns.blocked, *lists.get("overdue", ()))
+    ahead = plan(session, launch, today, counts.tallies, go=judged.go, named=named)
     report = StatusReport(
         score=current,
-        verdict=verdict(concerns, score=current, bar=launch.bar),
+        verdict=judged,
         concerns=concerns,
         overdue=lists.get("overdue", ()),
         overdue_count=counts.overdue,
         next_due=lists.get("upcoming", ()),
         days_to_target=(launch.target_date - today).days if launch.target_date else None,
-        forecast=forecast(
-            open_items=current.open,
-            closed_recently=closed,
-            window_days=window_days,
-            history_days=history_days,
-            today=today,
-            target=launch.target_date,
+        forecast=with_chain(
+            forecast(
+                open_items=current.open,
+                closed_recently=closed,
+                window_days=window_days,
+                history_days=history_days,
+                today=today,
+                target=launch.target_date,
+            ),
+            ahead.critical_path.finish if ahead.critical_path else None,
         ),
         expired_waivers=sum(t.count for t in counts.tallies if t.expired_waiver),
         not_required=counts.not_required,
         bar=launch.bar,
         signoffs=category_states(session, launch, current.categories),
+        plan=ahead,
     )
     return report, counts.tallies
 

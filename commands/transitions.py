@@ -3,8 +3,8 @@ to change, or a Conflict that says why not and what to type instead."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from commands import wording
@@ -28,7 +28,18 @@ class Change:
 
 _CLEAR_BLOCK = {"blocked_reason": None, "blocked_by": None, "blocked_at": None}
 _CLEAR_WAIVER = {"waiver_reason": None, "waiver_until": None, "waived_by": None}
-_CLEAR_DONE = {"done_at": None, "done_by": None}
+_CLEAR_DONE = {
+    "done_at": None,
+    "done_by": None,
+    "verified_at": None,
+    "verified_by": None,
+    "verified_via": None,
+}
+
+
+def verified(actor: str, via: str, now: datetime) -> dict[str, Any]:
+    """The fields that make a done item verified (not only claimed)."""
+    return {"verified_at": now, "verified_by": actor, "verified_via": via}
 
 
 def _when(moment: datetime | None) -> str:
@@ -45,6 +56,8 @@ def mark_done(item: ItemView, *, actor: str, evidence: str, now: datetime) -> Ch
         "status": Status.DONE,
         "done_at": now,
         "done_by": actor,
+        # A person marking it done is a verification: they say they checked.
+        **verified(actor, "person", now),
         **_CLEAR_BLOCK,
         **_CLEAR_WAIVER,
     }
@@ -111,13 +124,26 @@ def assign(item: ItemView, *, owner: str | None) -> Change:
 
 
 def set_due(item: ItemView, *, due: date | None) -> Change:
-    if due == item.due_date:
+    if due == item.due_date and item.due_offset_days is None:
         raise Conflict(
             f"{item.key} is already due {wording.day(due)}."
             if due
             else f"{item.key} has no due date."
         )
-    return Change("due", {"due_date": due})
+    return Change("due", {"due_date": due, "due_offset_days": None})
+
+
+def set_due_before_target(item: ItemView, *, days: int, target: date | None) -> Change:
+    """`due SSL T-7d`: seven days before the target date, moving when the target moves."""
+    if target is None:
+        raise Conflict(
+            f"`T-{days}d` counts back from the launch's target date, and it has none: set it "
+            "first with `/ready launch date <date>`."
+        )
+    if item.due_offset_days == days:
+        raise Conflict(f"{item.key} is already due T-{days}d.")
+    due = target - timedelta(days=days)
+    return Change("due", {"due_date": due, "due_offset_days": days}, f"T-{days}d")
 
 
 def waive(item: ItemView, *, actor: str, reason: str, until: date | None, today: date) -> Change:
@@ -162,3 +188,40 @@ def set_scope(item: ItemView, *, scenarios: tuple[str, ...] | None) -> Change:
 
 def describe_status(status: Status) -> str:
     return {"in_progress": "in progress"}.get(status.value, status.value)
+
+
+def verify(item: ItemView, *, actor: str, now: datetime) -> Change:
+    """A person confirms a done item (a claim from a document, or evidence grown old)."""
+    if item.status != Status.DONE:
+        if item.verify_every_days and item.status == Status.TODO:
+            # Reopened because its evidence grew old: verifying it again is marking it done.
+            return replace(mark_done(item, actor=actor, evidence="", now=now), action="verified")
+        raise Conflict(
+            f"{item.key} is not done ({describe_status(item.status)}): mark it done with "
+            f"evidence instead: `/ready done {item.key} <link or note>`."
+        )
+    return Change("verified", verified(actor, "person", now), announce=item.claimed)
+
+
+def add_evidence(item: ItemView, *, actor: str, evidence: str, now: datetime) -> Change:
+    """Evidence appended to what the item has; on a done item it verifies it."""
+    text = evidence.strip()
+    if not text:
+        raise Conflict(f"Give the evidence: `/ready evidence {item.key} <link or text>`.")
+    if item.evidence and text in item.evidence.split("\n"):
+        raise Conflict(f"{item.key} already has that evidence.")
+    joined = f"{item.evidence}\n{text}" if item.evidence else text
+    fields: dict[str, Any] = {"evidence": joined[:20000]}
+    if item.status == Status.DONE:
+        fields.update(verified(actor, "evidence", now))
+    return Change("evidence", fields, text)
+
+
+def verify_every(item: ItemView, *, days: int | None) -> Change:
+    if days == item.verify_every_days:
+        raise Conflict(
+            f"{item.key} already needs verifying every {days} d."
+            if days
+            else f"{item.key} has no verification interval."
+        )
+    return Change("verify_every", {"verify_every_days": days})

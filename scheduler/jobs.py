@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from commands.decision import calls as decision_calls
 from commands.digests.gather import local_today, record_today, scheduler_context
 from commands.digests.queue import queue_digest, queue_reminder
+from commands.items.expiry import expire_evidence
 from commands.status import build_report
 from commands.timing import latest_due, schedule_of
 from storage import digests as rows
@@ -148,6 +149,14 @@ class Jobs:
         """Close calls past their deadline and remind voters halfway (every replica runs it;
         each close and each reminder is claimed by one of them)."""
         done = decision_calls.tick(self.store, self.clock(), slack=self.slack)
+        if done:
+            self.on_queued()
+        return done
+
+    # -- evidence that expires -------------------------------------------------------------
+    def evidence(self) -> int:
+        """Reopen done items whose evidence grew older than their `verify … every`."""
+        done = expire_evidence(self.store, self.clock(), slack=self.slack)
         if done:
             self.on_queued()
         return done

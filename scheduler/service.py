@@ -69,6 +69,13 @@ class SchedulerService:
             **common,
         )
         self.scheduler.add_job(
+            self.jobs.evidence,
+            IntervalTrigger(seconds=CATCH_UP_SECONDS),
+            id="evidence",
+            next_run_time=now,
+            **common,
+        )
+        self.scheduler.add_job(
             self.jobs.record_days,
             IntervalTrigger(seconds=DAY_RECORD_SECONDS),
             id="days",

@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -50,6 +61,11 @@ class Launch(SQLModel, table=True):
     # What the last imported document claims about itself (score, counts, verdict, date),
     # as JSON (commands.claims), to show beside readybot's own score.
     claims: str | None = Field(default=None, sa_column=Column(Text))
+    # `launch require verified critical`: a critical item only claimed done is not done.
+    require_verified_critical: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, server_default=false()),
+    )
 
 
 class ChannelBinding(SQLModel, table=True):
@@ -109,6 +125,15 @@ class Item(SQLModel, table=True):
     # priority it had before (to return to when the scenario changes).
     critical_in: str | None = Field(default=None, max_length=200)
     base_priority: str | None = Field(default=None, max_length=16)
+    # Done is *claimed* until verified: by a person (done, verify), by evidence, or by a
+    # linked monitor that is up. `verified_at` is also the age `verify_every_days` limits.
+    verified_at: datetime | None = _ts(default=None)
+    verified_by: str | None = Field(default=None, max_length=64)
+    verified_via: str | None = Field(default=None, max_length=16)  # person, evidence, monitor
+    verify_every_days: int | None = None
+    due_offset_days: int | None = None  # `due T-7d`: the due date is the target minus this
+    stability_monitor_id: int | None = None  # done once this monitor stays up …
+    stability_hours: float | None = None  # … this long without a break
     source: str = Field(default="command", max_length=200)
     # Stable identity of an imported item ("category/title", normalised): re-import updates it.
     import_ref: str | None = Field(default=None, max_length=700)
@@ -491,3 +516,26 @@ class GateToken(SQLModel, table=True):
     created_at: datetime = _ts()
     revoked_at: datetime | None = _ts(default=None)
     last_used_at: datetime | None = _ts(default=None)
+
+
+class ItemDependency(SQLModel, table=True):
+    """`needs <item> <other>`: the item cannot finish before the other one."""
+
+    __tablename__ = "item_dependency"
+    __table_args__ = (Index("ix_item_dependency_launch", "launch_id"),)
+
+    launch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("launch.id", ondelete="CASCADE"), nullable=False)
+    )
+    item_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("item.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    needs_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("item.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    created_by: str = Field(max_length=64)
+    created_at: datetime = _ts()

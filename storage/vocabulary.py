@@ -61,6 +61,8 @@ class OutboxKind(StrEnum):
     CALL = "call"  # a Go/No-Go call posted in the launch's channel
     DECISION = "decision"  # the call's result, in its thread (rewriting the call message)
     VOTE_REMINDER = "vote_reminder"  # a voter who has not voted, halfway to the deadline
+    EVIDENCE_EXPIRED = "evidence_expired"  # an owner's item reopened: its evidence grew old
+    HELD_UP = "held_up"  # a downstream owner: an item theirs needs was blocked
 
 
 class OutboxStatus(StrEnum):

@@ -54,6 +54,7 @@ TABLES = (
     "gonogo_call",
     "vote",
     "gate_token",
+    "item_dependency",
 )
 
 

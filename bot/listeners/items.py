@@ -45,6 +45,7 @@ from commands.replies import (
 from commands.run import execute, execute_command
 from commands.verbs import Command
 from commands.verbs.items import Done, History, ListItems, Reopen, Unblock, Undo
+from commands.verbs.readiness import Verify
 from commands.verbs.status import Status
 from storage import items, launches
 from storage.vocabulary import ItemFilter
@@ -55,6 +56,7 @@ _APPLIED: dict[str, Callable[[str], Command]] = {
     ids.MENU_DONE: Done,
     ids.MENU_UNBLOCK: Unblock,
     ids.MENU_REOPEN: Reopen,
+    ids.MENU_VERIFY: Verify,
 }
 _MODALS = (ids.MENU_BLOCK, ids.MENU_ASSIGN, ids.MENU_DUE, ids.MENU_MORE)
 
@@ -203,6 +205,20 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
     app.action(ids.ACTION_ITEM_MENU)(acknowledged(item_menu))
     app.action(ids.ACTION_ITEM_DONE)(acknowledged(done_button))
+
+    async def verify_button(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        ctx: Context,
+    ) -> None:
+        about, target = await runtime.run(
+            about_item, runtime, ctx, ids.parse_item_ref(action["value"])
+        )
+        await apply_click(runtime, body, respond, client, about, Verify(target))
+
+    app.action(ids.ACTION_ITEM_VERIFY)(acknowledged(verify_button))
     app.action(ids.ACTION_ITEM_WAIVE)(acknowledged(waive_button))
     app.action(ids.ACTION_UNDO)(acknowledged(undo))
     app.action(re.compile(f"^{ids.ACTION_CANDIDATE}:"))(acknowledged(candidate))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.render import decision
+from bot.render import decision, verify
 from bot.render import text as render_text
 from bot.render.alerts import alert_message, resolved_original
 from bot.render.digest.chart import render_chart
@@ -109,6 +109,8 @@ COMPOSERS: dict[OutboxKind, Composer] = {
     OutboxKind.CALL: _call,
     OutboxKind.DECISION: _decision,
     OutboxKind.VOTE_REMINDER: lambda facts, _t: Post(decision.reminder_dm(facts)),
+    OutboxKind.EVIDENCE_EXPIRED: lambda facts, _t: Post(verify.evidence_expired_dm(facts)),
+    OutboxKind.HELD_UP: lambda facts, _t: Post(verify.held_up_dm(facts)),
 }
 
 
@@ -144,6 +146,8 @@ TEXTS: dict[OutboxKind, TextComposer] = {
         f"{facts.voter}: you have not voted on the Go/No-Go call for {facts.launch}: "
         "gonogo vote go|conditions …|no-go …"
     ),
+    OutboxKind.EVIDENCE_EXPIRED: lambda facts, _t: verify.evidence_expired_text(facts),
+    OutboxKind.HELD_UP: lambda facts, _t: verify.held_up_text(facts),
 }
 
 

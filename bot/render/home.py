@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render import blocks as b
-from bot.render import ids
+from bot.render import ids, plan_lines
 from bot.render import mrkdwn as md
 from bot.render.decision_lines import category_line, signoff_summary
 from bot.render.items import Rows, brief_line, item_line, progress
@@ -49,7 +49,13 @@ def _launch(layout: b.Layout, home: HomeLaunch, *, reserve: int, viewer: str) ->
     layout.add(
         b.header(launch.name, suffix=f" — {verdict_label(verdict)}"),
         b.section(
-            f"*{home.score}/100 ready* {progress(home.score)}\n{verdict_line(verdict)}"
+            f"*{plan_lines.scores(home.score, home.plan)}* {progress(home.score)}\n"
+            f"{verdict_line(verdict)}"
+            + (
+                f"\n{md.text(go)}"
+                if (go := plan_lines.path_to_go_short(home.plan.path_to_go))
+                else ""
+            )
             + (f"\n{md.text(signed)}" if (signed := signoff_summary(home.signoffs)) else "")
         ),
         b.actions(

@@ -27,10 +27,12 @@ MENU_UNBLOCK = "unblock"  # blocked items
 MENU_ASSIGN = "assign"  # opens assign_modal
 MENU_DUE = "due"  # opens due_modal
 MENU_MORE = "more"  # opens item_modal: history, waive
+MENU_VERIFY = "verify"  # done items only claimed: a person confirms them
 BLOCK_ITEM_PREFIX = "item:"
 # Buttons inside the item modal (views.push the next modal).
 ACTION_ITEM_WAIVE = "item_waive"  # value: item ref; opens waive_modal
 ACTION_ITEM_DONE = "item_done"  # value: item ref (reminder DMs and the item modal)
+ACTION_ITEM_VERIFY = "item_verify"  # value: item ref (an expired evidence DM)
 
 # -- message-level buttons -------------------------------------------------------------
 ACTION_UNDO = "undo"  # value: the audit event id of the change to undo

@@ -66,6 +66,8 @@ def item_line(item: ItemView, today: date | None, *, title_limit: int = TITLE_LI
     elif item.status == Status.WAIVED and item.waiver_reason:
         until = f" (until {wording.day(item.waiver_until)})" if item.waiver_until else ""
         tail = f" — waived: {md.inline(item.waiver_reason, REASON_LIMIT)}{until}"
+    elif item.claimed:
+        tail = " — _claimed, not verified_"
     return _line(
         item.key,
         item.title,
@@ -92,13 +94,14 @@ def brief_line(brief: ItemBrief, today: date | None, *, reason: bool = False) ->
     )
 
 
-def menu(ref: str, status: Status) -> b.Block:
+def menu(ref: str, status: Status, *, claimed: bool = False) -> b.Block:
     """The one control on an item row: an overflow menu (values `<choice>:<ref>`).
 
     Open: Done, Block… (Unblock when blocked), Assign…, Due…, More… (history, waive).
-    Done or waived: Reopen, Assign…, Due…, More…."""
+    Done or waived: (Verify, when only claimed,) Reopen, Assign…, Due…, More…."""
     if status in (Status.DONE, Status.WAIVED):
-        choices = [("↩️ Reopen", ids.MENU_REOPEN)]
+        choices = [("☑️ Verify", ids.MENU_VERIFY)] if claimed else []
+        choices.append(("↩️ Reopen", ids.MENU_REOPEN))
     else:
         choices = [("✅ Done", ids.MENU_DONE)]
         if status == Status.BLOCKED:
@@ -110,17 +113,17 @@ def menu(ref: str, status: Status) -> b.Block:
     return b.overflow(ids.ACTION_ITEM_MENU, [(t, ids.menu_value(v, ref)) for t, v in choices])
 
 
-def row(line: str, ref: str, status: Status) -> b.Block:
+def row(line: str, ref: str, status: Status, *, claimed: bool = False) -> b.Block:
     """An item row: its line, and its menu as the section's accessory. The block_id is
     `item:<ref>`, so a message shows each item at most once."""
     block = b.section(line)
-    block["accessory"] = menu(ref, status)
+    block["accessory"] = menu(ref, status, claimed=claimed)
     block["block_id"] = ids.BLOCK_ITEM_PREFIX + ref
     return block
 
 
 def item_row(item: ItemView, line: str) -> b.Block:
-    return row(line, ids.item_ref(item.id), item.status)
+    return row(line, ids.item_ref(item.id), item.status, claimed=item.claimed)
 
 
 def brief_row(brief: ItemBrief, launch_id: int, line: str) -> b.Block:

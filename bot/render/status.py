@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bot.render import blocks as b
-from bot.render import decision_lines, ids
+from bot.render import decision_lines, ids, plan_lines
 from bot.render import mrkdwn as md
 from bot.render.items import Rows, brief_line, progress
 from commands import replies as r
@@ -69,14 +69,23 @@ def late_warning(forecast: Forecast) -> str | None:
     return None
 
 
-def summary(reply: r.StatusReply) -> str:
+def summary(reply: r.StatusReply, shown: frozenset[str] = frozenset()) -> str:
+    """`shown`: the keys the message shows as rows (the path to GO counts them)."""
     report = reply.report
     score, verdict = report.score, report.verdict
+    ahead = report.plan
     lines = [
-        f"*{score.percent}/100 ready* {progress(score.percent)} "
+        f"*{plan_lines.scores(score.percent, ahead)}* {progress(score.percent)} "
         f"{score.ready:,} of {plural(score.total, 'item')} done or waived",
         verdict_line(verdict),
     ]
+    for extra in (
+        plan_lines.path_to_go_line(ahead.path_to_go, shown),
+        plan_lines.critical_path_line(ahead.critical_path, reply.today),
+        plan_lines.claimed_note(ahead),
+    ):
+        if extra:
+            lines.append(md.text(extra))
     if reply.what_if:
         w = reply.what_if
         keys = ", ".join(md.code(md.inline(i.key, 40)) for i in w.items[:10])
@@ -166,15 +175,21 @@ def status_blocks(reply: r.StatusReply) -> list[b.Block]:
     """The status message: at most about a dozen blocks, whatever the launch holds."""
     launch, report, today = reply.launch, reply.report, reply.today
     layout = b.Layout(b.MAX_MESSAGE_BLOCKS, b.MESSAGE_TEXT_BUDGET)
+    blocked = report.concerns.blocked
+    shown = frozenset(
+        [b.key for b in blocked[:BLOCKER_ROWS]]
+        + [t.key for t in top_items(report, {b.key for b in blocked[:BLOCKER_ROWS]})]
+    )
     layout.add(
         b.header(launch.name, suffix=f" — {verdict_label(report.verdict)}"),
-        b.section(summary(reply) + "\n" + when_line(reply)),
+        b.section(summary(reply, shown) + "\n" + when_line(reply)),
     )
     rows = Rows(layout, reserve_blocks=2, reserve_text=600)
-    blocked = report.concerns.blocked
     for i, brief in enumerate(blocked[:BLOCKER_ROWS]):
         heading = f"*Blocked ({report.concerns.blocked_count:,})*\n" if i == 0 else ""
-        rows.brief(brief, launch.id, heading + brief_line(brief, today, reason=True))
+        line = brief_line(brief, today, reason=True)
+        line += md.text(plan_lines.holds_up_tail(report.plan, brief.key))
+        rows.brief(brief, launch.id, heading + line)
     hidden_blockers = report.concerns.blocked_count - min(len(blocked), BLOCKER_ROWS)
     top = top_items(report, {brief.key for brief in blocked[:BLOCKER_ROWS]})
     heading = "*Next up*\n"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import singledispatch
 
-from bot.render import decision_lines, import_report
+from bot.render import decision_lines, import_report, plan_lines
 from commands import replies as r
 from commands import wording
 from commands.claims import note as claims_note
@@ -275,14 +275,22 @@ def _category_line(category: CategoryScore) -> str:
 def _(reply: r.StatusReply) -> str:
     launch, report, today = reply.launch, reply.report, reply.today
     score, verdict = report.score, report.verdict
+    ahead = report.plan
     lines = [
-        f"{launch.name}: {verdict.label}  ·  {score.percent}/100 ready  "
+        f"{launch.name}: {verdict.label}  ·  {plan_lines.scores(score.percent, ahead)}  "
         f"({score.ready} of {plural(score.total, 'item')} done or waived)",
         f"  {bar(score.percent)} {score.percent}%",
     ]
     if verdict.reasons:
         why = "Why NO-GO" if not verdict.go else "Conditions"
         lines.append(f"  {why}: " + plain(verdict.counts))
+    for extra in (
+        plan_lines.path_to_go_line(ahead.path_to_go),
+        plan_lines.critical_path_line(ahead.critical_path, today),
+        plan_lines.claimed_note(ahead),
+    ):
+        if extra:
+            lines.append("  " + plain(extra))
     if reply.what_if:
         w = reply.what_if
         keys = ", ".join(i.key for i in w.items)
@@ -299,6 +307,7 @@ def _(reply: r.StatusReply) -> str:
         for i in concerns.blocked:
             shown.add(i.key)
             reason = f"  — {shorten(i.blocked_reason, 80)}" if i.blocked_reason else ""
+            reason += plain(plan_lines.holds_up_tail(ahead, i.key))
             lines.append(_brief_line(i, today, reason))
     top: list[ItemBrief] = []
     for i in (*concerns.open_critical, *report.overdue, *report.next_due):

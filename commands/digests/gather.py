@@ -7,11 +7,18 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from commands.context import Context
-from commands.digests.model import Change, DayScore, Digest, ExpiringWaiver, MonitorNote
+from commands.digests.model import (
+    Change,
+    DayScore,
+    Digest,
+    ExpiringEvidence,
+    ExpiringWaiver,
+    MonitorNote,
+)
 from commands.launching import view
 from commands.scoring import Tally
 from commands.status import build_report
-from storage import audit, digests, items, monitors
+from storage import audit, digests, items, monitors, readiness
 from storage.engine import Session
 from storage.models import DigestRun, Launch
 from storage.vocabulary import Via
@@ -84,6 +91,21 @@ def gather(session: Session, run: DigestRun, now: datetime) -> Digest:
         days_to_target=report.days_to_target,
         forecast=report.forecast,
         signoffs=report.signoffs,
+        plan=report.plan,
+        expiring_evidence=tuple(
+            ExpiringEvidence(
+                i.key,
+                i.title,
+                (i.verified_at + timedelta(days=i.verify_every_days)).date(),
+                i.owner,
+            )
+            for i in (
+                readiness.expiring_before(session, launch_id=launch.id, day=launch.target_date)
+                if launch.target_date
+                else []
+            )
+            if i.verified_at is not None and i.verify_every_days is not None
+        ),
         trend=trend(session, launch.id, today),
         since=since,
         weekly=run.weekly,

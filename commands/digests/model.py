@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from commands.decision.model import CategoryState
+from commands.readiness import Plan
 from commands.replies import ItemView, LaunchView
 from commands.scoring import Forecast, ItemBrief, Verdict
 
@@ -23,6 +24,16 @@ class Change:
     note: str | None = None  # the reason, evidence or waiver reason
     actor_name: str | None = None  # to name the actor without a ping
     trail: tuple[str, ...] = ()  # every action on the item since the last digest, in order
+
+
+@dataclass(frozen=True)
+class ExpiringEvidence:
+    """A done item whose evidence will be too old before the launch's target date."""
+
+    key: str
+    title: str
+    expires: date
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,8 @@ class Digest:
     since: datetime | None  # when the last digest went out
     weekly: bool = False  # also attach the trend chart
     signoffs: tuple[CategoryState, ...] = ()  # each category's owner and sign-off
+    plan: Plan = field(default_factory=Plan)  # verified score, critical path, path to GO
+    expiring_evidence: tuple[ExpiringEvidence, ...] = ()  # too old by the target date
 
     @property
     def delta(self) -> int | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from commands.audit import record
 from commands.context import Context
 from commands.decision.signoffs import revoke_for_change
+from commands.items.downstream import tell_downstream
 from commands.items.find import find_item
 from commands.launching import current_launch, view
 from commands.notify import announce
@@ -94,6 +95,8 @@ def apply_change(
         actor_name=ctx.user_name,
         cleared=change.cleared,
     )
+    if change.action == "blocked" and event.id is not None:
+        tell_downstream(session, ctx, launch, item, event_id=event.id)
     if change.announce:
         assert launch.id is not None and event.id is not None
         announce(

@@ -3,7 +3,8 @@
 The state machine's transitions are stored as monitor_event rows, alerts are queued with
 their facts in the same transaction, and a linked checklist item is blocked when the monitor
 goes down (by "monitor", with the failing value as the reason) and unblocked on recovery if
-the monitor was what blocked it.
+the monitor was what blocked it. An up monitor verifies its linked done item, and a
+stability window (`verify <item> by monitor <id> for 72h`) completes or reopens its item.
 """
 
 from __future__ import annotations
@@ -20,11 +21,20 @@ from commands.facts import encode
 from commands.items.change import apply_change
 from commands.monitors.alerts import alert_facts
 from commands.monitors.spec import BackupSpec, CertSpec, CheckResult, HttpSpec, Spec
-from commands.monitors.state import MonitorState, Policy, Transition, TransitionKind, step, tick
+from commands.monitors.state import (
+    MonitorState,
+    MonitorStatus,
+    Policy,
+    Transition,
+    TransitionKind,
+    step,
+    tick,
+)
 from commands.monitors.state_json import dump_state, load_state
 from commands.replies import ItemView
 from commands.status import build_report
-from storage import items, launches, monitors, outbox
+from commands.wording import duration
+from storage import items, launches, monitors, outbox, readiness
 from storage.engine import Session
 from storage.models import Item, Launch, Monitor, MonitorEvent
 from storage.vocabulary import OutboxKind, Status, Via
@@ -146,6 +156,7 @@ def apply_result(
             change.detail,
         )
     save_state(monitor, new, now, outage_id=outage if new.down_since is not None else None)
+    _verify_by_monitor(session, monitor, launch, new, changes, now)
     verdicts = (
         (verdict_before, _verdict_of(session, launch, now)) if verdict_before is not None else None
     )
@@ -243,3 +254,63 @@ def _unblock_item(session: Session, monitor: Monitor, launch: Launch, now: datet
 
 def _linked(session: Session, monitor: Monitor) -> Item | None:
     return items.find_item(session, item_id=monitor.item_id) if monitor.item_id else None
+
+
+def _verify_by_monitor(
+    session: Session,
+    monitor: Monitor,
+    launch: Launch,
+    state: MonitorState,
+    changes: list[Transition],
+    now: datetime,
+) -> None:
+    """What the monitor says about the claims behind items: an up monitor verifies its
+    linked done item; a stability window completes its item once the monitor has been up
+    that long without a failed check, and a confirmed failure before the launch reopens it."""
+    ctx = _context(monitor, now)
+    up = state.verdict == MonitorStatus.UP and state.consecutive_failures == 0
+    linked = _linked(session, monitor) if up else None
+    if linked is not None and linked.status == Status.DONE and linked.verified_at is None:
+        apply_change(
+            session,
+            ctx,
+            launch,
+            linked,
+            transitions.Change(
+                "verified",
+                transitions.verified(MONITOR_ACTOR, "monitor", now),
+                f"monitor {monitor.name[:100]} is up",
+            ),
+        )
+    went_down = any(c.kind == TransitionKind.DOWN for c in changes)
+    before_launch = launch.target_date is None or local_today(launch, now) <= launch.target_date
+    for item in readiness.watched_by(session, monitor_id=monitor.id or 0):
+        hours = item.stability_hours or 0
+        since = state.streak_since if up else None
+        if (
+            item.status not in (Status.DONE, Status.WAIVED)
+            and since
+            and now - since >= timedelta(hours=hours)
+        ):
+            fields = {
+                "status": Status.DONE,
+                "done_at": now,
+                "done_by": MONITOR_ACTOR,
+                "blocked_reason": None,
+                "blocked_by": None,
+                "blocked_at": None,
+                **transitions.verified(MONITOR_ACTOR, "monitor", now),
+            }
+            note = f"monitor {monitor.name[:100]} up for {duration(hours * 3600)} without a break"
+            apply_change(
+                session, ctx, launch, item, transitions.Change("done", fields, note, announce=True)
+            )
+        elif (
+            went_down
+            and before_launch
+            and item.status == Status.DONE
+            and item.done_by == MONITOR_ACTOR
+        ):
+            note = f"monitor {monitor.name[:100]} failed before the launch: the window starts again"
+            reopen = transitions.reopen(ItemView.of(item))
+            apply_change(session, ctx, launch, item, replace(reopen, note=note))

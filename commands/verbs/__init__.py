@@ -14,6 +14,7 @@ from commands.verbs import launch
 from commands.verbs import digest
 from commands.verbs import monitor
 from commands.verbs import decision
+from commands.verbs import readiness
 from commands.verbs import help  # last: it lists the others
 from commands.model import REGISTRY, Command, DateText, Verb, VerbSpec
 

@@ -258,6 +258,10 @@ class Assign(Command):
 class Due(Command):
     ref: str
     due: DateText | None  # None: clear the due date
+    before_target: int | None = None  # `T-7d`: this many days before the launch's target
+
+
+_T_MINUS = re.compile(r"^T\s*-\s*(\d{1,3})\s*(d|days?|w|weeks?)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -346,6 +350,9 @@ def _parse_due(rest: str) -> Due:
         return Due(" ".join(words[:-1]), None)
     if len(words) < 2:
         raise UsageError(f"`due` needs an item and then {DATE_HELP}.", usage_verb="due")
+    if minus := _T_MINUS.match(words[-1]):
+        days = int(minus[1]) * (7 if (minus[2] or "d").lower().startswith("w") else 1)
+        return Due(" ".join(words[:-1]), None, days)
     ref, when = split_trailing_date(rest, "due")
     return Due(ref, DateText(when))
 
@@ -406,8 +413,10 @@ def _decide_note(c: Context, _launch: Launch, item: ItemView, rest: str) -> t.Ch
     return t.add_note(item, actor=c.user_id, text=rest, now=c.now)
 
 
-def _decide_due(due: DateText | None) -> _Decide:
+def _decide_due(due: DateText | None, before_target: int | None) -> _Decide:
     def decide(c: Context, launch: Launch, item: ItemView, _rest: str) -> t.Change:
+        if before_target is not None:
+            return t.set_due_before_target(item, days=before_target, target=launch.target_date)
         day = resolve_date(due, local_today(c, launch), "due") if due else None
         return t.set_due(item, due=day)
 
@@ -443,8 +452,8 @@ def how_to_change(cmd: ChangeCommand) -> tuple[str, ItemChange]:
             return ref, ItemChange("reopen", lambda _c, _l, item, _r: t.reopen(item))
         case Assign(ref, owner):
             return ref, ItemChange("assign", _decide_assign(owner))
-        case Due(ref, due):
-            return ref, ItemChange("due", _decide_due(due))
+        case Due(ref, due, before_target):
+            return ref, ItemChange("due", _decide_due(due, before_target))
         case Waive(target, until):
             return target, ItemChange(
                 "waive", _decide_waiver(until), split=True, admin_only="waive items"
@@ -531,9 +540,11 @@ _change_verb(
 _change_verb(
     Verb(
         "due",
-        "due <item> <date> | none",
+        "due <item> <date> | T-<n>d | none",
         "Set or clear an item's due date.",
-        ("due SSL friday", "due SSL 2026-12-01", "due SSL in 2 weeks", "due SSL none"),
+        ("due SSL friday", "due SSL 2026-12-01", "due SSL T-7d", "due SSL none"),
+        details="`T-7d` (or `T-2w`) counts back from the launch's target date and moves "
+        "when the target moves.",
     ),
     _parse_due,
     Due,

@@ -89,6 +89,17 @@ def _parse_launch(rest: str) -> Command:
                 usage_verb="launch",
             )
         return LaunchSet(LaunchField.BAR, text=str(int(number)))
+    if sub == "require":
+        wanted = " ".join(arg.lower().split())
+        if wanted in ("verified critical", "verified"):
+            return LaunchSet(LaunchField.REQUIRE_VERIFIED, text="yes")
+        if wanted in ("claimed", "claimed critical", "none", "off"):
+            return LaunchSet(LaunchField.REQUIRE_VERIFIED, text="no")
+        raise UsageError(
+            "Say `launch require verified critical` (critical items must be verified for GO) "
+            "or `launch require claimed` (back to counting claims).",
+            usage_verb="launch",
+        )
     if sub == "token":
         action = arg.lower() or "show"
         if action in ("new", "create", "regenerate"):
@@ -107,7 +118,7 @@ def _parse_launch(rest: str) -> Command:
         return LaunchSet(LaunchField.OWNER, text=person or "me")
     raise UsageError(
         f"`launch {sub[:20]}` is not something I know: use new, use, date, scenario, tz, bar, "
-        "owner or token.",
+        "owner, require or token.",
         usage_verb="launch",
     )
 
@@ -156,7 +167,7 @@ REGISTRY.add(
             "launch",
             "launch [new <name> [date <date>] [scenario <scenario>] [tz <timezone>] | use <name> | "
             "date <date> | scenario <scenario> | tz <timezone> | bar <score> | owner @user | "
-            "token [rotate|revoke]]",
+            "require verified critical|claimed | token [rotate|revoke]]",
             "Show, create or change the channel's launch.",
             (
                 "launch",

@@ -173,4 +173,4 @@ def test_feb_29_is_judged_in_the_year_it_lands_in_when_the_command_runs(store) -
     ok(store, ctx, "add Configure SSL key SSL")
     error = fails(store, ctx, "due SSL feb 29")
     assert "“feb 29” is not a date: February has 28 days in 2027." in error.message
-    assert error.usage == "/ready due <item> <date> | none"
+    assert error.usage == "/ready due <item> <date> | T-<n>d | none"

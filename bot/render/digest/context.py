@@ -21,6 +21,9 @@ how many were left out):
   `days_late` (int: > 0 when the forecast is after the target, else 0)
 - `trend` (tuple of DayScore, oldest first), `trend_scores` (list of int)
 - `signoffs_line` (str | None: "✍️ Signed off 2 of 5 · waiting: …", people as markers)
+- `scores_text` ("85 claimed · 52 verified", or "85/100 ready"), `claimed_line`,
+  `critical_path_line`, `path_to_go_line` (str | None, people as markers, keys in
+  backticks), `expiring_evidence` (Group of ExpiringEvidence: too old by the target)
 
 A `Group` is falsy when its count is 0.
 """
@@ -33,6 +36,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.render import plan_lines
 from bot.render.decision_lines import signoff_summary
 from commands.digests.model import Change, Digest
 
@@ -130,6 +134,10 @@ def since_label(since: date | None, today: date) -> str | None:
     return f"{since:%a}" if 0 < days < 7 else f"{since:%b %d}"
 
 
+def _plain(line: str | None) -> str | None:
+    return line.replace("`", "") if line else None
+
+
 def digest_context(digest: Digest) -> dict[str, Any]:
     """The template variables for `digest` (see the module docstring). Cheap: O(changes)."""
     launch, forecast = digest.launch, digest.forecast
@@ -171,4 +179,12 @@ def digest_context(digest: Digest) -> dict[str, Any]:
         "trend": digest.trend,
         "trend_scores": [day.score for day in digest.trend],
         "signoffs_line": signoff_summary(digest.signoffs),
+        "scores_text": plan_lines.scores(digest.score, digest.plan),
+        # Templates escape backticks in values: the keys read plainly there.
+        "claimed_line": _plain(plan_lines.claimed_note(digest.plan)),
+        "critical_path_line": _plain(
+            plan_lines.critical_path_line(digest.plan.critical_path, digest.today)
+        ),
+        "path_to_go_line": _plain(plan_lines.path_to_go_line(digest.plan.path_to_go)),
+        "expiring_evidence": capped(digest.expiring_evidence, WAIVER_LINES),
     }

@@ -1,0 +1,176 @@
+"""What verification and dependencies need from the database: done items only claimed,
+evidence past its age, stability windows, and the dependency graph of a launch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_
+from sqlalchemy import select as core_select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from storage.items import BRIEF_COLUMNS, BriefRow, required_clause
+from storage.models import Item, ItemDependency
+from storage.unique import insert_unique
+from storage.vocabulary import Status
+
+
+def _claimed(launch_id: int, scenario: str) -> ColumnElement[bool]:
+    return and_(
+        col(Item.launch_id) == launch_id,
+        required_clause(scenario),
+        col(Item.status) == Status.DONE.value,
+        col(Item.verified_at).is_(None),
+    )
+
+
+def claimed_counts(
+    session: Session, *, launch_id: int, scenario: str
+) -> dict[tuple[str, str], int]:
+    """Required items done but only claimed, by (category, priority)."""
+    stmt = (
+        core_select(col(Item.category), col(Item.priority), func.count())
+        .where(_claimed(launch_id, scenario))
+        .group_by(col(Item.category), col(Item.priority))
+    )
+    return {(category, priority): int(n) for category, priority, n in session.execute(stmt)}
+
+
+def claimed_briefs(
+    session: Session, *, launch_id: int, scenario: str, priority: str, limit: int
+) -> list[BriefRow]:
+    stmt = (
+        core_select(*BRIEF_COLUMNS)
+        .where(_claimed(launch_id, scenario), col(Item.priority) == priority)
+        .order_by(col(Item.seq))
+        .limit(limit)
+    )
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+def expired_evidence(session: Session, *, now: datetime) -> list[Item]:
+    """Done items whose verification is older than their `verify_every_days` (any launch)."""
+    stmt = select(Item).where(
+        col(Item.status) == Status.DONE.value,
+        col(Item.verify_every_days).is_not(None),
+        col(Item.verified_at).is_not(None),
+    )
+    return [
+        item
+        for item in session.exec(stmt).all()
+        if item.verified_at is not None
+        and item.verify_every_days is not None
+        and item.verified_at + timedelta(days=item.verify_every_days) <= now
+    ]
+
+
+def expiring_before(session: Session, *, launch_id: int, day: date) -> list[Item]:
+    """Done items of the launch whose evidence will be too old by `day` (the target)."""
+    stmt = select(Item).where(
+        col(Item.launch_id) == launch_id,
+        col(Item.status) == Status.DONE.value,
+        col(Item.verify_every_days).is_not(None),
+        col(Item.verified_at).is_not(None),
+    )
+    return [
+        item
+        for item in session.exec(stmt).all()
+        if item.verified_at is not None
+        and item.verify_every_days is not None
+        and (item.verified_at + timedelta(days=item.verify_every_days)).date() <= day
+    ]
+
+
+def watched_by(session: Session, *, monitor_id: int) -> list[Item]:
+    """Items whose stability window runs on this monitor."""
+    stmt = select(Item).where(col(Item.stability_monitor_id) == monitor_id).with_for_update()
+    return list(session.exec(stmt).all())
+
+
+def relative_due(session: Session, *, launch_id: int) -> list[Item]:
+    """Items due relative to the target date (`due T-7d`), locked for update."""
+    stmt = (
+        select(Item)
+        .where(col(Item.launch_id) == launch_id, col(Item.due_offset_days).is_not(None))
+        .with_for_update()
+    )
+    return list(session.exec(stmt).all())
+
+
+# -- dependencies --------------------------------------------------------------------------
+
+
+def edges(session: Session, *, launch_id: int) -> list[tuple[int, int]]:
+    """(item id, id of an item it needs) for every dependency in the launch."""
+    stmt = core_select(col(ItemDependency.item_id), col(ItemDependency.needs_id)).where(
+        col(ItemDependency.launch_id) == launch_id
+    )
+    return [(int(a), int(b)) for a, b in session.execute(stmt)]
+
+
+def add_dependency(
+    session: Session, *, launch_id: int, item_id: int, needs_id: int, actor: str, now: datetime
+) -> bool:
+    """False if it was there already."""
+    return insert_unique(
+        session,
+        ItemDependency(
+            launch_id=launch_id,
+            item_id=item_id,
+            needs_id=needs_id,
+            created_by=actor,
+            created_at=now,
+        ),
+    )
+
+
+def remove_dependency(session: Session, *, item_id: int, needs_id: int) -> bool:
+    result = session.execute(
+        delete(ItemDependency).where(
+            col(ItemDependency.item_id) == item_id, col(ItemDependency.needs_id) == needs_id
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def needed_by(session: Session, *, item_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(dependent item id, needed item id) for the items that need any of `item_ids`."""
+    wanted = list(item_ids)
+    if not wanted:
+        return []
+    stmt = core_select(col(ItemDependency.item_id), col(ItemDependency.needs_id)).where(
+        col(ItemDependency.needs_id).in_(wanted)
+    )
+    return [(int(a), int(b)) for a, b in session.execute(stmt)]
+
+
+def graph_items(session: Session, *, launch_id: int) -> list[tuple[Any, ...]]:
+    """Every item of the launch as (id, key, title, category, priority, status, owner, due,
+    effort, scenarios, blocked_reason): what the critical path and the path to GO need."""
+    stmt = core_select(
+        col(Item.id),
+        col(Item.key),
+        col(Item.title),
+        col(Item.category),
+        col(Item.priority),
+        col(Item.status),
+        col(Item.owner),
+        col(Item.due_date),
+        col(Item.effort),
+        col(Item.scenarios),
+        col(Item.blocked_reason),
+        col(Item.waiver_until),
+        col(Item.verified_at),
+    ).where(
+        col(Item.launch_id) == launch_id,
+        # Done items are ready and need no node, except critical ones only claimed (a
+        # launch may require them verified).
+        or_(
+            col(Item.status) != Status.DONE.value,
+            and_(col(Item.verified_at).is_(None), col(Item.priority) == "critical"),
+        ),
+    )
+    return [tuple(row) for row in session.execute(stmt)]
