@@ -15,7 +15,7 @@ from commands.context import Context
 from commands.errors import AmbiguousItem, CommandError, NoLaunch, NotAllowed, UnknownItem
 from commands.parse.text import parse
 from commands.replies import AlreadyApplied, ErrorReply, Reply
-from commands.text import clean
+from commands.text import clean, clean_fields
 from commands.verbs import REGISTRY, Command
 from commands.writes import Duplicate
 from storage.engine import DatabaseUnavailable, Store
@@ -50,8 +50,9 @@ def retyped(text: str, ref: str, key: str) -> str | None:
 
 
 def execute_command(store: Store, ctx: Context, command: Command) -> Reply:
-    """Run an already-typed command (buttons and modals build these); never raises."""
-    return _guarded(store, ctx, lambda: command)
+    """Run an already-typed command (buttons and modals build these); never raises. Its text
+    fields are cleaned as typed text is (no control, bidirectional or zero-width characters)."""
+    return _guarded(store, ctx, lambda: clean_fields(command))
 
 
 def _guarded(store: Store, ctx: Context, make: Callable[[], Command]) -> Reply:
