@@ -14,6 +14,7 @@ from dataclasses import replace
 from commands.context import Context
 from commands.errors import AmbiguousItem, CommandError, NoLaunch, NotAllowed, UnknownItem
 from commands.parse.text import parse
+from commands.refs import ID_MARK
 from commands.replies import AlreadyApplied, ErrorReply, Reply
 from commands.text import clean, clean_fields
 from commands.verbs import REGISTRY, Command
@@ -51,8 +52,9 @@ def retyped(text: str, ref: str, key: str) -> str | None:
 
 def execute_command(store: Store, ctx: Context, command: Command) -> Reply:
     """Run an already-typed command (buttons and modals build these); never raises. Its text
-    fields are cleaned as typed text is (no control, bidirectional or zero-width characters)."""
-    return _guarded(store, ctx, lambda: clean_fields(command))
+    fields are cleaned as typed text is (no control, bidirectional or zero-width characters),
+    except for the mark of the item references buttons make."""
+    return _guarded(store, ctx, lambda: clean_fields(command, keep=ID_MARK))
 
 
 def _guarded(store: Store, ctx: Context, make: Callable[[], Command]) -> Reply:

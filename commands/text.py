@@ -41,11 +41,13 @@ def replace_users(text: str, render: Callable[[str], str]) -> str:
     return _USER.sub(lambda m: render(m[1]), text)
 
 
-def clean(text: str) -> str:
-    """Normalise typed text: NFC, no control characters (tabs and newlines stay), no
-    bidirectional overrides or isolates, no zero-width characters outside emoji sequences
-    and the scripts that need them."""
-    text = _INVISIBLE.sub("", _CONTROL.sub("", unicodedata.normalize("NFC", text)))
+def clean(text: str, *, keep: str = "") -> str:
+    """Normalise typed text: NFC, no control characters (tabs and newlines stay, and those
+    in `keep`), no bidirectional overrides or isolates, no zero-width characters outside
+    emoji sequences and the scripts that need them."""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub(lambda m: m[0] if m[0] in keep else "", text)
+    text = _INVISIBLE.sub("", text)
     if "\u200c" in text or "\u200d" in text:
         text = _JOINERS.sub(lambda m: m[0] if _joins(text, m.start()) else "", text)
     return text
@@ -70,15 +72,16 @@ def _joins(text: str, at: int) -> bool:
     return letters and not before.isascii() and not after.isascii()
 
 
-def clean_fields(value: T) -> T:
-    """A frozen dataclass (a typed command) with `clean()` applied to each of its text fields:
-    modals and buttons build commands without going through the text parser."""
+def clean_fields(value: T, *, keep: str = "") -> T:
+    """A frozen dataclass (a typed command) with `clean(keep=keep)` applied to each of its
+    text fields: modals and buttons build commands without going through the text parser."""
     if not dataclasses.is_dataclass(value) or isinstance(value, type):
         return value
     changes = {
-        f.name: clean(current)
+        f.name: cleaned
         for f in dataclasses.fields(value)
-        if isinstance(current := getattr(value, f.name), str) and clean(current) != current
+        if isinstance(current := getattr(value, f.name), str)
+        and (cleaned := clean(current, keep=keep)) != current
     }
     return dataclasses.replace(value, **changes) if changes else value
 
