@@ -2,7 +2,8 @@
 
 Every record carries the id of the Slack request being served (a contextvar set by the
 Bolt middleware), and a filter masks anything shaped like a Slack token or a signing
-secret, and the values of the configured secrets, wherever they appear.
+secret, passwords in URLs (whatever their form: `user:pass@`, an unencoded `@`,
+`?password=`), and the values of the configured secrets, wherever they appear.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from storage.urls import redact_urls
+
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 _TOKEN = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
-_PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 
 
 class Redactor(logging.Filter):
@@ -27,7 +29,7 @@ class Redactor(logging.Filter):
 
     def redact(self, text: str) -> str:
         text = _TOKEN.sub(lambda m: f"{m[1]}-***", text)
-        text = _PASSWORD_IN_URL.sub(r"\1***@", text)
+        text = redact_urls(text)
         for secret in self.secrets:
             text = text.replace(secret, "***")
         return text

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.engine import Timeouts
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _TOKEN_SHAPES = {
     "SLACK_BOT_TOKEN": re.compile(r"^xoxb-[\w-]+$"),
@@ -52,6 +54,26 @@ class Settings(BaseSettings):
         default=50, ge=1, le=1000, validation_alias="READYBOT_MONITOR_CONCURRENCY"
     )
     monitors_file: Path | None = Field(default=None, validation_alias="READYBOT_MONITORS")
+
+    db_connect_timeout: float = Field(
+        default=3.0, ge=2, le=300, validation_alias="READYBOT_DB_CONNECT_TIMEOUT"
+    )
+    db_statement_timeout: float = Field(
+        default=5.0, gt=0, le=3600, validation_alias="READYBOT_DB_STATEMENT_TIMEOUT"
+    )
+    db_pool_timeout: float = Field(
+        default=3.0, gt=0, le=300, validation_alias="READYBOT_DB_POOL_TIMEOUT"
+    )
+    db_busy_timeout: float = Field(
+        default=10.0, ge=0, le=300, validation_alias="READYBOT_DB_BUSY_TIMEOUT"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        from storage.urls import check_url
+
+        return check_url(value)  # raises ValueError with the password masked
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -128,6 +150,15 @@ class Settings(BaseSettings):
         return value if value.endswith("/") else value + "/"
 
     # -- what is configured ----------------------------------------------------------------
+    @property
+    def db_timeouts(self) -> Timeouts:
+        return Timeouts(
+            connect=self.db_connect_timeout,
+            statement=self.db_statement_timeout,
+            pool=self.db_pool_timeout,
+            busy=self.db_busy_timeout,
+        )
+
     @property
     def multi_workspace(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
