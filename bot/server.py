@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.gate_api import gate_endpoint
+from bot.health import HealthProbe
 from bot.settings import Settings
 from bot.slack_client import web_client
 from bot.wiring import Service, build_service
@@ -54,18 +55,18 @@ def create_web(service: Service) -> Starlette:
     async def oauth(request: Request) -> Response:
         return await handler.handle(request)
 
+    health = HealthProbe(lambda: runtime.run(_health, runtime.store))
+
     async def healthz(request: Request) -> Response:
-        try:
-            backlog = await runtime.run(_health, runtime.store)
-        except Exception as exc:
-            log.warning("health check: database unreachable: %s", type(exc).__name__)
-            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
-        return JSONResponse({"ok": True, "database": "ok", "outbox": backlog})
+        found = await health.check()
+        if not found.ok:
+            return JSONResponse({"ok": False, "database": found.database}, status_code=503)
+        return JSONResponse({"ok": True, "database": "ok", "outbox": found.backlog})
 
     async def metrics(request: Request) -> Response:
-        with contextlib.suppress(Exception):
-            for status, count in (await runtime.run(_health, runtime.store)).items():
-                runtime.metrics.outbox_backlog.labels(status).set(count)
+        found = await health.check()
+        for status, count in found.backlog.items():
+            runtime.metrics.outbox_backlog.labels(status).set(count)
         return Response(
             runtime.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
         )

@@ -24,7 +24,12 @@ from storage.engine import DatabaseUnavailable, Store
 log = logging.getLogger(__name__)
 
 INTERNAL_ERROR_PREFIX = "Something went wrong on readybot's side"
-DATABASE_DOWN = "The checklist database is not answering right now. Try again in a moment."
+DATABASE_DOWN = "The database is not answering; nothing was changed. Try again in a minute."
+# It stopped answering after the change was sent to be committed: it may have been saved.
+DATABASE_LOST = (
+    "The database stopped answering while saving this change, so it may or may not have "
+    "been made. Check with `/ready status` in a minute before trying again."
+)
 
 
 def execute(store: Store, ctx: Context, text: str) -> Reply:
@@ -68,9 +73,9 @@ def _guarded(store: Store, ctx: Context, make: Callable[[], Command]) -> Reply:
         return AlreadyApplied()
     except CommandError as exc:
         return error_reply(exc, verb=verb)
-    except DatabaseUnavailable:
-        log.warning("database unavailable while running a command")
-        return ErrorReply(DATABASE_DOWN)
+    except DatabaseUnavailable as exc:
+        log.warning("database unavailable while running a command: %s", exc)
+        return ErrorReply(DATABASE_LOST if exc.maybe_committed else DATABASE_DOWN)
     except Exception:
         # A bug, not bad input: logged with its traceback; the user sees no internals.
         incident = uuid.uuid4().hex[:8]

@@ -6,6 +6,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from storage.engine import DatabaseUnavailable
+
 log = logging.getLogger(__name__)
 
 
@@ -41,6 +43,8 @@ class WakeLoop:
             self._event.clear()
             try:
                 await self.work()
+            except DatabaseUnavailable as exc:  # an outage, not a bug: one line, no traceback
+                log.warning("%s pass: the database is not answering (%s)", self.what, exc)
             except Exception:
                 log.exception("%s pass failed; retrying on the next tick", self.what)
             waiters = [
