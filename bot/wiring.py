@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import create_app
 from bot.metrics import Metrics
+from bot.middleware import WorkspaceGate
 from bot.render.digest.templates import load_templates
 from bot.runtime import Runtime, utc_now
 from bot.settings import Settings
@@ -48,6 +49,8 @@ class Service:
     monitors: MonitorRunner
     schedules: SchedulerService
     jobs: Jobs
+    client: AsyncWebClient  # the Bolt app's client (with the bot token in single-workspace mode)
+    gate: WorkspaceGate | None  # single-workspace mode: the one workspace served
 
 
 def build_service(
@@ -121,5 +124,6 @@ def build_service(
         base_url=settings.slack_api_url,
         metrics=metrics,
     )
-    app = create_app(runtime, client=client)
-    return Service(runtime, app, deliverer, monitors, schedules, jobs)
+    gate = None if settings.multi_workspace else WorkspaceGate()
+    app = create_app(runtime, client=client, gate=gate)
+    return Service(runtime, app, deliverer, monitors, schedules, jobs, client, gate)
