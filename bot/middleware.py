@@ -29,6 +29,7 @@ from bot import logs
 from bot.runtime import Runtime
 from bot.settings import Settings
 from commands.context import Context
+from commands.monitors.draft import MonitorDraft
 from storage.vocabulary import Via
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ def build_context(
     settings: Settings,
     now: datetime,
     check_monitor: Callable[[int], str] | None = None,
+    vet_monitor: Callable[[MonitorDraft], str | None] | None = None,
 ) -> Context:
     kind = request_kind(body)
     meta = metadata_of(body)
@@ -144,6 +146,7 @@ def build_context(
         request_key=_request_key(body, kind, user),
         launch_id=_launch_named(meta),
         check_monitor=check_monitor,
+        vet_monitor=vet_monitor,
         public_url=settings.public_url,
         user_name=user_name_of(body),
     )
@@ -231,6 +234,7 @@ def request_context(
             settings=runtime.settings,
             now=runtime.clock(),
             check_monitor=runtime.check_monitor,
+            vet_monitor=runtime.vet_monitor,
         )
         req.context[KEY] = ctx
         log.info("slack %s from %s", kind, ctx.user_id or "-")

@@ -36,7 +36,7 @@ from bot.middleware import WorkspaceGate
 from bot.settings import Settings
 from bot.slack_client import web_client
 from bot.wiring import Service, build_service
-from scheduler.monitors.config import apply_config, load_config
+from scheduler.monitors.config import apply_config, load_config, vet_config
 from scheduler.monitors.heartbeat import ping_kind
 from storage import monitors as monitor_rows
 from storage import outbox
@@ -118,6 +118,8 @@ def create_web(service: Service) -> Starlette:
             await identify_workspace(service.client, service.gate)
         if settings.monitors_file is not None:
             declared = load_config(settings.monitors_file)  # refuses to start on an invalid file
+            source = str(settings.monitors_file)
+            await runtime.run(vet_config, declared, service.monitors.vet, source=source)
             await runtime.run(apply_config, runtime.store, declared, now=runtime.clock())
         service.schedules.start(runtime.clock())
         service.schedules.scheduler.add_job(

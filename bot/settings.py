@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         default=50, ge=1, le=1000, validation_alias="READYBOT_MONITOR_CONCURRENCY"
     )
     monitors_file: Path | None = Field(default=None, validation_alias="READYBOT_MONITORS")
+    backup_paths: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="READYBOT_BACKUP_PATHS"
+    )
 
     db_connect_timeout: float = Field(
         default=3.0, ge=2, le=300, validation_alias="READYBOT_DB_CONNECT_TIMEOUT"
@@ -89,6 +92,21 @@ class Settings(BaseSettings):
     def _split_allow(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in re.split(r"[,\s]+", value) if part.strip())
+        return value
+
+    @field_validator("backup_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("backup_paths")
+    @classmethod
+    def _absolute_paths(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from scheduler.monitors.paths import BackupRoots
+
+        BackupRoots(value)  # raises ValueError naming a relative entry
         return value
 
     @field_validator("monitor_allow")

@@ -22,6 +22,7 @@ from bot.transport import SlackTransport
 from scheduler.delivery import Deliverer, Outcome, Pacer, Permanent, Retry, Sent, Uncertain
 from scheduler.jobs import Jobs
 from scheduler.monitors.net import AddressPolicy
+from scheduler.monitors.paths import BackupRoots
 from scheduler.monitors.runner import MonitorRunner
 from scheduler.service import SchedulerService
 from storage.engine import Store
@@ -104,6 +105,7 @@ def build_service(
         worker=worker,
         clock=utc_now,
         network=AddressPolicy(settings.monitor_allow),
+        backup_roots=BackupRoots(settings.backup_paths),
         concurrency=settings.monitor_concurrency,
         on_queued=deliverer.wake,
         poll_seconds=monitor_poll,
