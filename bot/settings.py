@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     log_format: str = Field(default="json", validation_alias="LOG_FORMAT")
     templates_dir: Path | None = Field(default=None, validation_alias="READYBOT_TEMPLATES")
     slack_rate: float = Field(default=4.0, gt=0, le=100, validation_alias="READYBOT_SLACK_RATE")
+    delivery_concurrency: int = Field(
+        default=8, ge=1, le=200, validation_alias="READYBOT_DELIVERY_CONCURRENCY"
+    )
+    uncertain_give_up: float = Field(
+        default=3600.0, ge=60, le=7 * 86400, validation_alias="READYBOT_UNCERTAIN_GIVE_UP"
+    )
     public_url: str | None = Field(default=None, validation_alias="READYBOT_PUBLIC_URL")
     monitor_allow: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), validation_alias="READYBOT_MONITOR_ALLOW"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
@@ -19,7 +20,16 @@ from bot.runtime import Runtime, utc_now
 from bot.settings import Settings
 from bot.slack_client import web_client
 from bot.transport import SlackTransport
-from scheduler.delivery import Deliverer, Outcome, Pacer, Permanent, Retry, Sent, Uncertain
+from scheduler.delivery import (
+    Deliverer,
+    Outcome,
+    Pacer,
+    Permanent,
+    Retry,
+    Sent,
+    Uncertain,
+    Unverified,
+)
 from scheduler.jobs import Jobs
 from scheduler.monitors.net import AddressPolicy
 from scheduler.monitors.paths import BackupRoots
@@ -32,6 +42,7 @@ OUTCOME_NAMES: dict[type, str] = {
     Sent: "sent",
     Retry: "retry",
     Uncertain: "uncertain",
+    Unverified: "unverified",
     Permanent: "failed",
 }
 
@@ -99,6 +110,9 @@ def build_service(
         on_outcome=count,
         pacer=pacer or Pacer(rate=settings.slack_rate, burst=max(1.0, settings.slack_rate)),
         poll_seconds=delivery_poll,
+        concurrency=settings.delivery_concurrency,
+        give_up_after=timedelta(seconds=settings.uncertain_give_up),
+        admins=settings.admins,
     )
     monitors = MonitorRunner(
         store=store,
