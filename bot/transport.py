@@ -62,6 +62,9 @@ REFRESH_PERMANENT = PERMANENT_ERRORS | {
     "not_enabled",
 }
 HISTORY_PAGES = 5  # of 200 messages each: more than that since the row was queued is unsearchable
+# Reads (joining, searching) give up sooner than posts: a slow one costs its lane a retry
+# later, not a long wait now; a post's answer is worth waiting for.
+READ_SECONDS = 3.0
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
 
 
@@ -78,6 +81,7 @@ class NotFound:
 @dataclass(frozen=True)
 class CannotCheck:
     reason: str
+    after: float | None = None  # Slack's Retry-After, when it was rate limiting the search
 
 
 Search = Found | NotFound | CannotCheck
@@ -134,7 +138,7 @@ class SlackTransport:
         if claimed.uncertain:
             found = await self._search(client, claimed, parent_ts, _tagged(claimed.id))
             if isinstance(found, CannotCheck):
-                return Unverified(f"could not check the channel: {found.reason}")
+                return Unverified(f"could not check the channel: {found.reason}", found.after)
             if isinstance(found, Found):
                 log.info(
                     "outbox %s was already posted (ts %s); not posting again", claimed.id, found.ts
@@ -178,7 +182,8 @@ class SlackTransport:
         if not channel.startswith("C") or (team, channel) in self._joined:
             return None
         try:
-            await client.conversations_join(channel=channel)
+            async with asyncio.timeout(READ_SECONDS):
+                await client.conversations_join(channel=channel)
         except SlackApiError as exc:
             if exc.response.status_code == 429:
                 return classify(exc)
@@ -211,7 +216,7 @@ class SlackTransport:
         if claimed.uncertain:
             found = await self._search(client, claimed, None, _file_named(upload.filename))
             if isinstance(found, CannotCheck):
-                return Unverified(f"could not check the channel: {found.reason}")
+                return Unverified(f"could not check the channel: {found.reason}", found.after)
             if isinstance(found, Found):
                 return Sent(found.ts)
         content = await asyncio.to_thread(upload.content)
@@ -238,7 +243,8 @@ class SlackTransport:
         channel = claimed.channel_id
         if is_slack_user(channel):  # a direct message: its channel is the IM
             try:
-                opened = await client.conversations_open(users=channel)
+                async with asyncio.timeout(READ_SECONDS):
+                    opened = await client.conversations_open(users=channel)
             except SlackApiError as exc:
                 return CannotCheck(str(exc.response.get("error") or exc.response.status_code))
             except (TimeoutError, aiohttp.ClientError) as exc:
@@ -265,25 +271,14 @@ class SlackTransport:
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             try:
-                if parent_ts:
-                    response = await client.conversations_replies(
-                        channel=channel,
-                        ts=parent_ts,
-                        oldest=oldest,
-                        limit=200,
-                        cursor=cursor,
-                        include_all_metadata=True,
-                    )
-                else:
-                    response = await client.conversations_history(
-                        channel=channel,
-                        oldest=oldest,
-                        limit=200,
-                        cursor=cursor,
-                        include_all_metadata=True,
-                    )
+                async with asyncio.timeout(READ_SECONDS):
+                    response = await _page(client, channel, parent_ts, oldest, cursor)
             except SlackApiError as exc:
-                return CannotCheck(str(exc.response.get("error") or exc.response.status_code))
+                limited = classify(exc)
+                after = limited.after if isinstance(limited, Retry) else None
+                return CannotCheck(
+                    str(exc.response.get("error") or exc.response.status_code), after
+                )
             except (TimeoutError, aiohttp.ClientError) as exc:
                 return CannotCheck(type(exc).__name__)
             messages: list[dict[str, Any]] = response.get("messages") or []
@@ -294,6 +289,24 @@ class SlackTransport:
             if not response.get("has_more") or not cursor:
                 return NotFound()
         return CannotCheck(f"more than {HISTORY_PAGES * 200} messages to search")
+
+
+async def _page(
+    client: AsyncWebClient, channel: str, parent_ts: str | None, oldest: str, cursor: str | None
+) -> Any:
+    """One page of the thread's replies (an answer in a thread) or the channel's history."""
+    if parent_ts:
+        return await client.conversations_replies(
+            channel=channel,
+            ts=parent_ts,
+            oldest=oldest,
+            limit=200,
+            cursor=cursor,
+            include_all_metadata=True,
+        )
+    return await client.conversations_history(
+        channel=channel, oldest=oldest, limit=200, cursor=cursor, include_all_metadata=True
+    )
 
 
 def _tagged(outbox_id: int) -> Match:

@@ -40,7 +40,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -52,7 +51,7 @@ from scheduler.pacing import Pacer
 from scheduler.wake import WakeLoop
 from storage import outbox as rows
 from storage.engine import DatabaseUnavailable, Session, Store
-from storage.outbox import Claimed, Due
+from storage.outbox import Claimed
 from storage.vocabulary import REFRESH_KINDS, OutboxKind, OutboxStatus, is_slack_user
 
 __all__ = [
@@ -118,6 +117,7 @@ class Uncertain:
 @dataclass(frozen=True)
 class Unverified:
     error: str
+    after: float | None = None  # seconds (Slack's Retry-After); None: exponential backoff
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,9 @@ class Transport(Protocol):
 
 
 def backoff(attempts: int) -> float:
-    return float(min(MAX_BACKOFF_SECONDS, 2 ** max(0, attempts - 1)))
+    """Seconds before the next attempt: a second for the first three (most failures are
+    blips), then doubling, up to five minutes (an outage)."""
+    return float(min(MAX_BACKOFF_SECONDS, 2 ** max(0, attempts - 3)))
 
 
 def gives_up(claimed: Claimed, *, now: datetime, after: timedelta) -> bool:
@@ -166,24 +168,28 @@ class Deliverer:
     on_outcome: Callable[[OutboxKind, Outcome | str], None] | None = None  # metrics hook
 
     def __post_init__(self) -> None:
-        self._loop = WakeLoop(self._dispatch, poll=self.poll_seconds, what="outbox")
+        self._loop = WakeLoop(
+            self._dispatch, poll=self.poll_seconds, what="outbox", sooner=self._next_due_in
+        )
+        self._next_due: datetime | None = None
         self._lanes: dict[Lane, asyncio.Task[int]] = {}
         self._gate: asyncio.Semaphore | None = None
         self._follow_ups_queued = 0
+        self._stopping = False
 
     def wake(self) -> None:
         """Deliver soon: something was just queued (callable from any thread)."""
         self._loop.wake()
 
     async def deliver_due(self) -> int:
-        """Deliver what is due now, to the end: every due row claimed and sent (lanes in
-        parallel), and the follow-ups those queued; returns how many rows were handled."""
+        """Deliver what is due now, to the end: every due row claimed and sent once (lanes
+        in parallel), and the follow-ups those queued; returns how many rows were handled."""
         gate = asyncio.Semaphore(self.concurrency)
         total = 0
         for _ in range(FOLLOW_UP_PASSES):
             queued = self._follow_ups_queued
-            lanes = await asyncio.to_thread(self._due, self.clock(), frozenset())
-            handled = await asyncio.gather(*(self._lane(due, gate) for due in lanes.values()))
+            lanes = await asyncio.to_thread(self._due_lanes, self.clock(), frozenset())
+            handled = await asyncio.gather(*(self._lane(lane, gate, once=True) for lane in lanes))
             total += sum(handled)
             if self._follow_ups_queued == queued:
                 break
@@ -193,9 +199,11 @@ class Deliverer:
         """Deliver until stopped: lanes start as their rows fall due, without waiting for
         each other. On stop, sends in flight get a few seconds to finish."""
         self._gate = asyncio.Semaphore(self.concurrency)
+        self._stopping = False
         try:
             await self._loop.run(stop)
         finally:
+            self._stopping = True  # lanes finish the row in hand and take no other
             running = list(self._lanes.values())
             if running:
                 _done, pending = await asyncio.wait(running, timeout=5)
@@ -206,12 +214,20 @@ class Deliverer:
     async def _dispatch(self) -> int:
         """Start a lane for every channel with due rows and no lane running; do not wait."""
         assert self._gate is not None
-        lanes = await asyncio.to_thread(self._due, self.clock(), frozenset(self._lanes))
-        for lane, due in lanes.items():
-            task = asyncio.create_task(self._lane(due, self._gate))
+        lanes = await asyncio.to_thread(self._due_lanes, self.clock(), frozenset(self._lanes))
+        for lane in lanes:
+            task = asyncio.create_task(self._lane(lane, self._gate, once=False))
             self._lanes[lane] = task
             task.add_done_callback(partial(self._lane_done, lane))
         return len(lanes)
+
+    def _next_due_in(self) -> float | None:
+        """Seconds until the next waiting row falls due (as of the last dispatch). A row due
+        already is in a lane still running, which wakes the loop when it ends: None."""
+        if self._next_due is None:
+            return None
+        due_in = (self._next_due - self.clock()).total_seconds()
+        return due_in if due_in > 0 else None
 
     def _lane_done(self, lane: Lane, task: asyncio.Task[int]) -> None:
         self._lanes.pop(lane, None)
@@ -219,17 +235,26 @@ class Deliverer:
             log.error("outbox lane %s/%s failed: %s", *lane, error, exc_info=error)
         self.wake()  # the lane may have more rows due by now
 
-    async def _lane(self, due: list[Due], gate: asyncio.Semaphore) -> int:
+    async def _lane(self, lane: Lane, gate: asyncio.Semaphore, *, once: bool) -> int:
+        """Send the lane's due rows one at a time, the oldest first, until none is due: a
+        retry that falls due meanwhile goes before newer rows. With `once`, each row at most
+        once (a pass that ends); otherwise until nothing in the lane is due."""
         handled = 0
-        for row in sorted(due, key=lambda d: d.id):
+        passed: set[int] = set()  # rows another replica holds, and with `once` rows tried
+        while not self._stopping:
             try:
-                claimed = await asyncio.to_thread(self._claim, row.id)
+                claimed = await asyncio.to_thread(self._claim_next, lane, frozenset(passed))
             except DatabaseUnavailable as exc:
-                log.warning("outbox %s: the database is not answering (%s)", row.id, exc)
+                log.warning("outbox lane %s/%s: the database is not answering (%s)", *lane, exc)
                 return handled
+            if isinstance(claimed, int):
+                passed.add(claimed)  # another replica has it, or a newer refresh replaced it
+                continue
             if claimed is None:
-                continue  # another replica has it, or a newer refresh replaced it
+                return handled
             handled += 1
+            if once:
+                passed.add(claimed.id)
             heartbeat = asyncio.create_task(self._keep_lease(claimed.id))
             try:
                 await self._deliver(claimed, gate)
@@ -294,24 +319,32 @@ class Deliverer:
                 return Retry(error) if refresh else Uncertain(error)
 
     # -- database steps (in worker threads) ----------------------------------------------
-    def _due(self, now: datetime, busy: frozenset[Lane]) -> dict[Lane, list[Due]]:
+    def _due_lanes(self, now: datetime, busy: frozenset[Lane]) -> list[Lane]:
         with self.store.read() as session:
             found = rows.due_rows(session, transport=self.transport.name, now=now, limit=self.batch)
-        lanes: dict[Lane, list[Due]] = defaultdict(list)
-        for row in found:
-            if row.lane not in busy:
-                lanes[row.lane].append(row)
-        return dict(lanes)
+            self._next_due = rows.next_due_at(session, transport=self.transport.name)
+        return list(dict.fromkeys(row.lane for row in found if row.lane not in busy))
 
-    def _claim(self, outbox_id: int) -> Claimed | None:
+    def _claim_next(self, lane: Lane, passed: frozenset[int]) -> Claimed | int | None:
+        """Claim the lane's oldest due row (not in `passed`): the claimed row; the id of a
+        row that could not be claimed (taken by another replica, or superseded); None when
+        nothing in the lane is due."""
+        now = self.clock()
         with self.store.write() as session:
-            return rows.claim(
+            outbox_id = rows.next_in_lane(
                 session,
-                outbox_id=outbox_id,
-                worker=self.worker_id,
-                now=self.clock(),
-                lease=self.lease,
+                transport=self.transport.name,
+                team_id=lane[0],
+                channel_id=lane[1],
+                now=now,
+                skip=passed,
             )
+            if outbox_id is None:
+                return None
+            claimed = rows.claim(
+                session, outbox_id=outbox_id, worker=self.worker_id, now=now, lease=self.lease
+            )
+            return outbox_id if claimed is None else claimed
 
     def _renew(self, outbox_id: int) -> bool:
         with self.store.write() as session:
@@ -352,11 +385,11 @@ class Deliverer:
                         delay,
                     )
                     self._reschedule(session, claimed, now, delay, error, True)
-                case Unverified(error):
+                case Unverified(error, after):
                     if gives_up(claimed, now=now, after=self.give_up_after):
                         self._give_up(session, claimed, error, now)
                         return "given_up"
-                    delay = backoff(claimed.attempts)
+                    delay = after if after is not None else backoff(claimed.attempts)
                     log.warning(
                         "outbox %s to %s may have been posted and Slack cannot be asked (%s); "
                         "not posting it on a guess, asking again in %.0fs",

@@ -129,6 +129,42 @@ def due_rows(session: Session, *, transport: str, now: datetime, limit: int) -> 
     ]
 
 
+def next_in_lane(
+    session: Session,
+    *,
+    transport: str,
+    team_id: str,
+    channel_id: str,
+    now: datetime,
+    skip: frozenset[int] = frozenset(),
+) -> int | None:
+    """The oldest row of a lane (a workspace and channel) that may be claimed now, leaving
+    out `skip`; None if there is none."""
+    stmt = (
+        select(Outbox.id)
+        .where(
+            col(Outbox.transport) == transport,
+            col(Outbox.team_id) == team_id,
+            col(Outbox.channel_id) == channel_id,
+            _claimable(now),
+        )
+        .order_by(col(Outbox.id))
+        .limit(1)
+    )
+    if skip:
+        stmt = stmt.where(col(Outbox.id).not_in(skip))
+    found = session.exec(stmt).first()
+    return int(found) if found is not None else None
+
+
+def next_due_at(session: Session, *, transport: str) -> datetime | None:
+    """When the next waiting row falls due (a retry's time), or None if none waits."""
+    stmt = select(func.min(Outbox.next_attempt_at)).where(
+        col(Outbox.transport) == transport, col(Outbox.status).in_(_RETRYABLE)
+    )
+    return session.exec(stmt).first()
+
+
 def due_ids(session: Session, *, transport: str, now: datetime, limit: int) -> list[int]:
     return [row.id for row in due_rows(session, transport=transport, now=now, limit=limit)]
 

@@ -9,6 +9,7 @@ Retry-After, 500, slow replies) per method. Point the bot at `fake.base_url`
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import threading
@@ -448,7 +449,9 @@ class FakeSlack:
                 for name, value in (headers or {}).items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                # The client may have given up waiting (a scripted slow answer).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)
 
         return Handler
 
