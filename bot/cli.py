@@ -445,6 +445,7 @@ def _open(settings: Settings) -> Store:
 def _monitor_runner(store: Store, settings: Settings) -> MonitorRunner:
     """Checks for `monitor test` and the console, with `serve`'s network policy and limits."""
     from scheduler.monitors.net import AddressPolicy
+    from scheduler.monitors.paths import BackupRoots
     from scheduler.monitors.runner import MonitorRunner
 
     return MonitorRunner(
@@ -452,6 +453,7 @@ def _monitor_runner(store: Store, settings: Settings) -> MonitorRunner:
         worker=f"cli-{socket.gethostname()}-{os.getpid()}",
         clock=lambda: datetime.now(UTC),
         network=AddressPolicy(settings.monitor_allow),
+        backup_roots=BackupRoots(settings.backup_paths),
         concurrency=settings.monitor_concurrency,
     )
 
