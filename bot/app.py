@@ -9,14 +9,18 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners import alerts, decision, home, items, modals, reminders, slash
-from bot.middleware import request_context, request_kind
+from bot.middleware import WorkspaceGate, request_context, request_kind, workspace_gate
 from bot.oauth import oauth_settings
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 
-def create_app(runtime: Runtime, *, client: AsyncWebClient) -> AsyncApp:
+def create_app(
+    runtime: Runtime, *, client: AsyncWebClient, gate: WorkspaceGate | None = None
+) -> AsyncApp:
+    """The Bolt app. With `gate` (single-workspace mode) requests from other workspaces are
+    refused before anything else runs."""
     settings = runtime.settings
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -34,6 +38,8 @@ def create_app(runtime: Runtime, *, client: AsyncWebClient) -> AsyncApp:
         kwargs["oauth_settings"] = oauth_settings(settings, runtime.store)
     # Otherwise Bolt takes the bot token from `client`, which was built with it.
     app = AsyncApp(**kwargs)
+    if gate is not None:
+        app.middleware(workspace_gate(gate))
     app.middleware(request_context(runtime))
 
     @app.error

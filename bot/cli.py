@@ -29,6 +29,7 @@ from commands.run import error_reply, execute
 from storage import launches
 from storage.engine import Store, open_store, redact_text, redact_url
 from storage.migrate import current_revision, upgrade
+from storage.urls import url_secrets
 from storage.vocabulary import Via
 
 if TYPE_CHECKING:
@@ -412,7 +413,7 @@ def _serve(settings: Settings) -> int:
             settings.slack_client_secret,
         )
         if s
-    ]
+    ] + url_secrets(settings.database_url)
     logs.configure(settings.log_level, fmt=settings.log_format, secrets=secrets)
     server.run(settings, _open(settings))
     return EXIT_OK
@@ -426,8 +427,9 @@ def _read_file(path: str) -> bytes:
 
 
 def _open(settings: Settings) -> Store:
-    store = open_store(settings.database_url)
+    """The migrated database; CliError, with the URL's secrets masked, when it cannot be."""
     try:
+        store = open_store(settings.database_url, timeouts=settings.db_timeouts)
         upgrade(store)
     except Exception as exc:
         detail = redact_text(
@@ -443,6 +445,7 @@ def _open(settings: Settings) -> Store:
 def _monitor_runner(store: Store, settings: Settings) -> MonitorRunner:
     """Checks for `monitor test` and the console, with `serve`'s network policy and limits."""
     from scheduler.monitors.net import AddressPolicy
+    from scheduler.monitors.paths import BackupRoots
     from scheduler.monitors.runner import MonitorRunner
 
     return MonitorRunner(
@@ -450,6 +453,7 @@ def _monitor_runner(store: Store, settings: Settings) -> MonitorRunner:
         worker=f"cli-{socket.gethostname()}-{os.getpid()}",
         clock=lambda: datetime.now(UTC),
         network=AddressPolicy(settings.monitor_allow),
+        backup_roots=BackupRoots(settings.backup_paths),
         concurrency=settings.monitor_concurrency,
     )
 

@@ -1,9 +1,16 @@
 """Who is asking, where, and about what: resolved once per Slack request, in Bolt middleware.
 
-`RequestContext` turns a request body into the commands' Context (workspace, user, channel,
-how the request arrived, when, its idempotency key, and the launch the payload names) and
-puts it in the Bolt context under `readybot`. Listeners read it with `context_of(context)`
-and never rebuild it. The request id for log lines is set here too.
+`workspace_gate` runs first: in single-workspace mode readybot serves only the workspace its
+bot token belongs to (`auth.test`, asked once at start by bot.server, or by Bolt at the
+first request), and refuses a request from any other team with one log line and an answer
+that creates nothing. (In OAuth mode Bolt's authorization already refuses teams that never
+installed readybot.)
+
+`request_context` then turns a request body into the commands' Context (workspace, user,
+channel, how the request arrived, when, its idempotency key, and the launch the payload
+names) and puts it in the Bolt context under `readybot`. Listeners read it with
+`context_of(context)` and never rebuild it. The request id for log lines is set here too.
+Bodies are read defensively: a field of an unexpected type counts as absent.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from bot import logs
 from bot.runtime import Runtime
 from bot.settings import Settings
 from commands.context import Context
+from commands.monitors.draft import MonitorDraft
 from storage.vocabulary import Via
 
 log = logging.getLogger(__name__)
@@ -39,18 +47,28 @@ def request_kind(body: dict[str, Any]) -> str:
     return str(body.get("type") or "other")
 
 
+def _obj(value: object) -> dict[str, Any]:
+    """`value` if it is a mapping, else an empty one (a field of an unexpected type)."""
+    return value if isinstance(value, dict) else {}
+
+
 def team_of(body: dict[str, Any]) -> str:
     team = (
         body.get("team_id")
-        or (body.get("team") or {}).get("id")
-        or (body.get("user") or {}).get("team_id")
+        or _obj(body.get("team")).get("id")
+        or _obj(body.get("user")).get("team_id")
     )
     return str(team or "")
 
 
+def enterprise_of(body: dict[str, Any]) -> str:
+    enterprise = body.get("enterprise_id") or _obj(body.get("enterprise")).get("id")
+    return str(enterprise or "")
+
+
 def user_of(body: dict[str, Any]) -> str:
-    event_user = (body.get("event") or {}).get("user")
-    user = body.get("user_id") or (body.get("user") or {}).get("id") or event_user
+    event_user = _obj(body.get("event")).get("user")
+    user = body.get("user_id") or _obj(body.get("user")).get("id") or event_user
     return str(user or "")
 
 
@@ -63,18 +81,18 @@ def user_name_of(body: dict[str, Any]) -> str | None:
 
 def metadata_of(body: dict[str, Any]) -> dict[str, Any]:
     """A modal's private_metadata as a mapping; {} when it is absent or not ours."""
-    raw = (body.get("view") or {}).get("private_metadata") or ""
+    raw = _obj(body.get("view")).get("private_metadata") or ""
     try:
-        meta = json.loads(raw) if raw else {}
+        meta = json.loads(raw) if isinstance(raw, str) and raw else {}
     except ValueError:
         return {}
     return meta if isinstance(meta, dict) else {}
 
 
 def channel_of(body: dict[str, Any], meta: dict[str, Any]) -> str | None:
-    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
-    container = body.get("container") or {}
-    origin = meta.get("origin") if isinstance(meta.get("origin"), dict) else {}
+    channel = body.get("channel_id") or _obj(body.get("channel")).get("id")
+    container = _obj(body.get("container"))
+    origin = _obj(meta.get("origin"))
     found = (
         channel
         or container.get("channel_id")
@@ -91,11 +109,12 @@ def _via(kind: str) -> Via:
 def _request_key(body: dict[str, Any], kind: str, user: str) -> str | None:
     """What makes a repeated delivery of this request recognisable (Slack retries)."""
     if kind == "block_actions":
-        action = (body.get("actions") or [{}])[0]
-        value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+        actions = body.get("actions")
+        action = _obj(actions[0] if isinstance(actions, list) and actions else None)
+        value = action.get("value") or _obj(action.get("selected_option")).get("value") or ""
         return f"action:{action.get('action_ts')}:{user}:{action.get('action_id')}:{value}"
     if kind == "view_submission":
-        view = body.get("view") or {}
+        view = _obj(body.get("view"))
         return f"view:{view.get('id')}:{view.get('hash')}"
     return None
 
@@ -111,6 +130,7 @@ def build_context(
     settings: Settings,
     now: datetime,
     check_monitor: Callable[[int], str] | None = None,
+    vet_monitor: Callable[[MonitorDraft], str | None] | None = None,
 ) -> Context:
     kind = request_kind(body)
     meta = metadata_of(body)
@@ -126,9 +146,71 @@ def build_context(
         request_key=_request_key(body, kind, user),
         launch_id=_launch_named(meta),
         check_monitor=check_monitor,
+        vet_monitor=vet_monitor,
         public_url=settings.public_url,
         user_name=user_name_of(body),
     )
+
+
+class WorkspaceGate:
+    """The workspace a single-workspace readybot serves: its bot token's (from `auth.test`).
+
+    `identify` records what auth.test answered (bot.server asks once at start); until it is
+    known, the gate uses what Bolt's own authorization learnt from auth.test for the
+    request. `admits(body, bot_team)` says whether a request is from that workspace: its
+    team, one of an event's authorizations, or (org-wide installs) its enterprise."""
+
+    def __init__(self) -> None:
+        self.team_id: str | None = None
+        self.enterprise_id: str | None = None
+
+    def identify(self, auth_test: dict[str, Any]) -> None:
+        self.team_id = str(auth_test.get("team_id") or "") or None
+        if auth_test.get("is_enterprise_install"):
+            self.enterprise_id = str(auth_test.get("enterprise_id") or "") or None
+
+    def admits(self, body: dict[str, Any], *, bot_team: str | None) -> bool:
+        ours = self.team_id or bot_team
+        if self.enterprise_id and enterprise_of(body) == self.enterprise_id:
+            return True
+        if not ours:
+            return False  # nothing known about our own workspace: refuse, never guess
+        authorizations = body.get("authorizations")
+        teams = {team_of(body)} | {
+            str(_obj(a).get("team_id") or "")
+            for a in (authorizations if isinstance(authorizations, list) else [])
+        }
+        return ours in teams
+
+
+FOREIGN_WORKSPACE = "This readybot serves another Slack workspace; nothing was done here."
+
+
+def workspace_gate(
+    gate: WorkspaceGate,
+) -> Callable[[AsyncBoltRequest, BoltResponse, Next], Awaitable[BoltResponse]]:
+    """The Bolt middleware that refuses requests from other workspaces, before anything is
+    resolved or created for them: a command is answered privately, anything else is
+    acknowledged (so Slack does not retry) and dropped."""
+
+    async def middleware(req: AsyncBoltRequest, resp: BoltResponse, next: Next) -> BoltResponse:
+        authorized = req.context.authorize_result
+        bot_team = authorized.team_id if authorized is not None else None
+        if gate.admits(req.body, bot_team=bot_team):
+            return await next()
+        kind = request_kind(req.body)
+        log.warning(
+            "refused a %s from workspace %s: this readybot serves %s",
+            kind,
+            team_of(req.body)[:32] or "-",
+            gate.team_id or bot_team or "(unknown)",
+        )
+        if kind == "command":
+            body = json.dumps({"response_type": "ephemeral", "text": FOREIGN_WORKSPACE})
+            return BoltResponse(status=200, body=body, headers={"content-type": "application/json"})
+        return BoltResponse(status=200, body="")
+
+    return middleware
 
 
 def context_of(context: dict[str, Any]) -> Context:
@@ -152,6 +234,7 @@ def request_context(
             settings=runtime.settings,
             now=runtime.clock(),
             check_monitor=runtime.check_monitor,
+            vet_monitor=runtime.vet_monitor,
         )
         req.context[KEY] = ctx
         log.info("slack %s from %s", kind, ctx.user_id or "-")

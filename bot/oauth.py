@@ -24,8 +24,10 @@ BOT_SCOPES = [
     "commands",
     "chat:write",
     "chat:write.public",
-    "channels:history",
+    "channels:join",  # join a public channel before posting, so its history can be read
+    "channels:history",  # look for a message whose first attempt may have landed
     "groups:history",
+    "im:history",  # the same, for direct messages
     "im:write",
     "users:read",
     "files:write",

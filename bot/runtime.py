@@ -13,6 +13,7 @@ from bot.metrics import Metrics
 from bot.render.digest.templating import Templates
 from bot.settings import Settings
 from commands.context import Context
+from commands.monitors.draft import MonitorDraft
 from scheduler.delivery import Deliverer
 from scheduler.monitors.runner import MonitorRunner
 from scheduler.service import SchedulerService
@@ -69,6 +70,10 @@ class Runtime:
     def check_monitor(self) -> Callable[[int], str] | None:
         return self.monitors.check_blocking if self.monitors is not None else None
 
+    @property
+    def vet_monitor(self) -> Callable[[MonitorDraft], str | None] | None:
+        return self.monitors.vet if self.monitors is not None else None
+
     def wake_delivery(self) -> None:
         if self.delivery is not None:
             self.delivery.wake()
@@ -88,6 +93,7 @@ class Runtime:
             admins=self.settings.admins,
             default_timezone=self.settings.default_timezone,
             check_monitor=self.check_monitor,
+            vet_monitor=self.vet_monitor,
             public_url=self.settings.public_url,
         )
 

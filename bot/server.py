@@ -17,7 +17,11 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 import uvicorn
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.async_handler import (
+    AsyncSlackRequestHandler,
+    to_async_bolt_request,
+    to_starlette_response,
+)
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
@@ -25,11 +29,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.edge import Edge, Refused
 from bot.gate_api import gate_endpoint
+from bot.health import HealthProbe
+from bot.middleware import WorkspaceGate
 from bot.settings import Settings
 from bot.slack_client import web_client
 from bot.wiring import Service, build_service
-from scheduler.monitors.config import apply_config, load_config
+from scheduler.monitors.config import apply_config, load_config, vet_config
 from scheduler.monitors.heartbeat import ping_kind
 from storage import monitors as monitor_rows
 from storage import outbox
@@ -42,10 +49,17 @@ def create_web(service: Service) -> Starlette:
     settings, runtime = service.runtime.settings, service.runtime
     handler = AsyncSlackRequestHandler(service.app)
 
+    secret = settings.slack_signing_secret
+    edge = Edge(secret.get_secret_value() if secret else None)
+
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
-        response = await handler.handle(request)
-        kind = _kind_of(request.headers.get("content-type", ""), await request.body())
+        admitted = await edge.admit(request)
+        if isinstance(admitted, Refused):
+            return admitted.response()
+        bolt_request = to_async_bolt_request(request, admitted.body)
+        response = to_starlette_response(await service.app.async_dispatch(bolt_request))
+        kind = _kind_of(request.headers.get("content-type", ""), admitted.body)
         elapsed = time.perf_counter() - started
         runtime.metrics.latency.labels(kind).observe(elapsed)
         log.info("acknowledged %s with %s in %.1f ms", kind, response.status_code, elapsed * 1000)
@@ -54,18 +68,18 @@ def create_web(service: Service) -> Starlette:
     async def oauth(request: Request) -> Response:
         return await handler.handle(request)
 
+    health = HealthProbe(lambda: runtime.run(_health, runtime.store))
+
     async def healthz(request: Request) -> Response:
-        try:
-            backlog = await runtime.run(_health, runtime.store)
-        except Exception as exc:
-            log.warning("health check: database unreachable: %s", type(exc).__name__)
-            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
-        return JSONResponse({"ok": True, "database": "ok", "outbox": backlog})
+        found = await health.check()
+        if not found.ok:
+            return JSONResponse({"ok": False, "database": found.database}, status_code=503)
+        return JSONResponse({"ok": True, "database": "ok", "outbox": found.backlog})
 
     async def metrics(request: Request) -> Response:
-        with contextlib.suppress(Exception):
-            for status, count in (await runtime.run(_health, runtime.store)).items():
-                runtime.metrics.outbox_backlog.labels(status).set(count)
+        found = await health.check()
+        for status, count in found.backlog.items():
+            runtime.metrics.outbox_backlog.labels(status).set(count)
         return Response(
             runtime.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
         )
@@ -100,8 +114,12 @@ def create_web(service: Service) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        if service.gate is not None:
+            await identify_workspace(service.client, service.gate)
         if settings.monitors_file is not None:
             declared = load_config(settings.monitors_file)  # refuses to start on an invalid file
+            source = str(settings.monitors_file)
+            await runtime.run(vet_config, declared, service.monitors.vet, source=source)
             await runtime.run(apply_config, runtime.store, declared, now=runtime.clock())
         service.schedules.start(runtime.clock())
         service.schedules.scheduler.add_job(
@@ -161,6 +179,28 @@ async def check_app_token(client: AsyncWebClient, app_token: str) -> None:
             f"Slack refused SLACK_APP_TOKEN ({exc.response.get('error')}): check the app-level token and that "
             "Socket Mode is enabled for the app"
         ) from None
+
+
+# Answers to auth.test that mean the bot token will never work: stop the start.
+_TOKEN_REFUSED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+
+
+async def identify_workspace(client: AsyncWebClient, gate: WorkspaceGate) -> None:
+    """Ask Slack once which workspace the bot token belongs to: the only one served. A
+    refused token stops the start; Slack out of reach leaves it to Bolt's first auth.test."""
+    try:
+        identity = await client.auth_test()
+    except SlackApiError as exc:
+        error = str(exc.response.get("error"))
+        if error in _TOKEN_REFUSED:
+            raise RuntimeError(f"Slack refused SLACK_BOT_TOKEN ({error})") from None
+        log.warning("could not ask Slack which workspace this is (%s); asking later", error)
+        return
+    except Exception as exc:
+        log.warning("could not reach Slack to ask which workspace this is (%s)", exc)
+        return
+    gate.identify(dict(identity.data) if isinstance(identity.data, dict) else {})
+    log.info("serving the workspace %s (%s) only", identity.get("team"), gate.team_id)
 
 
 def _health(store: Store) -> dict[str, int]:

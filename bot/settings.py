@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.engine import Timeouts
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _TOKEN_SHAPES = {
     "SLACK_BOT_TOKEN": re.compile(r"^xoxb-[\w-]+$"),
@@ -44,6 +46,12 @@ class Settings(BaseSettings):
     log_format: str = Field(default="json", validation_alias="LOG_FORMAT")
     templates_dir: Path | None = Field(default=None, validation_alias="READYBOT_TEMPLATES")
     slack_rate: float = Field(default=4.0, gt=0, le=100, validation_alias="READYBOT_SLACK_RATE")
+    delivery_concurrency: int = Field(
+        default=8, ge=1, le=200, validation_alias="READYBOT_DELIVERY_CONCURRENCY"
+    )
+    uncertain_give_up: float = Field(
+        default=3600.0, ge=60, le=7 * 86400, validation_alias="READYBOT_UNCERTAIN_GIVE_UP"
+    )
     public_url: str | None = Field(default=None, validation_alias="READYBOT_PUBLIC_URL")
     monitor_allow: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), validation_alias="READYBOT_MONITOR_ALLOW"
@@ -52,6 +60,29 @@ class Settings(BaseSettings):
         default=50, ge=1, le=1000, validation_alias="READYBOT_MONITOR_CONCURRENCY"
     )
     monitors_file: Path | None = Field(default=None, validation_alias="READYBOT_MONITORS")
+    backup_paths: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias="READYBOT_BACKUP_PATHS"
+    )
+
+    db_connect_timeout: float = Field(
+        default=3.0, ge=2, le=300, validation_alias="READYBOT_DB_CONNECT_TIMEOUT"
+    )
+    db_statement_timeout: float = Field(
+        default=5.0, gt=0, le=3600, validation_alias="READYBOT_DB_STATEMENT_TIMEOUT"
+    )
+    db_pool_timeout: float = Field(
+        default=3.0, gt=0, le=300, validation_alias="READYBOT_DB_POOL_TIMEOUT"
+    )
+    db_busy_timeout: float = Field(
+        default=10.0, ge=0, le=300, validation_alias="READYBOT_DB_BUSY_TIMEOUT"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        from storage.urls import check_url
+
+        return check_url(value)  # raises ValueError with the password masked
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -67,6 +98,21 @@ class Settings(BaseSettings):
     def _split_allow(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in re.split(r"[,\s]+", value) if part.strip())
+        return value
+
+    @field_validator("backup_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("backup_paths")
+    @classmethod
+    def _absolute_paths(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from scheduler.monitors.paths import BackupRoots
+
+        BackupRoots(value)  # raises ValueError naming a relative entry
         return value
 
     @field_validator("monitor_allow")
@@ -128,6 +174,15 @@ class Settings(BaseSettings):
         return value if value.endswith("/") else value + "/"
 
     # -- what is configured ----------------------------------------------------------------
+    @property
+    def db_timeouts(self) -> Timeouts:
+        return Timeouts(
+            connect=self.db_connect_timeout,
+            statement=self.db_statement_timeout,
+            pool=self.db_pool_timeout,
+            busy=self.db_busy_timeout,
+        )
+
     @property
     def multi_workspace(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
@@ -13,14 +14,25 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import create_app
 from bot.metrics import Metrics
+from bot.middleware import WorkspaceGate
 from bot.render.digest.templates import load_templates
 from bot.runtime import Runtime, utc_now
 from bot.settings import Settings
 from bot.slack_client import web_client
 from bot.transport import SlackTransport
-from scheduler.delivery import Deliverer, Outcome, Pacer, Permanent, Retry, Sent, Uncertain
+from scheduler.delivery import (
+    Deliverer,
+    Outcome,
+    Pacer,
+    Permanent,
+    Retry,
+    Sent,
+    Uncertain,
+    Unverified,
+)
 from scheduler.jobs import Jobs
 from scheduler.monitors.net import AddressPolicy
+from scheduler.monitors.paths import BackupRoots
 from scheduler.monitors.runner import MonitorRunner
 from scheduler.service import SchedulerService
 from storage.engine import Store
@@ -30,6 +42,7 @@ OUTCOME_NAMES: dict[type, str] = {
     Sent: "sent",
     Retry: "retry",
     Uncertain: "uncertain",
+    Unverified: "unverified",
     Permanent: "failed",
 }
 
@@ -48,6 +61,8 @@ class Service:
     monitors: MonitorRunner
     schedules: SchedulerService
     jobs: Jobs
+    client: AsyncWebClient  # the Bolt app's client (with the bot token in single-workspace mode)
+    gate: WorkspaceGate | None  # single-workspace mode: the one workspace served
 
 
 def build_service(
@@ -95,12 +110,16 @@ def build_service(
         on_outcome=count,
         pacer=pacer or Pacer(rate=settings.slack_rate, burst=max(1.0, settings.slack_rate)),
         poll_seconds=delivery_poll,
+        concurrency=settings.delivery_concurrency,
+        give_up_after=timedelta(seconds=settings.uncertain_give_up),
+        admins=settings.admins,
     )
     monitors = MonitorRunner(
         store=store,
         worker=worker,
         clock=utc_now,
         network=AddressPolicy(settings.monitor_allow),
+        backup_roots=BackupRoots(settings.backup_paths),
         concurrency=settings.monitor_concurrency,
         on_queued=deliverer.wake,
         poll_seconds=monitor_poll,
@@ -121,5 +140,6 @@ def build_service(
         base_url=settings.slack_api_url,
         metrics=metrics,
     )
-    app = create_app(runtime, client=client)
-    return Service(runtime, app, deliverer, monitors, schedules, jobs)
+    gate = None if settings.multi_workspace else WorkspaceGate()
+    app = create_app(runtime, client=client, gate=gate)
+    return Service(runtime, app, deliverer, monitors, schedules, jobs, client, gate)

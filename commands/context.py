@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from storage.vocabulary import Via
+
+if TYPE_CHECKING:
+    from commands.monitors.draft import MonitorDraft
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,9 @@ class Context:
     # Run one monitor's check now and describe the result (given by the edge that can do I/O;
     # commands never import the scheduler).
     check_monitor: Callable[[int], str] | None = None
+    # Why a new monitor may not be added (an address the outbound policy refuses, a backup
+    # outside the allowed folders), or None; given by the edge, like check_monitor.
+    vet_monitor: Callable[[MonitorDraft], str | None] | None = None
     public_url: str | None = None  # where heartbeat hooks are reachable, for their URLs
     # How the person is called (Slack's user name), to name them without pinging them.
     user_name: str | None = None

@@ -8,6 +8,7 @@ ways; the types are plain frozen dataclasses).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -24,6 +25,36 @@ from commands.replies import (
 )
 from storage.vocabulary import OutboxKind
 
+
+@dataclass(frozen=True)
+class MessageRefresh:
+    """What a message already posted should show now (`chat.update` of `channel` and `ts`),
+    rendered by the edge when the refresh was queued."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HomeRefresh:
+    """What someone's App Home tab should show now (`views.publish`), rendered when queued."""
+
+    user_id: str
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AdminNotice:
+    """An admin is told that a message was given up: it may be missing from `channel_id`."""
+
+    outbox_id: int
+    kind: str
+    channel_id: str
+    reason: str
+
+
 Facts = (
     Announcement
     | DigestFacts
@@ -35,6 +66,9 @@ Facts = (
     | VoteReminder
     | EvidenceExpired
     | HeldUp
+    | MessageRefresh
+    | HomeRefresh
+    | AdminNotice
 )
 
 FACTS: dict[OutboxKind, type[Any]] = {
@@ -49,6 +83,9 @@ FACTS: dict[OutboxKind, type[Any]] = {
     OutboxKind.VOTE_REMINDER: VoteReminder,
     OutboxKind.EVIDENCE_EXPIRED: EvidenceExpired,
     OutboxKind.HELD_UP: HeldUp,
+    OutboxKind.UPDATE: MessageRefresh,
+    OutboxKind.HOME: HomeRefresh,
+    OutboxKind.NOTICE: AdminNotice,
 }
 
 

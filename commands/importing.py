@@ -36,6 +36,7 @@ from commands.paths import cycle_with
 from commands.permissions import require_launch_admin
 from commands.replies import ExportReply, ImportReply, join_scenarios, split_scenarios
 from commands.status import build_report
+from commands.text import clean_fields
 from commands.transitions import Change, verified
 from commands.writes import writing
 from storage import items as rows
@@ -163,7 +164,10 @@ def import_assessment(
     explain: bool = False,
 ) -> ImportReply:
     """Items found in the document are created or updated in one transaction (a dry run
-    rolls it back), and the reply sets the document's own claims beside readybot's score."""
+    rolls it back), and the reply sets the document's own claims beside readybot's score.
+    Items' text is cleaned as typed text is (no control, bidirectional or zero-width
+    characters), whatever the document's format."""
+    assessment.items = [clean_fields(item) for item in assessment.items]
     if not assessment.items:
         raise UsageError(NO_ITEMS, usage_verb="import")
     ctx = replace(ctx, via=Via.IMPORT)  # the audit log says these changes came from a document

@@ -14,8 +14,9 @@ from dataclasses import replace
 from commands.context import Context
 from commands.errors import AmbiguousItem, CommandError, NoLaunch, NotAllowed, UnknownItem
 from commands.parse.text import parse
+from commands.refs import ID_MARK
 from commands.replies import AlreadyApplied, ErrorReply, Reply
-from commands.text import clean
+from commands.text import clean, clean_fields
 from commands.verbs import REGISTRY, Command
 from commands.writes import Duplicate
 from storage.engine import DatabaseUnavailable, Store
@@ -23,7 +24,12 @@ from storage.engine import DatabaseUnavailable, Store
 log = logging.getLogger(__name__)
 
 INTERNAL_ERROR_PREFIX = "Something went wrong on readybot's side"
-DATABASE_DOWN = "The checklist database is not answering right now. Try again in a moment."
+DATABASE_DOWN = "The database is not answering; nothing was changed. Try again in a minute."
+# It stopped answering after the change was sent to be committed: it may have been saved.
+DATABASE_LOST = (
+    "The database stopped answering while saving this change, so it may or may not have "
+    "been made. Check with `/ready status` in a minute before trying again."
+)
 
 
 def execute(store: Store, ctx: Context, text: str) -> Reply:
@@ -50,8 +56,10 @@ def retyped(text: str, ref: str, key: str) -> str | None:
 
 
 def execute_command(store: Store, ctx: Context, command: Command) -> Reply:
-    """Run an already-typed command (buttons and modals build these); never raises."""
-    return _guarded(store, ctx, lambda: command)
+    """Run an already-typed command (buttons and modals build these); never raises. Its text
+    fields are cleaned as typed text is (no control, bidirectional or zero-width characters),
+    except for the mark of the item references buttons make."""
+    return _guarded(store, ctx, lambda: clean_fields(command, keep=ID_MARK))
 
 
 def _guarded(store: Store, ctx: Context, make: Callable[[], Command]) -> Reply:
@@ -65,9 +73,9 @@ def _guarded(store: Store, ctx: Context, make: Callable[[], Command]) -> Reply:
         return AlreadyApplied()
     except CommandError as exc:
         return error_reply(exc, verb=verb)
-    except DatabaseUnavailable:
-        log.warning("database unavailable while running a command")
-        return ErrorReply(DATABASE_DOWN)
+    except DatabaseUnavailable as exc:
+        log.warning("database unavailable while running a command: %s", exc)
+        return ErrorReply(DATABASE_LOST if exc.maybe_committed else DATABASE_DOWN)
     except Exception:
         # A bug, not bad input: logged with its traceback; the user sees no internals.
         incident = uuid.uuid4().hex[:8]

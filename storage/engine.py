@@ -1,70 +1,165 @@
-"""Engines and sessions for SQLite (the default) and PostgreSQL.
+"""Engines and sessions for SQLite (the default) and PostgreSQL, with timeouts everywhere.
 
 SQLite runs in WAL mode with a busy timeout and foreign keys on. Its writers
 take the write lock up front (``BEGIN IMMEDIATE``): a deferred transaction that
 reads and then writes can fail with "database is locked" the moment another
 writer commits in between, and that is exactly the two-people-click-at-once case.
 On PostgreSQL, writers lock the rows they change (``SELECT ... FOR UPDATE``).
+
+Nothing waits on the database for long (`Timeouts`): PostgreSQL connections open within
+`connect`, statements are cancelled by the server after `statement`, and readybot itself
+waits no longer than `statement` + ANSWER_GRACE for any answer, so a database whose
+packets are dropped (the server never sees the query, so its own timeout cannot fire) is
+noticed too: the connection is closed and the transaction, never committed, changes nothing.
+A free connection from the pool comes within `pool`; SQLite waits `busy` for a lock.
+Every such failure is raised as DatabaseUnavailable.
 """
 
 from __future__ import annotations
 
-import re
+import contextvars
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+from psycopg import errors as pg_errors
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from storage.urls import normalise_url, redact_text, redact_url, url_password
+
 __all__ = [
     "DatabaseUnavailable",
     "Session",
     "Store",
+    "Timeouts",
     "make_engine",
     "normalise_url",
     "open_store",
+    "patient",
+    "redact_text",
+    "redact_url",
+    "url_password",
 ]
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Past the server's own statement timeout, how much longer readybot waits for its answer
+# (the cancellation travelling back) before it concludes the server cannot be reached.
+ANSWER_GRACE = 0.5
 # What "the database did not answer" looks like: refused or dropped connections, timeouts,
 # a pool with no connection to give. Integrity errors (a unique key taken) are not this.
 _UNAVAILABLE = (sa_exc.OperationalError, sa_exc.TimeoutError, sa_exc.InterfaceError)
+# Set while waiting is expected to take long (migrations queue on an advisory lock).
+_patient: contextvars.ContextVar[bool] = contextvars.ContextVar("patient", default=False)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long readybot waits on the database, in seconds."""
+
+    connect: float = 3.0  # PostgreSQL: open a connection (libpq counts at least 2 s)
+    statement: float = 5.0  # PostgreSQL: statement_timeout; any answer within this + grace
+    pool: float = 3.0  # a free connection from the pool
+    busy: float = 10.0  # SQLite: wait this long for another writer's lock
+
+    @property
+    def answer(self) -> float:
+        return self.statement + ANSWER_GRACE
 
 
 class DatabaseUnavailable(Exception):
-    """The database did not answer in time; the transaction was rolled back."""
+    """The database did not answer in time; the transaction was rolled back. When
+    `maybe_committed`, it stopped answering while committing: the change may have been
+    saved."""
+
+    def __init__(self, reason: str, *, maybe_committed: bool = False) -> None:
+        super().__init__(reason)
+        self.maybe_committed = maybe_committed
 
 
-def normalise_url(url: str) -> str:
-    """Accept the URL forms people paste and pick the psycopg 3 driver for PostgreSQL."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+class NotAnswering(psycopg.OperationalError):
+    """The server did not answer within the connection's answer timeout; the connection has
+    been closed (its protocol state is unknown)."""
+
+    def __init__(self, seconds: float, *, committing: bool) -> None:
+        super().__init__(f"the database did not answer within {seconds:.1f} s")
+        self.committing = committing
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+class AnsweringConnection(psycopg.Connection[Any]):
+    """A psycopg connection that waits at most `answer_timeout` seconds for any answer
+    (unless inside `patient()`), then closes itself and raises NotAnswering."""
+
+    answer_timeout: float | None = None
+    _committing = False
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        limit = timeout if timeout is not None or _patient.get() else self.answer_timeout
+        try:
+            return super().wait(gen, interval=interval, timeout=limit)
+        # psycopg's own (private) signal that `timeout` passed: the one way to learn it.
+        except pg_errors._WaitTimeout:
+            if timeout is not None:
+                raise  # a limit psycopg set itself (cancelling, notifies): its business
+            self.pgconn.finish()
+            raise NotAnswering(limit or 0.0, committing=self._committing) from None
+
+    def commit(self) -> None:
+        self._committing = True
+        try:
+            super().commit()
+        finally:
+            self._committing = False
+
+
+@contextmanager
+def patient() -> Iterator[None]:
+    """Wait on the database without the answer timeout (for migrations, which queue behind
+    another replica's advisory lock). Statement timeouts set with SET LOCAL still apply."""
+    token = _patient.set(True)
+    try:
+        yield
+    finally:
+        _patient.reset(token)
+
+
+def make_engine(url: str, *, timeouts: Timeouts | None = None, **kwargs: Any) -> Engine:
+    timeouts = timeouts or Timeouts()
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            **kwargs,
+            url, connect_args={"check_same_thread": False, "timeout": timeouts.busy}, **kwargs
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_ms=int(timeouts.busy * 1000))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    kwargs.setdefault("pool_timeout", timeouts.pool)
+    connect_args = {
+        "connect_timeout": max(2, math.ceil(timeouts.connect)),
+        "options": f"-c statement_timeout={int(timeouts.statement * 1000)}",
+        **kwargs.pop("connect_args", {}),
+    }
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    _configure_postgresql(engine, answer=timeouts.answer)
+    return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_postgresql(engine: Engine, *, answer: float) -> None:
+    @event.listens_for(engine, "do_connect")
+    def connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        connection = AnsweringConnection.connect(*cargs, **cparams)
+        connection.answer_timeout = answer
+        return connection
+
+
+def _configure_sqlite(engine: Engine, *, busy_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's own BEGIN is always DEFERRED).
@@ -72,7 +167,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -81,6 +176,13 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _unavailable(exc: Exception) -> DatabaseUnavailable:
+    orig = getattr(exc, "orig", None)
+    committing = isinstance(orig, NotAnswering) and orig.committing
+    reason = str(orig) if isinstance(orig, NotAnswering) else type(exc).__name__
+    return DatabaseUnavailable(reason, maybe_committed=committing)
 
 
 @dataclass(frozen=True)
@@ -111,7 +213,7 @@ class Store:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
         except _UNAVAILABLE as exc:
-            raise DatabaseUnavailable(type(exc).__name__) from exc
+            raise _unavailable(exc) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -126,61 +228,11 @@ class Store:
             with Session(bind, expire_on_commit=False) as session, session.begin():
                 yield session
         except _UNAVAILABLE as exc:
-            raise DatabaseUnavailable(type(exc).__name__) from exc
+            raise _unavailable(exc) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def open_store(url: str, **kwargs: Any) -> Store:
-    return Store(make_engine(url, **kwargs))
-
-
-_SECRET_QUERY_KEYS = re.compile(
-    r"(?i)([?&](?:password|passwd|pass|pwd|sslpassword|secret|token|api[_-]?key)=)([^&#]*)"
-)
-
-
-def _userinfo_span(url: str) -> tuple[int, int] | None:
-    """Where the user-info part (`user:password`) of a URL is, even when the password holds
-    an unencoded `@` or `/`: from after `://` to the last `@` before the query."""
-    start = url.find("://")
-    if start < 0:
-        return None
-    start += 3
-    end_of_authority = len(url)
-    for mark in ("?", "#"):
-        found = url.find(mark, start)
-        if found >= 0:
-            end_of_authority = min(end_of_authority, found)
-    at = url.rfind("@", start, end_of_authority)
-    return (start, at) if at >= 0 else None
-
-
-def url_password(url: str) -> str | None:
-    span = _userinfo_span(url)
-    if span is None:
-        return None
-    userinfo = url[span[0] : span[1]]
-    return userinfo.partition(":")[2] or None
-
-
-def redact_url(url: str) -> str:
-    """The URL with every password masked, whatever form it takes (in the user info, with an
-    unencoded `@` or `/`, or as a query parameter such as `?password=`)."""
-    span = _userinfo_span(url)
-    if span is not None:
-        user, colon, _password = url[span[0] : span[1]].partition(":")
-        url = url[: span[0]] + user + (colon + "***" if colon else "") + url[span[1] :]
-    return _SECRET_QUERY_KEYS.sub(lambda m: m[1] + "***", url)
-
-
-def redact_text(text: str, url: str) -> str:
-    """`text` (an error message, say) with the URL's password masked wherever it appears."""
-    for secret in filter(None, [url_password(url), *_query_secrets(url)]):
-        text = text.replace(secret, "***")
-    return text.replace(url, redact_url(url))
-
-
-def _query_secrets(url: str) -> list[str]:
-    return [m[2] for m in _SECRET_QUERY_KEYS.finditer(url) if m[2]]
+def open_store(url: str, *, timeouts: Timeouts | None = None, **kwargs: Any) -> Store:
+    return Store(make_engine(url, timeouts=timeouts, **kwargs))

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
-from storage.engine import Store
+from storage.engine import Store, patient
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,11 @@ def upgrade(store: Store, revision: str = "head") -> str | None:
     target = head_revision() if revision == "head" else revision
     if current_revision(store) == target:
         return target
-    with store.engine.begin() as conn:
+    # Waiting for another replica's migration, and the migration itself, may take longer
+    # than any statement of ordinary work: no timeouts here.
+    with patient(), store.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL statement_timeout = 0"))
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
         before = MigrationContext.configure(conn).get_current_revision()
         if before != target:

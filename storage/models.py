@@ -195,6 +195,7 @@ class Outbox(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_outbox_due", "transport", "status", "next_attempt_at"),
+        Index("ix_outbox_coalesce", "coalesce_key", "status"),
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe"),
     )
 
@@ -220,6 +221,12 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = _ts()
     sent_at: datetime | None = _ts(default=None)
+    # Since when an attempt may have reached Slack without an answer: a row that cannot be
+    # checked for that long is given up (storage.outbox, scheduler.delivery).
+    uncertain_since: datetime | None = _ts(default=None)
+    # Refreshes of one message or Home tab share a key: a newer one supersedes older ones
+    # still waiting, so only the newest is sent.
+    coalesce_key: str | None = Field(default=None, max_length=200)
 
 
 class Draft(SQLModel, table=True):

@@ -1,10 +1,17 @@
 """The outbox: messages queued in the transaction that caused them, then claimed and sent.
 
-`enqueue` is the only way in. A row is claimed by moving it to `sending` with a lease
+`enqueue` is the only way in. A row is claimed by moving it to `sending` with a short lease
 (`claimed_until`) in one UPDATE whose WHERE clause repeats the conditions under which it may
-be taken: exactly one worker sees rowcount 1, the others skip it. A worker that dies
-mid-send leaves the lease to expire, and the row is then taken again as `uncertain`
-(scheduler.delivery checks Slack before sending it again).
+be taken: exactly one worker sees rowcount 1, the others skip it. The worker renews the
+lease while its send is in flight (`renew`); a worker that dies mid-send stops renewing, the
+lease runs out within seconds, and the row is then taken again as uncertain (its message
+may have gone out: scheduler.delivery checks Slack before sending it again, and gives it up
+rather than guess when Slack cannot be asked). `uncertain_since` says since when.
+
+Refreshes of one message or Home tab share a `coalesce_key`: queueing one supersedes the
+older ones still waiting, an older one whose send is in flight holds the newer back until
+it is done, and an older one found claimable after a newer one was queued is superseded
+instead of sent. So only the newest refresh is shown, and never an older one after it.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, case, exists, func, or_, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -22,6 +30,7 @@ from storage.unique import insert_unique
 from storage.vocabulary import OutboxKind, OutboxStatus, is_slack_channel, is_slack_user
 
 _RETRYABLE = (OutboxStatus.PENDING.value, OutboxStatus.UNCERTAIN.value)
+_OPEN = (*_RETRYABLE, OutboxStatus.SENDING.value)
 SLACK, CONSOLE = "slack", "console"
 
 
@@ -41,11 +50,20 @@ def enqueue(
     now: datetime,
     ref_id: int | None = None,
     parent_key: str | None = None,
+    coalesce_key: str | None = None,
 ) -> bool:
     """Queue one message in the caller's transaction; False if `dedupe_key` was queued before.
 
     `facts` is what the message is rendered from (JSON-ready), captured now: the change that
-    caused it, not what the database says when the message goes out."""
+    caused it, not what the database says when the message goes out. With `coalesce_key`
+    (refreshes), rows of the same key still waiting are superseded by this one."""
+    if coalesce_key is not None:
+        session.exec(
+            update(Outbox)
+            .where(col(Outbox.coalesce_key) == coalesce_key, col(Outbox.status).in_(_RETRYABLE))
+            .values(status=OutboxStatus.SUPERSEDED.value, last_error="superseded by a newer one")
+            .execution_options(synchronize_session=False)
+        )
     row = Outbox(
         team_id=team_id,
         channel_id=channel_id,
@@ -54,6 +72,7 @@ def enqueue(
         ref_id=ref_id,
         dedupe_key=dedupe_key[:200],
         parent_key=parent_key,
+        coalesce_key=coalesce_key,
         payload=facts,
         next_attempt_at=now,
         created_at=now,
@@ -62,20 +81,92 @@ def enqueue(
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
-    return or_(
-        and_(col(Outbox.status).in_(_RETRYABLE), col(Outbox.next_attempt_at) <= now),
-        and_(col(Outbox.status) == OutboxStatus.SENDING.value, col(Outbox.claimed_until) < now),
+    older = aliased(Outbox)
+    older_in_flight = exists().where(
+        col(older.coalesce_key) == col(Outbox.coalesce_key),
+        col(older.id) < col(Outbox.id),
+        col(older.status) == OutboxStatus.SENDING.value,
+        col(older.claimed_until) >= now,
+    )
+    return and_(
+        or_(
+            and_(col(Outbox.status).in_(_RETRYABLE), col(Outbox.next_attempt_at) <= now),
+            and_(
+                col(Outbox.status) == OutboxStatus.SENDING.value,
+                col(Outbox.claimed_until) < now,
+            ),
+        ),
+        or_(col(Outbox.coalesce_key).is_(None), ~older_in_flight),
     )
 
 
-def due_ids(session: Session, *, transport: str, now: datetime, limit: int) -> list[int]:
+@dataclass(frozen=True)
+class Due:
+    """A row that is due, and the lane it is delivered in (its workspace and channel, or
+    the person whose Home tab it refreshes): one lane's rows go out one at a time, in order."""
+
+    id: int
+    team_id: str
+    channel_id: str
+
+    @property
+    def lane(self) -> tuple[str, str]:
+        return self.team_id, self.channel_id
+
+
+def due_rows(session: Session, *, transport: str, now: datetime, limit: int) -> list[Due]:
+    """Rows that may be claimed now, oldest due first."""
     stmt = (
-        select(Outbox.id)
+        select(Outbox.id, Outbox.team_id, Outbox.channel_id)
         .where(col(Outbox.transport) == transport, _claimable(now))
         .order_by(col(Outbox.next_attempt_at), col(Outbox.id))
         .limit(limit)
     )
-    return [int(id_) for id_ in session.exec(stmt).all() if id_ is not None]
+    return [
+        Due(int(id_), team, channel)
+        for id_, team, channel in session.exec(stmt).all()
+        if id_ is not None
+    ]
+
+
+def next_in_lane(
+    session: Session,
+    *,
+    transport: str,
+    team_id: str,
+    channel_id: str,
+    now: datetime,
+    skip: frozenset[int] = frozenset(),
+) -> int | None:
+    """The oldest row of a lane (a workspace and channel) that may be claimed now, leaving
+    out `skip`; None if there is none."""
+    stmt = (
+        select(Outbox.id)
+        .where(
+            col(Outbox.transport) == transport,
+            col(Outbox.team_id) == team_id,
+            col(Outbox.channel_id) == channel_id,
+            _claimable(now),
+        )
+        .order_by(col(Outbox.id))
+        .limit(1)
+    )
+    if skip:
+        stmt = stmt.where(col(Outbox.id).not_in(skip))
+    found = session.exec(stmt).first()
+    return int(found) if found is not None else None
+
+
+def next_due_at(session: Session, *, transport: str) -> datetime | None:
+    """When the next waiting row falls due (a retry's time), or None if none waits."""
+    stmt = select(func.min(Outbox.next_attempt_at)).where(
+        col(Outbox.transport) == transport, col(Outbox.status).in_(_RETRYABLE)
+    )
+    return session.exec(stmt).first()
+
+
+def due_ids(session: Session, *, transport: str, now: datetime, limit: int) -> list[int]:
+    return [row.id for row in due_rows(session, transport=transport, now=now, limit=limit)]
 
 
 @dataclass(frozen=True)
@@ -94,12 +185,15 @@ class Claimed:
     # An earlier attempt may have reached Slack (it timed out, got a 5xx, or its worker
     # died mid-send): look for the message before posting again.
     uncertain: bool
+    uncertain_since: datetime | None = None
+    coalesce_key: str | None = None
 
 
 def claim(
     session: Session, *, outbox_id: int, worker: str, now: datetime, lease: timedelta
 ) -> Claimed | None:
-    """Take the row for this worker; None if another worker has it or it is no longer due."""
+    """Take the row for this worker; None if another worker has it, it is no longer due, or
+    (a refresh) a newer refresh of the same thing was queued since."""
     row = session.get(Outbox, outbox_id)
     if row is None:
         return None
@@ -112,6 +206,14 @@ def claim(
             claimed_by=worker,
             claimed_until=now + lease,
             attempts=col(Outbox.attempts) + 1,
+            # A worker that held it may have died mid-send: uncertain from now on.
+            uncertain_since=case(
+                (
+                    col(Outbox.status) == OutboxStatus.SENDING.value,
+                    func.coalesce(col(Outbox.uncertain_since), now),
+                ),
+                else_=col(Outbox.uncertain_since),
+            ),
         )
         .execution_options(synchronize_session=False)
     )
@@ -119,6 +221,8 @@ def claim(
         return None
     session.refresh(row)
     assert row.id is not None
+    if row.coalesce_key is not None and _superseded(session, row):
+        return None
     return Claimed(
         id=row.id,
         team_id=row.team_id,
@@ -130,7 +234,32 @@ def claim(
         attempts=row.attempts,
         created_at=row.created_at,
         uncertain=uncertain,
+        uncertain_since=row.uncertain_since,
+        coalesce_key=row.coalesce_key,
     )
+
+
+def _superseded(session: Session, row: Outbox) -> bool:
+    """Mark `row` superseded (and say so) if a newer row with its coalesce key exists."""
+    newer = select(Outbox.id).where(
+        col(Outbox.coalesce_key) == row.coalesce_key,
+        col(Outbox.id) > row.id,
+        col(Outbox.status) != OutboxStatus.SUPERSEDED.value,
+    )
+    if session.exec(newer.limit(1)).first() is None:
+        return False
+    row.status = OutboxStatus.SUPERSEDED.value
+    row.claimed_until = None
+    row.last_error = "superseded by a newer one"
+    session.flush()
+    return True
+
+
+def renew(
+    session: Session, *, outbox_id: int, worker: str, now: datetime, lease: timedelta
+) -> bool:
+    """Extend this worker's lease on a row it is sending; False if it no longer holds it."""
+    return _finish(session, outbox_id, worker, claimed_until=now + lease)
 
 
 def _finish(session: Session, outbox_id: int, worker: str, **values: object) -> bool:
@@ -164,9 +293,21 @@ def mark_sent(
 
 
 def reschedule(
-    session: Session, *, outbox_id: int, worker: str, at: datetime, error: str, uncertain: bool
+    session: Session,
+    *,
+    outbox_id: int,
+    worker: str,
+    at: datetime,
+    error: str,
+    uncertain: bool,
+    now: datetime | None = None,
 ) -> bool:
+    """Try again at `at`. An `uncertain` row keeps (or, from `now`, starts) its
+    uncertain_since: how long Slack could not be asked counts from the first doubt."""
     status = OutboxStatus.UNCERTAIN if uncertain else OutboxStatus.PENDING
+    since: object = col(Outbox.uncertain_since)
+    if uncertain:
+        since = func.coalesce(col(Outbox.uncertain_since), now or at)
     return _finish(
         session,
         outbox_id,
@@ -175,6 +316,7 @@ def reschedule(
         next_attempt_at=at,
         claimed_until=None,
         last_error=error[:500],
+        uncertain_since=since,
     )
 
 
@@ -184,6 +326,26 @@ def mark_final(
     return _finish(
         session, outbox_id, worker, status=status.value, claimed_until=None, last_error=error[:500]
     )
+
+
+@dataclass(frozen=True)
+class Parent:
+    """The row a threaded message answers: its status, and its Slack ts once sent."""
+
+    status: OutboxStatus
+    ts: str | None
+
+    @property
+    def waiting(self) -> bool:
+        """Still to be sent (or being sent): the answer waits for it."""
+        return self.status.value in _OPEN
+
+
+def parent(session: Session, *, dedupe_key: str) -> Parent | None:
+    """The row queued under `dedupe_key`, if any."""
+    stmt = select(Outbox.status, Outbox.sent_ts).where(col(Outbox.dedupe_key) == dedupe_key)
+    found = session.exec(stmt).first()
+    return None if found is None else Parent(OutboxStatus(found[0]), found[1])
 
 
 def sent_ts(session: Session, *, dedupe_key: str) -> str | None:

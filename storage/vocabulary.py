@@ -63,6 +63,14 @@ class OutboxKind(StrEnum):
     VOTE_REMINDER = "vote_reminder"  # a voter who has not voted, halfway to the deadline
     EVIDENCE_EXPIRED = "evidence_expired"  # an owner's item reopened: its evidence grew old
     HELD_UP = "held_up"  # a downstream owner: an item theirs needs was blocked
+    UPDATE = "update"  # a refresh of a posted message (chat.update of a channel and ts)
+    HOME = "home"  # a refresh of someone's App Home tab (views.publish)
+    NOTICE = "notice"  # tells an admin a message was given up; never itself noticed
+
+
+# Refreshes replace what is shown: sending one twice is harmless, so they are retried after
+# any error, and a newer one supersedes an older one still waiting (storage.outbox).
+REFRESH_KINDS = frozenset({OutboxKind.UPDATE, OutboxKind.HOME})
 
 
 class OutboxStatus(StrEnum):
@@ -72,6 +80,10 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # a permanent error (e.g. channel_not_found), kept for the record
     EXPIRED = "expired"  # too old to be worth sending (an announcement from hours ago)
+    # An attempt may have reached Slack, and for too long Slack could not be asked whether it
+    # did: not sent again (it may be missing, never doubled), logged, counted, admins told.
+    GIVEN_UP = "given_up"
+    SUPERSEDED = "superseded"  # a refresh replaced by a newer one before it was sent
 
 
 class ItemFilter(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot.render.digest.templates import load_templates
 from bot.slack_client import web_client
@@ -29,18 +29,28 @@ def wait_until(probe: Callable[[], T], *, what: str, timeout: float = 5.0) -> T:
 
 
 def slack_deliverer(
-    store: Store, fake: FakeSlack, clock: Callable[[], datetime], *, worker: str = "w1"
+    store: Store,
+    fake: FakeSlack,
+    clock: Callable[[], datetime],
+    *,
+    worker: str = "w1",
+    timeout: int = 10,
+    **options: Any,
 ) -> Deliverer:
-    """An outbox deliverer posting to the fake Slack, without pacing."""
-    client = web_client(token=BOT_TOKEN, base_url=fake.base_url, metrics=None, retries=False)
+    """An outbox deliverer posting to the fake Slack, without pacing unless `pacer` is given
+    (other `options` go to the Deliverer: lease, concurrency, give_up_after, admins …)."""
+    client = web_client(
+        token=BOT_TOKEN, base_url=fake.base_url, metrics=None, retries=False, timeout=timeout
+    )
 
     async def client_for(team: str):  # type: ignore[no-untyped-def]
         return client
 
+    options.setdefault("pacer", Pacer(interval=0, rate=1000, burst=1000))
     return Deliverer(
         store=store,
         transport=SlackTransport(client_for, templates=load_templates(None)),
         worker_id=worker,
         clock=clock,
-        pacer=Pacer(interval=0, rate=1000, burst=1000),
+        **options,
     )

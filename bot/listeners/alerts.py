@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import refresh
 from bot.listeners.common import acknowledge_then, answer_privately, origin_of
 from bot.listeners.items import open_item_modal
 from bot.middleware import context_of, metadata_of
@@ -85,7 +86,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         origin = meta.get("origin") if isinstance(meta.get("origin"), dict) else {}
         runtime.spawn(
-            _refresh_alert(runtime, client, origin or {}, monitor_id), what="updating the alert"
+            _refresh_alert(runtime, client, origin or {}, monitor_id, ctx.team_id),
+            what="updating the alert",
         )
 
     async def snooze(action: dict[str, Any], respond: AsyncRespond, ctx: Context) -> None:
@@ -132,7 +134,11 @@ async def _run(runtime: Runtime, ctx: Context, monitor_id: int, command: Command
 
 
 async def _refresh_alert(
-    runtime: Runtime, client: AsyncWebClient, origin: dict[str, Any], monitor_id: int
+    runtime: Runtime,
+    client: AsyncWebClient,
+    origin: dict[str, Any],
+    monitor_id: int,
+    team_id: str,
 ) -> None:
     """Show the acknowledgement on the alert itself (its Acknowledge button goes)."""
     if not origin.get("channel") or not origin.get("ts"):
@@ -141,9 +147,16 @@ async def _refresh_alert(
     if found is None:
         return
     message = ui.alert_message(found)
-    await client.chat_update(
-        channel=origin["channel"], ts=origin["ts"], text=message.text, blocks=message.blocks
+    await runtime.run(
+        refresh.queue_message,
+        runtime.store,
+        team_id=team_id,
+        channel=origin["channel"],
+        ts=origin["ts"],
+        message=message,
+        now=runtime.clock(),
     )
+    runtime.wake_delivery()
 
 
 def _latest_alert(runtime: Runtime, monitor_id: int) -> AlertFacts | None:

@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import refresh
 from bot.middleware import context_of
 from bot.render import ids
 from bot.render.messages import Notice, SlackMessage, render_message, with_notice
@@ -176,9 +177,16 @@ async def refresh_origin(
                 webhook = AsyncWebhookClient(origin["response_url"])
                 await webhook.send(text=message.text, blocks=message.blocks, replace_original=True)
         else:
-            await client.chat_update(
-                channel=origin["channel"], ts=origin["ts"], text=message.text, blocks=message.blocks
+            await runtime.run(
+                refresh.queue_message,
+                runtime.store,
+                team_id=ctx.team_id,
+                channel=origin["channel"],
+                ts=origin["ts"],
+                message=message,
+                now=runtime.clock(),
             )
+            runtime.wake_delivery()
     except Exception:
         log.exception("could not refresh the message a click came from")
 

@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import refresh
 from bot.listeners.common import acknowledge_then, answer_privately
 from bot.middleware import context_of, metadata_of
 from bot.render import decision as ui
@@ -278,8 +278,9 @@ async def _after_vote(
 
 
 async def _show_call(runtime: Runtime, client: AsyncWebClient, reply: Reply) -> None:
-    """Update the call message in its channel (a closed call's result is posted by the
-    outbox, which rewrites the message itself)."""
+    """Show the call anew in its channel, through the outbox (retried; only the newest of
+    several quick votes is sent). A closed call's result is posted by the outbox too, which
+    rewrites the message itself."""
     if not isinstance(reply, CallReply):
         return
     call: CallView = reply.call
@@ -287,12 +288,16 @@ async def _show_call(runtime: Runtime, client: AsyncWebClient, reply: Reply) -> 
     if ts is None:
         return  # not posted yet: the outbox posts it as it is now
     message = ui.call_message(call)
-    try:
-        await client.chat_update(
-            channel=call.channel_id, ts=ts, text=message.text, blocks=message.blocks
-        )
-    except SlackApiError as exc:
-        log.warning("could not update the Go/No-Go call %s: %s", call.id, exc.response.get("error"))
+    await runtime.run(
+        refresh.queue_message,
+        runtime.store,
+        team_id=call.team_id,
+        channel=call.channel_id,
+        ts=ts,
+        message=message,
+        now=runtime.clock(),
+    )
+    runtime.wake_delivery()
 
 
 def _call_ts(runtime: Runtime, call_id: int) -> str | None:

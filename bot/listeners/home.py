@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import refresh
 from bot.middleware import context_of
 from bot.render.home import home_view
 from bot.runtime import Runtime
@@ -33,4 +34,13 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 async def publish_home(runtime: Runtime, client: AsyncWebClient, *, ctx: Context) -> None:
     reply = await runtime.run(home, runtime.store, ctx)
-    await client.views_publish(user_id=ctx.user_id, view=home_view(reply))
+    view = home_view(reply)
+    await runtime.run(
+        refresh.queue_home,
+        runtime.store,
+        team_id=ctx.team_id,
+        user_id=ctx.user_id,
+        view=view,
+        now=runtime.clock(),
+    )
+    runtime.wake_delivery()

@@ -1,7 +1,8 @@
 """One composer per outbox kind: the facts a row was queued with, as what goes out.
 
 `COMPOSERS[kind](facts, templates)` gives the Slack side (a message to post, perhaps in
-the thread of the row it answers and rewriting that one, or a file to upload);
+the thread of the row it answers and rewriting that one, a file to upload, or a refresh of
+a message or a Home tab already shown);
 `TEXTS[kind](facts, templates)` the plain text the local console prints. Both are pure.
 """
 
@@ -11,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.render import blocks as b
 from bot.render import decision, verify
+from bot.render import mrkdwn as md
 from bot.render import text as render_text
 from bot.render.alerts import alert_message, resolved_original
 from bot.render.digest.chart import render_chart
@@ -24,10 +27,10 @@ from bot.render.digest.digest import (
     render_unchanged_text,
 )
 from bot.render.digest.templating import Templates
-from bot.render.messages import SlackMessage, announcement
+from bot.render.messages import SlackMessage, announcement, fallback
 from commands.decision.model import CallView
 from commands.digests.model import ChartFacts, DigestFacts, ReminderFacts
-from commands.facts import Facts
+from commands.facts import AdminNotice, Facts, HomeRefresh, MessageRefresh
 from commands.monitors.alerts import AlertFacts
 from commands.replies import Announcement, CallReply
 from storage.vocabulary import OutboxKind
@@ -51,7 +54,24 @@ class Upload:
     content: Callable[[], bytes]
 
 
-Composed = Post | Upload
+@dataclass(frozen=True)
+class Edit:
+    """A message already posted, shown anew (`chat.update`)."""
+
+    channel: str
+    ts: str
+    message: SlackMessage
+
+
+@dataclass(frozen=True)
+class Publish:
+    """Someone's App Home tab, shown anew (`views.publish`)."""
+
+    user_id: str
+    view: dict[str, Any]
+
+
+Composed = Post | Upload | Edit | Publish
 Composer = Callable[[Any, Templates], Composed]
 TextComposer = Callable[[Any, Templates], str]
 
@@ -99,6 +119,30 @@ def _decision(facts: CallView, _templates: Templates) -> Composed:
     return Post(decision.result_message(facts), rewrite_parent=decision.call_message(facts))
 
 
+def _refresh(facts: MessageRefresh, _templates: Templates) -> Composed:
+    return Edit(facts.channel, facts.ts, SlackMessage(facts.text, facts.blocks))
+
+
+def _home(facts: HomeRefresh, _templates: Templates) -> Composed:
+    return Publish(facts.user_id, facts.view)
+
+
+def notice_text(facts: AdminNotice) -> str:
+    return (
+        f"readybot gave up on a {facts.kind} message for {facts.channel_id} (outbox row "
+        f"{facts.outbox_id}): an earlier attempt may have been posted and Slack could not be "
+        f"asked whether it was ({facts.reason}), so it was not posted again. It may be missing "
+        "there; nothing was doubled."
+    )
+
+
+def _notice(facts: AdminNotice, _templates: Templates) -> Composed:
+    text = md.escape(notice_text(facts)).replace(
+        md.escape(facts.channel_id), md.channel(facts.channel_id), 1
+    )
+    return Post(SlackMessage(fallback(notice_text(facts)), [b.section("⚠️ " + text)]))
+
+
 COMPOSERS: dict[OutboxKind, Composer] = {
     OutboxKind.ANNOUNCE: _announcement,
     OutboxKind.DIGEST: _digest,
@@ -111,6 +155,9 @@ COMPOSERS: dict[OutboxKind, Composer] = {
     OutboxKind.VOTE_REMINDER: lambda facts, _t: Post(decision.reminder_dm(facts)),
     OutboxKind.EVIDENCE_EXPIRED: lambda facts, _t: Post(verify.evidence_expired_dm(facts)),
     OutboxKind.HELD_UP: lambda facts, _t: Post(verify.held_up_dm(facts)),
+    OutboxKind.UPDATE: _refresh,
+    OutboxKind.HOME: _home,
+    OutboxKind.NOTICE: _notice,
 }
 
 
@@ -148,6 +195,9 @@ TEXTS: dict[OutboxKind, TextComposer] = {
     ),
     OutboxKind.EVIDENCE_EXPIRED: lambda facts, _t: verify.evidence_expired_text(facts),
     OutboxKind.HELD_UP: lambda facts, _t: verify.held_up_text(facts),
+    OutboxKind.UPDATE: lambda facts, _t: facts.text,
+    OutboxKind.HOME: lambda facts, _t: "(the App Home tab)",
+    OutboxKind.NOTICE: lambda facts, _t: notice_text(facts),
 }
 
 

@@ -108,6 +108,7 @@ def call_view(session: Session, ctx: Context, call: GoNoGoCall, launch: Launch) 
         reasons=reasons,
         timezone=launch.timezone,
         launch_owner=launch.owner,
+        team_id=call.team_id,
         record=closed,
         override=load_override(call),
     )

@@ -181,6 +181,7 @@ class CallView:
     reasons: tuple[str, ...]
     timezone: str
     launch_owner: str | None = None
+    team_id: str = ""
     record: DecisionRecord | None = None  # set once closed
     override: Override | None = None
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from commands.audit import record
 from commands.context import Context
-from commands.errors import CommandError, Conflict, UsageError
+from commands.errors import CommandError, Conflict, NotAllowed, UsageError
 from commands.items.find import find_item
 from commands.launching import current_launch
 from commands.monitors.apply import save_state
@@ -55,6 +55,15 @@ def show(store: Store, ctx: Context, *, number: int) -> Message:
 
 
 def add(store: Store, ctx: Context, *, draft: MonitorDraft) -> Message:
+    """Add a monitor, as the launch's owner or an admin. A target the outbound policy or
+    READYBOT_BACKUP_PATHS refuses is refused now, with the reason and the setting that
+    would allow it (vetted outside the write transaction: it may resolve a name)."""
+    if ctx.vet_monitor is not None:
+        with store.read() as session:
+            require_launch_admin(ctx, current_launch(session, ctx), action="add monitors")
+        refused = ctx.vet_monitor(draft)
+        if refused is not None:
+            raise NotAllowed(f"readybot will not monitor {draft.name}: {refused}.")
     with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         require_launch_admin(ctx, launch, action="add monitors")

@@ -168,7 +168,7 @@ def draft_from_mapping(data: dict[str, Any]) -> MonitorDraft:
             raise UsageError("`warn` is a list of days such as 21,14,7.", usage_verb="monitor")
         params = {"host": host, "port": port, "warn_days": days}
     elif kind == "backup":
-        if not target.startswith("/"):
+        if not target.startswith("/") or any(ord(c) < 32 for c in target):
             raise UsageError(
                 "A backup pattern is an absolute path with wildcards, e.g. /var/backups/db-*.sql.gz.",
                 usage_verb="monitor",

@@ -20,6 +20,7 @@ monitors added with `/ready monitor add` are left alone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -83,6 +84,20 @@ def parse_config(text: str, *, source: str = "READYBOT_MONITORS") -> list[Declar
 
 def load_config(path: Path) -> list[Declared]:
     return parse_config(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def vet_config(
+    declared: list[Declared], vet: Callable[[MonitorDraft], str | None], *, source: str
+) -> None:
+    """Refuse the file, listing each problem, if any monitor in it targets what the outbound
+    policy or READYBOT_BACKUP_PATHS refuses (exactly as `/ready monitor add` would)."""
+    problems = [
+        f"{entry.draft.name}: {refused}"
+        for entry in declared
+        if (refused := vet(entry.draft)) is not None
+    ]
+    if problems:
+        raise ConfigError(f"{source} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
 
 
 def apply_config(store: Store, declared: list[Declared], *, now: datetime) -> tuple[int, int, int]:

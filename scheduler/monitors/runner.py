@@ -12,14 +12,17 @@ import asyncio
 import logging
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from commands.monitors.apply import apply_result, previous_result, spec_of
+from commands.monitors.draft import MonitorDraft
 from commands.monitors.spec import CheckResult
 from scheduler.monitors.checks.run import run_many
 from scheduler.monitors.heartbeat import judge
 from scheduler.monitors.net import AddressPolicy
+from scheduler.monitors.paths import BackupRoots
+from scheduler.monitors.vet import Vetter
 from scheduler.wake import WakeLoop
 from storage import monitors as rows
 from storage.engine import Store
@@ -35,6 +38,7 @@ class MonitorRunner:
     worker: str
     clock: Clock
     network: AddressPolicy
+    backup_roots: BackupRoots = field(default_factory=BackupRoots)
     concurrency: int = 50
     batch: int = 2000
     ssl_context: ssl.SSLContext | None = None
@@ -51,6 +55,11 @@ class MonitorRunner:
     async def run(self, stop: asyncio.Event) -> None:
         """Check due monitors every few seconds, or at once when woken, until stopped."""
         await self._loop.run(stop)
+
+    def vet(self, draft: MonitorDraft) -> str | None:
+        """Why a new monitor may not be added (refused address, backup outside the allowed
+        folders), or None; blocking, for a command's worker thread."""
+        return Vetter(self.network, self.backup_roots)(draft)
 
     def check_blocking(self, monitor_id: int) -> str:
         """`check_now` for callers outside the event loop (a command's worker thread, the
@@ -75,6 +84,7 @@ class MonitorRunner:
                     policy=self.network,
                     now=now,
                     ssl_context=self.ssl_context,
+                    backup_roots=self.backup_roots,
                 )
             )
         for monitor in claimed:
@@ -101,6 +111,7 @@ class MonitorRunner:
                 policy=self.network,
                 now=now,
                 ssl_context=self.ssl_context,
+                backup_roots=self.backup_roots,
             )
             result = found[monitor_id]
         if await asyncio.to_thread(self._apply_all, {monitor_id: result}, self.clock()):

@@ -24,6 +24,7 @@ from bot.server import create_web
 from bot.settings import Settings
 from bot.wiring import build_service
 from scheduler.delivery import Pacer
+from storage import outbox
 from storage.engine import Store
 from tests.fakes.slack_api import FakeSlack
 
@@ -222,8 +223,17 @@ class Served:
         return self.signed_post(body, content_type="application/json", **kwargs)
 
     def deliver(self) -> int:
-        """Run one outbox pass now (the background loop would within seconds)."""
-        return asyncio.run(self.service.deliverer.deliver_due())
+        """Run one outbox pass now (the background loop would within seconds), and wait for
+        the rows the background loop took first to be sent (up to 5 s)."""
+        handled = asyncio.run(self.service.deliverer.deliver_due())
+        deadline = time.monotonic() + 5
+        while self._sending() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return handled
+
+    def _sending(self) -> int:
+        with self.store.read() as session:
+            return outbox.backlog(session).get("sending", 0)
 
 
 def settings_for(fake: FakeSlack, store_url: str, **overrides: Any) -> Settings:

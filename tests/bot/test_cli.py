@@ -201,3 +201,26 @@ def test_export_decision_writes_the_record_for_the_audit_folder(capsys) -> None:
     record = Path("decision.md").read_text(encoding="utf-8")
     assert record.startswith("# Go/No-Go decision: Checkout")
     assert "**Decision:** GO" in record and "| SEC-1 | TLS | Security | done |" in record
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://readybot:s3cr@tpass@127.0.0.1:1/db",  # an unencoded @ in the password
+        "postgresql://readybot@127.0.0.1:1/db?password=s3cr3tpass",
+        "postgresql+psycopg://readybot@127.0.0.1:1/db?sslmode=disable&password=s3cr3tpass",
+        "postgres://readybot:s3cr3tpass@127.0.0.1:1/db",
+        "postgresql://readybot:s3cr3tpass@host:notaport/db",
+        "mysql://readybot:s3cr3tpass@127.0.0.1/db",
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_named_without_its_password(
+    monkeypatch, capsys, url
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("READYBOT_DB_CONNECT_TIMEOUT", "2")
+    assert main(["db", "current"]) in (1, 2)
+    err = capsys.readouterr().err
+    assert "readybot:" in err and "Traceback" not in err
+    for fragment in ("s3cr", "tpass", "3tpass"):
+        assert fragment not in err, err

@@ -47,3 +47,13 @@ def test_each_line_is_json_with_the_request_id() -> None:
         "handled command in 1.2 ms",
         "info",
     )
+
+
+def test_database_passwords_are_masked_whatever_their_form() -> None:
+    logger, stream = capture()
+    logger.info("db postgresql://readybot:hunter2@db@db.internal/readybot unreachable")
+    logger.info("db postgresql://readybot@db/readybot?sslmode=require&password=hunter3 refused")
+    logger.info("psycopg: host=db user=readybot password=hunter4 failed")
+    text = stream.getvalue()
+    for secret in ("hunter2", "hunter3", "hunter4", "2@db"):
+        assert secret not in text, text

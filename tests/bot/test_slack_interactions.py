@@ -12,7 +12,7 @@ from storage.models import Event, Item
 from tests.bot.harness import CHANNEL, serve
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_api import FakeSlack, Fault
 
 
 @pytest.fixture
@@ -328,3 +328,23 @@ def test_a_candidate_button_runs_the_command_as_typed_with_that_item(served, sto
     eventually(status_is(store, "SSL", "blocked"))
     assert item(store, "SSL").blocked_reason == "waiting on the CA"
     assert fake.wait_for_response("pick")[0]["replace_original"] is True
+
+
+def test_a_channel_message_refresh_that_fails_is_retried_until_it_lands(
+    served, store, fake
+) -> None:
+    item_id = seed(store)
+    status = served.command("status here").json()
+    message = {"ts": "1700000000.000200", "blocks": status["blocks"]}
+    fake.fail("chat.update", Fault(status=500))  # the first refresh's answer
+    served.click(ids.ACTION_ITEM_DONE, str(item_id), message=message, ephemeral=False)
+    updates = fake.wait_for("chat.update", count=2, timeout=10)
+    assert {u.body["ts"] for u in updates} == {"1700000000.000200"}
+
+
+def test_a_home_tab_publish_that_fails_is_retried_until_it_lands(served, store, fake) -> None:
+    seed(store)
+    fake.fail("views.publish", Fault(status=503))
+    served.event({"type": "app_home_opened", "user": "U1ALICE", "channel": "D1", "tab": "home"})
+    published = fake.wait_for("views.publish", count=2, timeout=10)
+    assert [p.body["user_id"] for p in published] == ["U1ALICE", "U1ALICE"]

@@ -9,6 +9,7 @@ Retry-After, 500, slow replies) per method. Point the bot at `fake.base_url`
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import threading
@@ -54,6 +55,12 @@ class FakeSlack:
             str, list[dict[str, Any]]
         ] = {}  # channel -> posted messages, oldest first
         self.socket_url: str | None = None
+        # Channels, as Slack sees them: a public channel's history is readable by members
+        # only (`conversations.join` makes the bot one); a private channel cannot be joined,
+        # only invited to (`members`). Scopes the bot token lacks answer missing_scope.
+        self.members: set[str] = set()
+        self.private: set[str] = set()
+        self.missing_scopes: set[str] = set()
         # More workspaces: every bot token accepted (besides `token`), the auth.test answer
         # per token, and the OAuth codes oauth.v2.access will exchange (see `add_workspace`).
         self.tokens: set[str] = {token}
@@ -61,6 +68,8 @@ class FakeSlack:
         self.oauth_codes: dict[str, dict[str, Any]] = {}
         self.client_credentials: tuple[str, str] | None = None  # (client_id, client_secret)
         self._faults: dict[str, list[Fault]] = {}
+        self.in_flight = 0  # Web API calls being answered right now, and the most at once
+        self.peak_in_flight = 0
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -231,12 +240,22 @@ class FakeSlack:
             if isinstance(metadata, str):
                 metadata = json.loads(metadata)
             message = {"text": body.get("text"), "blocks": blocks, "ts": ts, "metadata": metadata}
+            if body.get("thread_ts"):
+                message["thread_ts"] = body["thread_ts"]
             with self._lock:
                 posted = self.messages.setdefault(body["channel"], [])
                 if method == "chat.postMessage":
                     posted.append(message)
                 else:
-                    posted[:] = [message if m["ts"] == ts else m for m in posted]
+                    kept = next(
+                        (
+                            {"thread_ts": m["thread_ts"]}
+                            for m in posted
+                            if m["ts"] == ts and "thread_ts" in m
+                        ),
+                        {},
+                    )
+                    posted[:] = [{**message, **kept} if m["ts"] == ts else m for m in posted]
             return {"ok": True, "channel": body["channel"], "ts": ts, "message": message}
         if method in ("views.open", "views.update", "views.push", "views.publish"):
             view = body.get("view")
@@ -262,21 +281,24 @@ class FakeSlack:
                     "profile": {"display_name": profile.get("name", user.lower())},
                 },
             }
-        if method == "conversations.history":
+        if method in ("conversations.history", "conversations.replies"):
+            return self._read_channel(method, body)
+        if method == "conversations.join":
+            channel = str(body.get("channel") or "")
+            if "channels:join" in self.missing_scopes:
+                return {"ok": False, "error": "missing_scope", "needed": "channels:join"}
+            if channel in self.private or not channel.startswith("C"):
+                return {"ok": False, "error": "method_not_supported_for_channel_type"}
             with self._lock:
-                posted = list(reversed(self.messages.get(body.get("channel", ""), [])))
-            keep_metadata = str(body.get("include_all_metadata")).lower() in ("true", "1")
-            return {
-                "ok": True,
-                "messages": [
-                    {k: v for k, v in m.items() if k != "metadata" or keep_metadata} for m in posted
-                ],
-                "has_more": False,
-            }
+                already = channel in self.members
+                self.members.add(channel)
+            answer: dict[str, Any] = {"ok": True, "channel": {"id": channel, "is_member": True}}
+            return {**answer, "warning": "already_in_channel"} if already else answer
         if method == "conversations.info":
+            channel = body.get("channel")
             return {
                 "ok": True,
-                "channel": {"id": body.get("channel"), "name": "launch", "is_member": True},
+                "channel": {"id": channel, "name": "launch", "is_member": channel in self.members},
             }
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": f"D{body.get('users', 'X')}"}}
@@ -304,6 +326,35 @@ class FakeSlack:
                 return {"ok": False, "error": "socket_mode_not_enabled"}
             return {"ok": True, "url": self.socket_url}
         return {"ok": False, "error": "unknown_method"}
+
+    def _read_channel(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history (top-level messages) and .replies (a thread), newest first.
+        A public channel is readable by members only; a direct message always (its id is
+        D + the person's id, and messages posted to the person's id are in it)."""
+        channel = str(body.get("channel") or "")
+        history_scope = "im:history" if channel.startswith("D") else "channels:history"
+        if history_scope in self.missing_scopes:
+            return {"ok": False, "error": "missing_scope", "needed": history_scope}
+        if channel.startswith(("C", "G")) and channel not in self.members:
+            return {"ok": False, "error": "not_in_channel"}
+        with self._lock:
+            posted = list(self.messages.get(channel, []))
+            if channel.startswith("D"):
+                posted += self.messages.get(channel[1:], [])
+        if method == "conversations.replies":
+            thread = str(body.get("ts") or "")
+            posted = [m for m in posted if m["ts"] == thread or m.get("thread_ts") == thread]
+        else:
+            posted = [m for m in posted if m.get("thread_ts") in (None, m["ts"])]
+        keep_metadata = str(body.get("include_all_metadata")).lower() in ("true", "1")
+        return {
+            "ok": True,
+            "messages": [
+                {k: v for k, v in m.items() if k != "metadata" or keep_metadata}
+                for m in reversed(posted)
+            ],
+            "has_more": False,
+        }
 
     def _oauth_v2_access(self, body: dict[str, Any], auth: str | None) -> dict[str, Any]:
         """Exchange a code once. The app authenticates with its client id and secret, as
@@ -347,6 +398,15 @@ class FakeSlack:
                 method = path.removeprefix("/api/")
                 with fake._lock:
                     fake.calls.append(Call(method, body, dict(self.headers)))
+                    fake.in_flight += 1
+                    fake.peak_in_flight = max(fake.peak_in_flight, fake.in_flight)
+                try:
+                    self._api(method, body)
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
+
+            def _api(self, method: str, body: dict[str, Any]) -> None:
                 fault = fake._next_fault(method)
                 if fault:
                     if fault.delay:
@@ -389,7 +449,9 @@ class FakeSlack:
                 for name, value in (headers or {}).items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                # The client may have given up waiting (a scripted slow answer).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)
 
         return Handler
 

@@ -19,6 +19,7 @@ from commands.monitors.spec import (
 )
 from scheduler.monitors.checks.run import run_check, run_many
 from scheduler.monitors.net import AddressPolicy
+from scheduler.monitors.paths import BackupRoots
 from tests.fakes.monitor_target import FakeTarget, Reply
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -50,12 +51,16 @@ def test_run_check_compares_a_backup_with_the_previous_result(tmp_path: Path) ->
 
     result = asyncio.run(
         run_check(
-            BackupSpec(str(tmp_path / "db-*.sql.gz")), policy=LOOPBACK, now=NOW, previous=previous
+            BackupSpec(str(tmp_path / "db-*.sql.gz")),
+            policy=LOOPBACK,
+            now=NOW,
+            previous=previous,
+            backup_roots=BackupRoots([str(tmp_path)]),
         )
     )
 
     assert result.ok
-    assert result.warning == "db-1.sql.gz is 10% of the previous backup's size"
+    assert result.warning == "the newest backup is 10% of the previous backup's size"
 
 
 def test_run_check_refuses_a_heartbeat() -> None:
@@ -115,7 +120,9 @@ def test_a_crashing_check_becomes_a_failed_result_and_the_others_still_run(
             ("web", HttpSpec(target.url("/")), None),
             ("db", BackupSpec(unreadable), None),
         ]
-        results = asyncio.run(run_many(checks, policy=LOOPBACK, now=NOW))
+        results = asyncio.run(
+            run_many(checks, policy=LOOPBACK, now=NOW, backup_roots=BackupRoots([str(tmp_path)]))
+        )
 
     assert results["web"].ok
     assert not results["db"].ok

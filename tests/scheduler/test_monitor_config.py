@@ -5,7 +5,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from scheduler.monitors.config import ConfigError, apply_config, parse_config
+from scheduler.monitors.config import ConfigError, apply_config, parse_config, vet_config
+from scheduler.monitors.net import AddressPolicy
+from scheduler.monitors.paths import BackupRoots
+from scheduler.monitors.vet import Vetter
 from storage.models import Monitor
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
@@ -56,3 +59,17 @@ def test_applying_adds_then_updates_then_removes(store) -> None:
 def test_an_unknown_launch_is_refused(store) -> None:
     with pytest.raises(ConfigError, match="no launch called"):
         apply_config(store, parse_config(FILE), now=datetime.now(UTC))
+
+
+def test_a_file_aiming_at_refused_targets_is_refused_listing_each() -> None:
+    declared = parse_config(
+        "monitors:\n  - launch: A\n    http: http://10.1.2.3/health\n"
+        "  - launch: A\n    backup: /etc/shadow\n  - launch: A\n    cert: 1.1.1.1\n"
+    )
+    vet = Vetter(AddressPolicy(), BackupRoots(["/var/backups"]))
+    with pytest.raises(ConfigError) as err:
+        vet_config(declared, vet, source="monitors.yml")
+    message = str(err.value)
+    assert "2 problem(s)" in message
+    assert "READYBOT_MONITOR_ALLOW=10.1.2.3/32" in message
+    assert "/etc/shadow is outside the folders" in message

@@ -25,6 +25,7 @@ from scheduler.monitors.checks.backup import check_backup
 from scheduler.monitors.checks.cert import check_cert
 from scheduler.monitors.checks.http import check_http, shared_client
 from scheduler.monitors.net import AddressPolicy, Resolver
+from scheduler.monitors.paths import BackupRoots
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ K = TypeVar("K", bound=Hashable)
 # Past its own timeout a check gets this much longer before run_many gives up on it (the
 # checks enforce their timeouts themselves; this only guards against one that does not).
 GRACE_SECONDS = 2.0
+NO_BACKUPS = BackupRoots()  # READYBOT_BACKUP_PATHS unset: backup monitors watch nothing
 
 
 async def run_check(
@@ -43,9 +45,11 @@ async def run_check(
     ssl_context: ssl.SSLContext | None = None,
     timeout: float = 10,
     resolver: Resolver | None = None,
+    backup_roots: BackupRoots = NO_BACKUPS,
 ) -> CheckResult:
     """Run the check `spec` describes. `previous` is the monitor's last result (a backup's
-    size is compared with it). Raises ValueError for a HeartbeatSpec."""
+    size is compared with it); backups are looked for only under `backup_roots`. Raises
+    ValueError for a HeartbeatSpec."""
     match spec:
         case HttpSpec():
             return await check_http(
@@ -67,7 +71,9 @@ async def run_check(
             )
         case BackupSpec():
             previous_size = previous.size if previous is not None else None
-            return await asyncio.to_thread(check_backup, spec, now=now, previous_size=previous_size)
+            return await asyncio.to_thread(
+                check_backup, spec, now=now, previous_size=previous_size, roots=backup_roots
+            )
         case HeartbeatSpec():
             raise ValueError("heartbeat monitors are passive: there is no check to run")
     raise TypeError(f"not a monitor spec: {spec!r}")
@@ -82,6 +88,7 @@ async def run_many(
     timeout: float = 10,
     ssl_context: ssl.SSLContext | None = None,
     resolver: Resolver | None = None,
+    backup_roots: BackupRoots = NO_BACKUPS,
 ) -> dict[K, CheckResult]:
     """Run `(key, spec, previous)` checks, at most `concurrency` at once, and return a result
     per key. Each check has its own `timeout`, so a slow target costs only its own slot: the
@@ -107,6 +114,7 @@ async def run_many(
                         ssl_context=ssl_context,
                         timeout=timeout,
                         resolver=resolver,
+                        backup_roots=backup_roots,
                     )
             except TimeoutError:
                 result = _crashed(f"check did not finish within {timeout:.1f} s", now)

@@ -1,0 +1,67 @@
+"""Refreshes go through the outbox, like posts: a message already posted (`chat.update`) or
+someone's App Home tab (`views.publish`), shown anew.
+
+What to show is rendered now and queued as the row's facts, under a key naming what it
+refreshes: a newer refresh of the same message or Home tab supersedes an older one still
+waiting, so only the newest is sent, and one that times out is retried instead of dropped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from bot.render.messages import SlackMessage
+from commands.facts import HomeRefresh, MessageRefresh, encode
+from storage import outbox
+from storage.engine import Store
+from storage.vocabulary import OutboxKind
+
+
+def message_key(team_id: str, channel: str, ts: str) -> str:
+    return f"update:{team_id}:{channel}:{ts}"
+
+
+def home_key(team_id: str, user_id: str) -> str:
+    return f"home:{team_id}:{user_id}"
+
+
+def message_facts(channel: str, ts: str, message: SlackMessage) -> dict[str, Any]:
+    return encode(MessageRefresh(channel, ts, message.text, message.blocks))
+
+
+def queue_message(
+    store: Store, *, team_id: str, channel: str, ts: str, message: SlackMessage, now: datetime
+) -> None:
+    """Queue showing `message` in place of the one posted at `ts` in `channel`."""
+    key = message_key(team_id, channel, ts)
+    with store.write() as session:
+        outbox.enqueue(
+            session,
+            kind=OutboxKind.UPDATE,
+            team_id=team_id,
+            channel_id=channel,
+            dedupe_key=f"{key}:{uuid.uuid4().hex}",
+            facts=message_facts(channel, ts, message),
+            now=now,
+            coalesce_key=key,
+        )
+
+
+def queue_home(
+    store: Store, *, team_id: str, user_id: str, view: dict[str, Any], now: datetime
+) -> None:
+    """Queue publishing `view` as `user_id`'s App Home tab."""
+    key = home_key(team_id, user_id)
+    with store.write() as session:
+        outbox.enqueue(
+            session,
+            kind=OutboxKind.HOME,
+            team_id=team_id,
+            channel_id=user_id,
+            dedupe_key=f"{key}:{uuid.uuid4().hex}",
+            facts=encode(HomeRefresh(user_id, view)),
+            now=now,
+            coalesce_key=key,
+        )
