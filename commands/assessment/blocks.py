@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from commands.assessment import plain_inline
+from commands.assessment import block_gates, plain_inline
 from commands.assessment.inline_render import Line, render_lines
 
 
@@ -83,8 +83,11 @@ def _parser() -> MarkdownIt:
     # "commonmark" plus GFM tables and strike-through; HTML on, so <details> and
     # <summary> arrive as HTML blocks instead of text; no linkify (links are as written).
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    plain_inline.install(md)  # the same tokens, faster for text without markup
-    return md.use(tasklists_plugin).use(front_matter_plugin)
+    md.use(tasklists_plugin).use(front_matter_plugin)
+    # The same tokens, sooner: inline text without markup, rules that cannot match.
+    plain_inline.install(md)
+    block_gates.install(md)
+    return md
 
 
 def parse_blocks(text: str) -> list[Block]:

@@ -17,6 +17,11 @@ is built: `install`):
   spaces, dropping those spaces, and skips the next line's leading spaces and tabs.
 * The post-processing rules change nothing without delimiters, and no two text
   tokens are adjacent.
+* One `**bold**` run in a line (four `*` in all, no line break), the commonest markup
+  of generated assessments, is strong emphasis when its first `**` can open and its
+  second can close (CommonMark's flanking rules, with markdown-it's own character
+  classes), and literal text otherwise; "emphasis" leaves an empty text token where a
+  marker was, before and after the run, unless text is there to absorb it.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -42,6 +48,7 @@ _INLINE_RULES = [
 ]
 _POST_RULES = ["balance_pairs", "strikethrough", "emphasis", "fragments_join"]
 _MARKUP = re.compile(r"[\\`~*_<&]")
+_MARKUP_BUT_STARS = re.compile(r"[\\`~_<&\n]")
 
 
 def install(md: MarkdownIt) -> None:
@@ -62,10 +69,20 @@ def _inline(state: StateCore) -> None:
         if token.children is None:
             token.children = []
         content = token.content
-        if links_possible or "](" in content or _MARKUP.search(content):
+        known = None if links_possible or "](" in content else _shortcut(content)
+        if known is None:
             md.inline.parse(content, md, env, token.children)
         else:
-            token.children += _plain(content)
+            token.children += known
+
+
+def _shortcut(content: str) -> list[Token] | None:
+    """The tokens of content without markup but a `**bold**` run; None for any other."""
+    if not _MARKUP.search(content):
+        return _plain(content)
+    if content.count("*") == 4 and not _MARKUP_BUT_STARS.search(content):
+        return _bold(content)
+    return None
 
 
 def _plain(content: str) -> list[Token]:
@@ -86,3 +103,36 @@ def _plain(content: str) -> list[Token]:
     if pending:
         tokens.append(Token("text", "", 0, content=pending))
     return tokens
+
+
+def _bold(content: str) -> list[Token] | None:
+    """The tokens of "text **bold** text" (exactly four `*`, no line break); None when
+    the stars are not two runs of two around some text."""
+    start = content.find("**")
+    end = content.find("**", start + 2) if start >= 0 else -1
+    if end < start + 3:
+        return None
+    before, inner, after = content[:start], content[start + 2 : end], content[end + 2 :]
+    opens, _ = _flanking(before[-1:] or " ", inner[0])
+    _, closes = _flanking(inner[-1], after[:1] or " ")
+    if not (opens and closes):
+        return [Token("text", "", 0, content=content)]
+    return [
+        Token("text", "", 0, content=before),
+        Token("strong_open", "strong", 1, markup="**"),
+        Token("text", "", 0, content=inner, level=1),
+        Token("strong_close", "strong", -1, markup="**"),
+        Token("text", "", 0, content=after),
+    ]
+
+
+def _flanking(last: str, next_: str) -> tuple[bool, bool]:
+    """Whether a delimiter run between `last` and `next_` is left- and right-flanking
+    (as `StateInline.scanDelims` decides it)."""
+    last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+    next_punct = isMdAsciiPunct(ord(next_)) or isPunctChar(next_)
+    last_space = isWhiteSpace(ord(last))
+    next_space = isWhiteSpace(ord(next_))
+    left = not (next_space or (next_punct and not (last_space or last_punct)))
+    right = not (last_space or (last_punct and not (next_space or next_punct)))
+    return left, right
