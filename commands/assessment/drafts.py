@@ -100,6 +100,12 @@ _DEPENDS = re.compile(
     r"\b(?:depends on|dependent on|depends upon|after|requires|blocked by|prerequisite:?)\s+"
     r"(?P<ref>[A-Z][A-Z0-9]{0,9}-\d+(?:\.\d+)*|#\d+|\"[^\"]+\"|“[^”]+”|`[^`]+`)",
 )
+# "(depends on Pen test report filed)": a parenthesis saying so names other items by
+# title, in the document's own words; the import resolves them among its items.
+_DEPENDS_ASIDE = re.compile(
+    r"\s*\((?:depends on|depends upon|dependent on|requires|after|blocked by)\s+(?P<refs>[^()]+)\)",
+    re.I,
+)
 _REF_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 # The first words of _WAITING's and _DEPENDS's phrases: without one, neither can match.
 _MAY_WAIT = mentioning("waiting", "blocked", "on hold", "pending", "need", "require")
@@ -117,6 +123,21 @@ def explicit_dependencies(text: str) -> list[str]:
     if not any(word in text for word in _DEPENDS_WORDS):  # _DEPENDS is case-sensitive
         return []
     return [match.group("ref").strip('"“”`') for match in _DEPENDS.finditer(text)]
+
+
+def _without_dependency_aside(title: str) -> tuple[str, list[str]]:
+    """("WAF rules reviewed", ["Pen test report filed"]) of "WAF rules reviewed (depends
+    on Pen test report filed)"; the title as it is when it says no such thing."""
+    if "(" not in title:
+        return title, []
+    refs = [
+        ref.strip(' ."“”`')
+        for match in _DEPENDS_ASIDE.finditer(title)
+        for ref in _REF_SPLIT.split(match.group("refs"))
+    ]
+    if not refs:
+        return title, []
+    return _DEPENDS_ASIDE.sub("", title).strip() or title, [ref for ref in refs if ref]
 
 
 def label_value(line: Line) -> tuple[str, str] | None:
@@ -217,7 +238,7 @@ def finish(draft: Draft) -> ParsedItem:
     else:
         status = draft.stated_status or inherited_status(draft.section) or Status.TODO
     blocked = draft.blocked_reason
-    title = draft.title
+    title, aside = _without_dependency_aside(draft.title)
     if blocked is None and status in (Status.TODO, Status.IN_PROGRESS, Status.BLOCKED):
         # "waiting on legal", "needs security approval": blocked, with that reason.
         blocked = waiting_reason(" ".join([draft.title, *draft.notes]))
@@ -229,7 +250,7 @@ def finish(draft: Draft) -> ParsedItem:
     elif blocked is not None and draft.stated_status is None and draft.status is None:
         status = Status.BLOCKED  # "Blocked by: ..." and no status: blocked
     evidence = tuple(dict.fromkeys(draft.evidence))
-    depends = explicit_dependencies(" ".join([draft.title, *draft.notes]))
+    depends = [*aside, *explicit_dependencies(" ".join([draft.title, *draft.notes]))]
     return ParsedItem(
         title=title,
         category=draft.category_hint or category_of(draft.section),

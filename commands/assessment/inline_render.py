@@ -155,10 +155,27 @@ def _add_text(builder: _Builder, content: str) -> None:
     content = expand_shortcodes(content)
     content, cited = take_citations(content)
     builder.line.evidence.extend(cited)
+    if "://" in content:
+        if builder.in_link and _BARE_URL.fullmatch(content.strip()):
+            return  # an autolink's text is its address, already kept as evidence
+        if not builder.in_link:
+            # A bare URL (GitHub links it) is a link like any other: evidence, not title,
+            # and so is the label that introduced it ("— evidence:").
+            builder.line.links.extend(
+                m.group(0).rstrip(".,;:)") for m in _BARE_URL.finditer(content)
+            )
+            content = _BARE_URL.sub(" ", content)
+            content = _LABELLED_TAIL.sub("", content.rstrip(" .,;")) + (
+                " " if content.endswith(" ") else ""
+            )
     if "![" in content:
         builder.line.images.extend(match.group(1) for match in _LOOSE_IMAGE.finditer(content))
         content = _LOOSE_IMAGE.sub(" ", content)
     builder.add(content)
+
+
+_BARE_URL = re.compile(r"https?://[^\s<>\"'`]+")
+_LABELLED_TAIL = re.compile(r"[\s—–:-]*\b(?:evidence|proof|see|link|ref)\s*:?\s*$", re.IGNORECASE)
 
 
 def _add_html(builder: _Builder, content: str) -> None:

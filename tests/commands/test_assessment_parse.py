@@ -922,3 +922,44 @@ def test_a_large_free_form_document_parses_whole() -> None:
     assessment = parse_assessment(text)
 
     assert len(assessment.items) == 5000  # its speed is measured in bench.imports, not here
+
+
+# --- links and stated dependencies -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- [x] Secrets rotated — evidence: https://wiki.example.com/rotation",
+        "- [x] Secrets rotated https://wiki.example.com/rotation.",
+        "- [x] Secrets rotated (see: https://wiki.example.com/rotation)",
+        "- [x] Secrets rotated <https://wiki.example.com/rotation>",
+        "- [x] Secrets rotated, proof https://wiki.example.com/rotation",
+    ],
+)
+def test_a_bare_or_autolinked_address_is_evidence_not_title(line: str) -> None:
+    parsed = only(parse(f"## Security\n{line}\n"))
+    assert parsed.title.rstrip(" (") == "Secrets rotated"
+    assert parsed.evidence_items == ("https://wiki.example.com/rotation",)
+
+
+@pytest.mark.parametrize(
+    ("aside", "needed"),
+    [
+        ("(depends on Pen test report filed)", ("Pen test report filed",)),
+        ("(requires DNS cut-over and CDN config)", ("DNS cut-over", "CDN config")),
+        ("(after SEC-12, SEC-13)", ("SEC-12", "SEC-13")),
+    ],
+)
+def test_a_dependency_aside_names_other_items_and_leaves_the_title(
+    aside: str, needed: tuple[str, ...]
+) -> None:
+    parsed = only(parse(f"## Security\n- [ ] WAF rules reviewed {aside}\n"))
+    assert parsed.title == "WAF rules reviewed"
+    assert parsed.depends_on == needed
+
+
+def test_an_aside_that_states_no_dependency_stays_in_the_title() -> None:
+    parsed = only(parse("## Security\n- [ ] WAF rules reviewed (staging only)\n"))
+    assert parsed.title == "WAF rules reviewed (staging only)"
+    assert parsed.depends_on == ()
