@@ -1,0 +1,122 @@
+"""The dependency graph, pure: cycles, the critical path, what an item holds up, and the
+shortest path to GO."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from commands.paths import (
+    Graph,
+    Node,
+    critical_path,
+    cycle_with,
+    effort_days,
+    holds_up,
+    path_to_go,
+)
+from commands.scoring import PRIORITY_WEIGHTS
+from storage.vocabulary import Priority, Status
+
+TODAY = date(2026, 11, 20)
+
+
+def node(i: int, key: str, *, priority=Priority.MEDIUM, status=Status.TODO, **kw) -> Node:
+    return Node(i, key, f"Item {key}", priority, status, **kw)
+
+
+def test_a_cycle_is_found_and_named_from_the_item() -> None:
+    edges = [(2, 3), (3, 4)]  # 2 needs 3, 3 needs 4
+    assert cycle_with(edges, 4, 2) == [4, 2, 3, 4]
+    assert cycle_with(edges, 2, 4) is None  # a shortcut is no cycle
+    assert cycle_with(edges, 5, 5) == [5, 5]
+
+
+def test_effort_reads_as_working_days() -> None:
+    assert effort_days("1-2 days") == 2
+    assert effort_days("4 hours") == 0.5
+    assert effort_days("2 weeks") == 10
+    assert effort_days("soon") == effort_days(None) == 1
+
+
+def test_the_critical_path_is_the_chain_with_the_least_slack() -> None:
+    # SMOKE needs SSL and CDN; SSL needs DNS (3 days, owned by carol, late). LOGS is alone.
+    nodes = [
+        node(1, "DNS", owner="carol", due=TODAY - timedelta(days=2), days=3),
+        node(2, "SSL", days=1),
+        node(3, "CDN", days=1),
+        node(4, "SMOKE", days=1),
+        node(5, "LOGS", days=1, due=TODAY + timedelta(days=20)),
+        node(6, "OLD", status=Status.DONE, ready=True),
+    ]
+    graph = Graph.of(nodes, [(2, 1), (4, 2), (4, 3), (3, 6)])
+    path = critical_path(graph, today=TODAY, target=TODAY + timedelta(days=4))
+    assert [s.key for s in path.steps] == ["DNS", "SSL", "SMOKE"]
+    assert path.finish == TODAY + timedelta(days=5) and path.days_late == 1
+    assert path.steps[0].slack_days < 0 and path.steps[0].owner == "carol"
+    assert holds_up(graph, 1) == ("SSL", "SMOKE")
+    assert holds_up(graph, 5) == ()
+
+
+def test_the_shortest_path_to_go_takes_what_go_needs_and_what_that_needs() -> None:
+    nodes = [
+        node(1, "CRIT", priority=Priority.CRITICAL),
+        node(2, "DEP", priority=Priority.LOW),
+        node(3, "HIGH1", priority=Priority.HIGH),
+        node(4, "HIGH2", priority=Priority.HIGH),
+        node(5, "LOW", priority=Priority.LOW),
+        node(6, "BLK", status=Status.BLOCKED),
+    ]
+    graph = Graph.of(nodes, [(1, 2)])
+    # ready 20 of 35: GO at 80 needs 28 → CRIT(5)+DEP(1)+BLK(2) = 28.
+    found = path_to_go(graph, ready_weight=20, total_weight=35, bar=80)
+    assert set(found.keys) == {"CRIT", "DEP", "BLK"} and found.score == 80
+    assert found.keys.index("DEP") < found.keys.index("CRIT")  # what it needs comes first
+    higher = path_to_go(graph, ready_weight=20, total_weight=35, bar=95)
+    assert {"HIGH1", "HIGH2"} <= set(higher.keys) and "LOW" not in higher.keys
+    impossible = path_to_go(graph, ready_weight=0, total_weight=100, bar=80)
+    assert not impossible.reachable
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(5, 60))
+def test_paths_respect_the_edges_and_the_bar(seed: int, size: int) -> None:
+    rng = random.Random(seed)
+    priorities = list(Priority)
+    nodes = [
+        node(
+            i,
+            f"K{i}",
+            priority=rng.choice(priorities),
+            status=rng.choice([Status.TODO, Status.BLOCKED, Status.DONE]),
+        )
+        for i in range(size)
+    ]
+    nodes = [
+        Node(n.id, n.key, n.title, n.priority, n.status, ready=n.status == Status.DONE)
+        for n in nodes
+    ]
+    edges = {(a, b) for a in range(size) for b in range(a) if rng.random() < 0.05}
+    graph = Graph.of(nodes, edges)  # edges point to lower ids: acyclic
+    path = critical_path(graph, today=TODAY, target=TODAY + timedelta(days=10))
+    keys = [s.key for s in path.steps]
+    by_key = {n.key: n.id for n in nodes}
+    for earlier, later in itertools.pairwise(keys):
+        assert by_key[earlier] in graph.needs.get(by_key[later], set())
+    total = sum(PRIORITY_WEIGHTS[n.priority] for n in nodes)
+    ready = sum(PRIORITY_WEIGHTS[n.priority] for n in nodes if n.ready)
+    found = path_to_go(graph, ready_weight=ready, total_weight=total, bar=80)
+    chosen = set(found.keys)
+    for n in nodes:
+        if n.open and (n.priority == Priority.CRITICAL or n.status == Status.BLOCKED):
+            assert n.key in chosen
+    for key in chosen:  # everything a chosen item needs is chosen or already done
+        for needed in graph.needs.get(by_key[key], ()):
+            assert graph.nodes[needed].ready or graph.nodes[needed].key in chosen
+    if found.reachable:
+        gained = sum(PRIORITY_WEIGHTS[graph.nodes[by_key[k]].priority] for k in chosen)
+        assert (ready + gained) * 100 // total >= 80
