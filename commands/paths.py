@@ -208,12 +208,12 @@ def critical_path(graph: Graph, *, today: date, target: date | None) -> Critical
     return CriticalPath(steps, steps[-1].finish, target)
 
 
-def holds_up(graph: Graph, item_id: int, limit: int = 10) -> tuple[str, ...]:
-    """Keys of the open items that wait for `item_id`, nearest first."""
+def holds_up(graph: Graph, item_id: int, limit: int | None = None) -> tuple[str, ...]:
+    """Keys of the open items that wait for `item_id`, nearest first (the first `limit`)."""
     seen: set[int] = {item_id}
     found: list[str] = []
     queue = deque(sorted(graph.needed_by.get(item_id, ())))
-    while queue and len(found) < limit:
+    while queue and (limit is None or len(found) < limit):
         here = queue.popleft()
         if here in seen:
             continue

@@ -23,7 +23,7 @@ from storage.engine import Session
 from storage.models import Launch
 from storage.vocabulary import Priority, Status
 
-HOLDS_UP_LIMIT = 5
+HOLDS_UP_LIMIT = 200  # enough to say how many; a surface names the first few
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from commands.readiness import Plan
 from commands.text import user
 
 PATH_STEPS = 5
+HOLDS_UP_SHOWN = 4  # keys named in a row's "holds up"; the rest are counted
 GO_KEYS = 8
 
 
@@ -87,7 +88,9 @@ def holds_up_tail(plan: Plan, key: str) -> str:
     waiting = plan.holds_up.get(key)
     if not waiting:
         return ""
-    names = [f"`{k}`" for k in waiting]
+    names = [f"`{k}`" for k in waiting[:HOLDS_UP_SHOWN]]
+    if len(waiting) > HOLDS_UP_SHOWN:
+        names.append(f"{len(waiting) - HOLDS_UP_SHOWN} more")
     joined = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
     return f" · holds up {joined}"
 
