@@ -73,6 +73,14 @@ def sixty_item_launch(store: Store) -> None:
     run(store, late, "block SEC-6 waiting on the pen test vendor")
     run(store, late, "block INF-6 needs <@U0BOB|bob> to approve the firewall change")
     run(store, late, "waive DOC-8 docs after launch until 2026-12-20")
+    # A chain behind the pen test, and the firewall change holding up two more.
+    for later, first in (
+        ("SEC-7", "SEC-6"),
+        ("SEC-9", "SEC-7"),
+        ("INF-7", "INF-6"),
+        ("INF-9", "INF-6"),
+    ):
+        run(store, late, f"needs {later} {first}")
 
 
 def _key(n: int) -> str:

@@ -49,10 +49,12 @@ def controls(blocks: list[dict[str, Any]]) -> int:
 
 
 def keys_shown(blocks: list[dict[str, Any]]) -> Counter[str]:
-    """Item keys as rows and lines show them (in code spans), once per block."""
+    """Item keys as rows and lines show them (in code spans), once per block. What a
+    blocked item "holds up" refers to other items: a reference, not a row."""
     seen: Counter[str] = Counter()
     for block in blocks:
         text = (block.get("text") or {}).get("text", "")
+        text = re.sub(r"holds up [^\n]*", "", text)
         seen.update(set(KEY.findall(text)))
     return seen
 
@@ -108,6 +110,14 @@ def test_the_home_tab_by_role(launch, user: str) -> None:
 def test_the_digest_shows_each_item_once(launch) -> None:
     message = surfaces.digest(launch)
     assert_message(message, blocks=20, controls_at_most=2)
+    blocked = next(b["text"]["text"] for b in message.blocks if "Blocked (2)" in str(b))
+    assert "waiting on the pen test vendor · holds up SEC-7 and SEC-9" in blocked
+    assert "holds up SEC-7 and SEC-9" in message.text  # the notification text too
+
+
+def test_the_status_says_what_a_blocked_item_holds_up(launch) -> None:
+    message = surfaces.status(launch)
+    assert "holds up `SEC-7` and `SEC-9`" in str(message.blocks)
 
 
 def test_a_monitor_alert_leads_with_the_impact(launch) -> None:

@@ -24,6 +24,7 @@ how many were left out):
 - `scores_text` ("85 claimed · 52 verified", or "85/100 ready"), `claimed_line`,
   `critical_path_line`, `path_to_go_line` (str | None, people as markers, keys in
   backticks), `expiring_evidence` (Group of ExpiringEvidence: too old by the target)
+- `holds_up` (dict key -> " · holds up SSL, CDN and 2 more": blocked and late items)
 
 A `Group` is falsy when its count is 0.
 """
@@ -186,5 +187,9 @@ def digest_context(digest: Digest) -> dict[str, Any]:
             plan_lines.critical_path_line(digest.plan.critical_path, digest.today)
         ),
         "path_to_go_line": _plain(plan_lines.path_to_go_line(digest.plan.path_to_go)),
+        # "· holds up SSL, CDN and 2 more" after a blocked or late item's row.
+        "holds_up": {
+            key: _plain(plan_lines.holds_up_tail(digest.plan, key)) for key in digest.plan.holds_up
+        },
         "expiring_evidence": capped(digest.expiring_evidence, WAIVER_LINES),
     }
