@@ -278,6 +278,7 @@ class ItemChanged:
     event_id: int | None = None  # the audit event (what Undo reverts)
     actor_name: str | None = None  # to name the actor without pinging them
     cleared: str | None = None  # `done` on a blocked item: the block it cleared (its reason)
+    still_needs: tuple[str, ...] = ()  # `done` while items it needs are open: their keys
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,20 @@ def needed_by(session: Session, *, item_ids: Iterable[int]) -> list[tuple[int, i
     return [(int(a), int(b)) for a, b in session.execute(stmt)]
 
 
+def open_needs(session: Session, *, item_id: int) -> list[str]:
+    """Keys of the items `item_id` needs that are neither done nor waived, by key."""
+    stmt = (
+        core_select(col(Item.key))
+        .join(ItemDependency, col(ItemDependency.needs_id) == col(Item.id))
+        .where(
+            col(ItemDependency.item_id) == item_id,
+            col(Item.status).not_in([Status.DONE, Status.WAIVED]),
+        )
+        .order_by(col(Item.key))
+    )
+    return [str(key) for key in session.execute(stmt).scalars()]
+
+
 def graph_items(session: Session, *, launch_id: int) -> list[tuple[Any, ...]]:
     """Every item of the launch as (id, key, title, category, priority, status, owner, due,
     effort, scenarios, blocked_reason): what the critical path and the path to GO need."""

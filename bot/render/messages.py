@@ -17,6 +17,7 @@ from bot.render import mrkdwn as md
 from bot.render import text as render_text
 from bot.render.items import STATUS_EMOJI, item_row
 from bot.render.listing import list_blocks
+from bot.render.plan_lines import still_needs_note
 from bot.render.status import status_blocks
 from commands import replies as r
 from commands import wording
@@ -267,6 +268,8 @@ def change_line(change: r.ItemChanged, *, viewer: str | None = None) -> str:
     if change.cleared is not None:
         reason = f" ({md.inline(change.cleared, DETAIL_LIMIT)})" if change.cleared else ""
         line += f"\nThis cleared its block{reason}."
+    if change.still_needs:
+        line += "\n⚠️ " + md.text(still_needs_note(change.still_needs))
     if change.action in ("blocked", "reblocked") and item.owner and item.owner != change.actor:
         line += f" · {md.mention(item.owner)}"
     return line

@@ -83,16 +83,25 @@ def path_to_go_line(to_go: PathToGo | None, shown: frozenset[str] = frozenset())
     )
 
 
+def still_needs_note(keys: tuple[str, ...]) -> str:
+    """`It needs `DNS` and `CDN`, still open.`: said when an item is marked done first."""
+    return f"It needs {_named(keys)}, still open."
+
+
 def holds_up_tail(plan: Plan, key: str) -> str:
     """` · holds up SSL, CDN and SMOKE` for a row, or ""."""
     waiting = plan.holds_up.get(key)
     if not waiting:
         return ""
-    names = [f"`{k}`" for k in waiting[:HOLDS_UP_SHOWN]]
-    if len(waiting) > HOLDS_UP_SHOWN:
-        names.append(f"{len(waiting) - HOLDS_UP_SHOWN} more")
-    joined = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
-    return f" · holds up {joined}"
+    return f" · holds up {_named(waiting)}"
+
+
+def _named(keys: tuple[str, ...]) -> str:
+    """`` `SSL`, `CDN` and 2 more ``: the first few keys, the rest counted."""
+    names = [f"`{k}`" for k in keys[:HOLDS_UP_SHOWN]]
+    if len(keys) > HOLDS_UP_SHOWN:
+        names.append(f"{len(keys) - HOLDS_UP_SHOWN} more")
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
 
 
 def path_to_go_short(to_go: PathToGo | None) -> str | None:

@@ -16,6 +16,7 @@ from datetime import date
 from functools import singledispatch
 
 from bot.render import decision_lines, import_report, plan_lines
+from bot.render.plan_lines import still_needs_note
 from commands import replies as r
 from commands import wording
 from commands.claims import note as claims_note
@@ -430,6 +431,8 @@ def _(reply: r.ItemChanged) -> str:
         details[0] += f" · due {wording.day(item.due_date)}"
     if item.scenarios:
         details.append(f"  required for: {', '.join(item.scenarios)}")
+    if reply.still_needs:
+        details.append("  ⚠ " + still_needs_note(reply.still_needs))
     return "✓ " + describe_change(reply) + "\n" + "\n".join(details)
 
 

@@ -22,7 +22,7 @@ from commands.permissions import require_item_change, require_launch_admin
 from commands.replies import Announcement, ItemChanged, ItemView
 from commands.transitions import Change
 from commands.writes import writing
-from storage import items, launches
+from storage import items, launches, readiness
 from storage.audit import jsonable, snapshot
 from storage.engine import Session, Store
 from storage.models import Item, Launch
@@ -94,6 +94,11 @@ def apply_change(
         event_id=event.id,
         actor_name=ctx.user_name,
         cleared=change.cleared,
+        # Done before what it needs: allowed (people know things readybot does not),
+        # but said, so a dependency recorded in error can be removed.
+        still_needs=tuple(readiness.open_needs(session, item_id=item.id))
+        if change.action == "done" and item.id is not None
+        else (),
     )
     if change.action == "blocked" and event.id is not None:
         tell_downstream(session, ctx, launch, item, event_id=event.id)

@@ -182,3 +182,20 @@ def test_the_digest_warns_of_evidence_too_old_by_the_target(store) -> None:
     text = render_digest_text(digest, load_templates())
     assert "Evidence too old by the target (1)" in text and "BAK" in text
     assert datetime(2026, 12, 20, tzinfo=UTC).date().isoformat()  # 30 d after Nov 20
+
+
+def test_done_before_what_it_needs_is_allowed_and_said(store) -> None:
+    from bot.render import text as render_text
+    from bot.render.messages import change_line
+
+    alice = make_ctx("alice")
+    ok(store, alice, "launch new Checkout")
+    for key in ("DNS", "CDN", "TLS"):
+        ok(store, alice, f"add {key} work key {key}")
+    ok(store, alice, "needs TLS DNS, CDN")
+    ok(store, alice, "done CDN")
+    early = ok(store, alice, "done TLS")
+    assert early.still_needs == ("DNS",)
+    assert "It needs `DNS`, still open." in change_line(early, viewer=None)
+    assert "It needs `DNS`, still open." in render_text.render(early, render_text.CONSOLE)
+    assert ok(store, alice, "done DNS").still_needs == ()
