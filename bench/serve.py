@@ -189,6 +189,8 @@ def main() -> None:
         upgrade(store)
         big_launch(store, args.items)
         store.dispose()
+        # auth.test must name the launch's workspace, or readybot's gate refuses every request.
+        fake.add_workspace(token=TOKEN, team_id="TBENCH", team_name="Bench")
         env = {
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_BOT_TOKEN": TOKEN,

@@ -1,0 +1,343 @@
+"""Every `/ready` verb at 1, 5 and 50 concurrent against `readybot serve` (5,000-item launch,
+SQLite, default log settings) and a bare Bolt AsyncApp that only acknowledges, served the
+same way, interleaved in the same run: CPU per request of the server process, p50 and p99,
+and readybot's ratio to the bare app for each.
+
+    python -m bench.ack [--quick] [--items 5000] [--seconds 6] [--verbs status,list]
+
+Both servers stay up for the whole run; each cell (verb x concurrency) is measured on the
+bare app and then on readybot, one after the other, so both see the same machine. Load
+comes from wrk over loopback (`apt-get install wrk`), which cycles through bodies signed
+just before the cell (a write goes to a different item each time). CPU is the server
+process's user + system time over the measured seconds (all its threads), divided by the
+requests wrk completed. A reply that says "working on it" (the slow path) or "busy" is
+counted and shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import psutil
+from slack_sdk.signature import SignatureVerifier
+
+from bench.common import CATEGORIES, big_launch, table
+from bench.serve import SECRET, TOKEN, free_port, start
+from bench.spy import breakdown
+from bench.spy import record as spy_record
+from storage.engine import open_store
+from storage.migrate import upgrade
+from tests.fakes.slack_api import FakeSlack
+
+CONCURRENCY = (1, 5, 50)
+
+
+def _note_texts(items: int, count: int) -> list[str]:
+    keys = [f"{CATEGORIES[n % len(CATEGORIES)][:3].upper()}-{n}" for n in range(1, items)]
+    return [f"note {keys[n % len(keys)]} checked with the vendor, run {n}" for n in range(count)]
+
+
+def verbs(items: int) -> dict[str, list[str]]:
+    """Verb name -> the texts its requests cycle through."""
+    return {
+        "status": ["status"],
+        "list": ["list"],
+        "help": ["help"],
+        "history": ["history SSL"],
+        "typo": ["block SECC-12 waiting on the vendor"],
+        "note": _note_texts(items, 4000),
+    }
+
+
+def signed(texts: list[str]) -> list[tuple[str, str, str]]:
+    verifier = SignatureVerifier(SECRET)
+    ts = str(int(time.time()))
+    out = []
+    for n, text in enumerate(texts):
+        body = urlencode(
+            {
+                "team_id": "TBENCH",
+                "channel_id": "C-BENCH",
+                "user_id": "bench",
+                "user_name": "bench",
+                "command": "/ready",
+                "text": text,
+                "response_url": "http://127.0.0.1:9/none",
+                "trigger_id": f"t{n}",
+                "api_app_id": "A1",
+            }
+        )
+        out.append((body, ts, verifier.generate_signature(timestamp=ts, body=body)))
+    return out
+
+
+# Each wrk thread walks the signed bodies from its own offset; response() counts replies that
+# took the slow path ("Working on it") or were turned away ("busy").
+WRK_SCRIPT = """
+local bodies = {bodies}
+local n = 0
+local threads = {{}}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("offset", counter * 997)
+  table.insert(threads, thread)
+end
+function init(args)
+  n = offset or 0
+  slow = 0
+  busy = 0
+end
+function request()
+  n = n + 1
+  local b = bodies[(n % #bodies) + 1]
+  return wrk.format("POST", nil, {{
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["X-Slack-Request-Timestamp"] = b[2],
+    ["X-Slack-Signature"] = b[3],
+  }}, b[1])
+end
+function response(status, headers, body)
+  if string.find(body, "Working on it", 1, true) then slow = slow + 1 end
+  if string.find(body, "busy", 1, true) then busy = busy + 1 end
+end
+function done(summary, latency, requests)
+  local s, b = 0, 0
+  for _, t in ipairs(threads) do s = s + t:get("slow"); b = b + t:get("busy") end
+  io.write(string.format("SLOW %d\\nBUSY %d\\n", s, b))
+end
+"""
+
+
+def _lua(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid Lua string literal for our bodies
+
+
+@dataclass(frozen=True)
+class Cell:
+    p50: float
+    p99: float
+    cpu_ms: float
+    rate: float
+    slow: int
+    busy: int
+    requests: int
+
+
+def run_wrk(
+    url: str,
+    pid: int,
+    *,
+    texts: list[str],
+    concurrency: int,
+    seconds: float,
+    profile: Path | None = None,
+) -> Cell:
+    bodies = signed(texts)
+    lua = WRK_SCRIPT.format(
+        bodies="{" + ",".join("{" + ",".join(map(_lua, b)) + "}" for b in bodies) + "}"
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    threads = "1" if concurrency == 1 else "2"
+    base = ["wrk", f"-t{threads}", f"-c{concurrency}", "-s", script.name, url]
+    try:
+        subprocess.run([*base, "-d1s"], check=True, capture_output=True)  # warm up
+        process = psutil.Process(pid)
+        before = process.cpu_times()
+        spy = spy_record(pid, seconds=seconds, out=profile) if profile else None
+        out = subprocess.run(
+            [*base, f"-d{seconds:g}s", "--latency", "--timeout", "10s"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        after = process.cpu_times()
+        if spy is not None:
+            spy.wait(timeout=60)
+    finally:
+        os.unlink(script.name)
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"some requests failed:\n{out}")
+
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not match:
+            raise RuntimeError(f"no {label}% in wrk output:\n{out}")
+        return float(match[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match[2]]
+
+    def number(pattern: str) -> float:
+        match = re.search(pattern, out)
+        if not match:
+            raise RuntimeError(f"no {pattern!r} in wrk output:\n{out}")
+        return float(match[1])
+
+    requests = int(number(r"(\d+) requests in"))
+    cpu = (after.user - before.user) + (after.system - before.system)
+    return Cell(
+        p50=latency("50"),
+        p99=latency("99"),
+        cpu_ms=cpu * 1000 / max(1, requests),
+        rate=number(r"Requests/sec:\s+([\d.]+)"),
+        slow=int(number(r"SLOW (\d+)")),
+        busy=int(number(r"BUSY (\d+)")),
+        requests=requests,
+    )
+
+
+def sample(url: str, text: str) -> str:
+    """The start of readybot's reply to `text`, to show what is being measured."""
+    body, ts, signature = signed([text])[0]
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+    }
+    reply = httpx.post(url, content=body, headers=headers, timeout=10)
+    reply.raise_for_status()
+    return f"{len(reply.content):,} bytes: {reply.json().get('text', '')[:90]!r}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=5000)
+    parser.add_argument("--seconds", type=float, default=6, help="measured seconds per cell")
+    parser.add_argument("--quick", action="store_true", help="2 s per cell (about 2 minutes)")
+    parser.add_argument("--verbs", default="", help="comma-separated subset of the verbs")
+    parser.add_argument("--concurrency", default=",".join(map(str, CONCURRENCY)))
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="a folder: py-spy samples readybot in every cell (perturbs the timings a little)",
+    )
+    parser.add_argument(
+        "--readybot-env",
+        default="",
+        help="extra KEY=VALUE,… for readybot only (to compare settings in one run)",
+    )
+    args = parser.parse_args()
+    seconds = 2.0 if args.quick else args.seconds
+    chosen = verbs(args.items)
+    if args.verbs:
+        chosen = {k: v for k, v in chosen.items() if k in args.verbs.split(",")}
+    levels = [int(c) for c in args.concurrency.split(",")]
+    rows: list[list[str]] = []
+    profiles: dict[tuple[str, int], tuple[Path, float]] = {}
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder, FakeSlack(token=TOKEN) as fake:
+        db_url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        store = open_store(db_url)
+        upgrade(store)
+        big_launch(store, args.items)
+        store.dispose()
+        # auth.test must name the launch's workspace, or readybot's gate refuses every request.
+        fake.add_workspace(token=TOKEN, team_id="TBENCH", team_name="Bench")
+        env = {
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_API_URL": fake.base_url,
+            "DATABASE_URL": db_url,
+            "READYBOT_ADMINS": "bench",
+        }
+        extra = dict(kv.split("=", 1) for kv in args.readybot_env.split(",") if kv)
+        servers = {}
+        log = open(Path(folder) / "readybot.log", "wb")  # noqa: SIM115 - closed below
+        try:
+            for name in ("bare", "readybot"):
+                port = free_port()
+                if name == "bare":
+                    command = [
+                        sys.executable,
+                        *("-m", "uvicorn", "bench.bare_app:create", "--factory"),
+                        *("--no-access-log", "--port", str(port)),
+                    ]
+                    server_env = env
+                else:
+                    command = [sys.executable, "-m", "bot.cli", "serve"]
+                    server_env = {**env, **extra, "PORT": str(port), "HOST": "127.0.0.1"}
+                process = start(command, server_env, port)
+                if process.stderr is not None:  # readybot logs at INFO: drain it to a file
+                    drain = subprocess.Popen(["cat"], stdin=process.stderr, stdout=log)
+                    process.stderr.close()
+                servers[name] = (process, f"http://127.0.0.1:{port}/slack/events", drain)
+            for verb, texts in chosen.items():
+                print(f"{verb}: {sample(servers['readybot'][1], texts[0])}", file=sys.stderr)
+            for concurrency in levels:
+                for verb, texts in chosen.items():
+                    cells = {}
+                    for name, (process, url, _) in servers.items():
+                        profile = None
+                        if args.profile:
+                            profile = args.profile / f"{name}-{verb}-{concurrency}.txt"
+                        cells[name] = run_wrk(
+                            url,
+                            process.pid,
+                            texts=texts,
+                            concurrency=concurrency,
+                            seconds=seconds,
+                            profile=profile,
+                        )
+                        if profile:
+                            profiles[(f"{name} {verb}", concurrency)] = (
+                                profile,
+                                cells[name].cpu_ms,
+                            )
+                    bare, ours = cells["bare"], cells["readybot"]
+                    rows.append(
+                        [
+                            verb,
+                            str(concurrency),
+                            f"{ours.cpu_ms:.2f} vs {bare.cpu_ms:.2f} ({ours.cpu_ms / bare.cpu_ms:.1f}×)",
+                            f"{ours.p50:.1f} vs {bare.p50:.1f} ({ours.p50 / bare.p50:.1f}×)",
+                            f"{ours.p99:.1f} vs {bare.p99:.1f} ({ours.p99 / bare.p99:.1f}×)",
+                            f"{ours.rate:.0f} vs {bare.rate:.0f}",
+                            f"{ours.slow}/{ours.busy}" if ours.slow or ours.busy else "-",
+                        ]
+                    )
+                    print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+        finally:
+            for process, _, drain in servers.values():
+                process.terminate()
+                process.wait(timeout=15)
+                drain.wait(timeout=15)
+            log.close()
+    print(f"{args.items:,} items, SQLite, {seconds:g} s per cell, readybot vs bare Bolt AsyncApp")
+    print(
+        table(
+            [
+                "verb",
+                "concurrent",
+                "CPU ms/request",
+                "p50 ms",
+                "p99 ms",
+                "requests/s",
+                "slow/busy acks",
+            ],
+            rows,
+        )
+    )
+    for (what, concurrency), (path, cpu_ms) in profiles.items():
+        if not path.exists():
+            continue
+        parts = ", ".join(
+            f"{name} {share * cpu_ms:.2f}"
+            for name, share in breakdown(path).items()
+            if share >= 0.01
+        )
+        print(f"\n{what} at {concurrency}: {cpu_ms:.2f} ms CPU/request = {parts}")
+
+
+if __name__ == "__main__":
+    main()
