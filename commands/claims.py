@@ -77,18 +77,18 @@ class DocumentClaims:
         when = f" ({wording.day(self.date, self.imported_on, relative=False)})" if self.date else ""
         return f"The document{when} says {self.stated()}"
 
-    def warnings(self, score: int, go: bool) -> list[str]:
+    def warnings(self, score: int, go: bool, *, restate: bool = True) -> list[str]:
         """Where readybot's (score, go) and the document disagree: by more than 10 points
         or in the verdict."""
-        return disagreements(self.as_claims(), score, go)
+        return disagreements(self.as_claims(), score, go, restate=restate)
 
 
 def note(claims: DocumentClaims, score: int, go: bool) -> str:
     """One line for `status`: what the document said and, when readybot disagrees, how."""
-    warnings = claims.warnings(score, go)
+    warnings = claims.warnings(score, go, restate=False)
     if not warnings:
         return f"{claims.said()} (readybot agrees)"
-    return f"{claims.said()} ⚠️ " + "; ".join(warnings)
+    return f"⚠️ {claims.said()}, but " + " and ".join(warnings)
 
 
 def dump(claims: DocumentClaims | None) -> str | None:

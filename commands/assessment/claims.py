@@ -116,18 +116,20 @@ def _verdict(text: str) -> str | None:
     return None
 
 
-def disagreements(claims: Claims, score: int, go: bool, *, tolerance: int = 10) -> list[str]:
+def disagreements(
+    claims: Claims, score: int, go: bool, *, tolerance: int = 10, restate: bool = True
+) -> list[str]:
     """Warnings where the document's claims and readybot's own (score, verdict) disagree:
     by more than `tolerance` points, or in the verdict. Empty when they agree or the
-    document claims nothing."""
+    document claims nothing. `restate=False`: only readybot's side, for a line that has
+    already said what the document claims."""
     warnings = []
     stated = claims.stated_score()
     if stated is not None and abs(stated - score) > tolerance:
-        warnings.append(
-            f"the document says {stated}/100, readybot computes {score}/100 "
-            f"({abs(stated - score)} points apart)"
-        )
+        said = f"the document says {stated}/100, " if restate else ""
+        warnings.append(f"{said}readybot computes {score}/100 ({abs(stated - score)} points apart)")
     ours = "GO" if go else "NO-GO"
     if claims.verdict is not None and claims.verdict != ours:
-        warnings.append(f"the document says {claims.verdict}, readybot says {ours}")
+        said = f"the document says {claims.verdict}, " if restate else ""
+        warnings.append(f"{said}readybot says {ours}")
     return warnings
