@@ -187,7 +187,10 @@ def critical_path(graph: Graph, *, today: date, target: date | None) -> Critical
         latest[i] = bound
     slack = {i: latest[i] - finish[i] for i in ids}
     sinks = [i for i in ids if not any(j in ids for j in graph.needed_by.get(i, ()))]
-    end = min(sinks or ids, key=lambda i: (slack[i], -finish[i], graph.nodes[i].key))
+    # A chain, where there is one: a lone late item is listed as late already, and would
+    # hide the chain that decides the finish.
+    chains = [i for i in sinks if driver.get(i) is not None]
+    end = min(chains or sinks or ids, key=lambda i: (slack[i], -finish[i], graph.nodes[i].key))
     chain = [end]
     while (previous := driver.get(chain[-1])) is not None:
         chain.append(previous)

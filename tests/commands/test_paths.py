@@ -120,3 +120,17 @@ def test_paths_respect_the_edges_and_the_bar(seed: int, size: int) -> None:
     if found.reachable:
         gained = sum(PRIORITY_WEIGHTS[graph.nodes[by_key[k]].priority] for k in chosen)
         assert (ready + gained) * 100 // total >= 80
+
+
+def test_a_chain_is_named_before_a_lone_late_item() -> None:
+    nodes = [
+        node(1, "LATE", due=TODAY - timedelta(days=9)),  # late, but waits for nothing
+        node(2, "PEN", days=2),
+        node(3, "WAF", days=1),
+        node(4, "SIGN", days=1),
+    ]
+    graph = Graph.of(nodes, [(3, 2), (4, 3)])
+    path = critical_path(graph, today=TODAY, target=TODAY + timedelta(days=10))
+    assert [s.key for s in path.steps] == ["PEN", "WAF", "SIGN"]
+    alone = Graph.of(nodes, [])
+    assert [s.key for s in critical_path(alone, today=TODAY, target=None).steps] == ["LATE"]
