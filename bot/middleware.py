@@ -237,7 +237,8 @@ def request_context(
             vet_monitor=runtime.vet_monitor,
         )
         req.context[KEY] = ctx
-        log.info("slack %s from %s", kind, ctx.user_id or "-")
+        if runtime.settings.socket_mode:  # over HTTP, bot.server logs it with its answer
+            log.info("slack %s from %s", kind, ctx.user_id or "-")
         return await next()
 
     return middleware

@@ -75,8 +75,9 @@ class Runtime:
         return self.monitors.vet if self.monitors is not None else None
 
     def wake_delivery(self) -> None:
+        """After a request: deliver what it queued, if it queued anything."""
         if self.delivery is not None:
-            self.delivery.wake()
+            self.delivery.wake_if_queued()
 
     def schedules_changed(self) -> None:
         if self.schedules is not None:

@@ -32,7 +32,7 @@ from starlette.routing import Route
 from bot.edge import Edge, Refused
 from bot.gate_api import gate_endpoint
 from bot.health import HealthProbe
-from bot.middleware import WorkspaceGate
+from bot.middleware import KEY, WorkspaceGate
 from bot.settings import Settings
 from bot.slack_client import web_client
 from bot.wiring import Service, build_service
@@ -62,7 +62,15 @@ def create_web(service: Service) -> Starlette:
         kind = _kind_of(request.headers.get("content-type", ""), admitted.body)
         elapsed = time.perf_counter() - started
         runtime.metrics.latency.labels(kind).observe(elapsed)
-        log.info("acknowledged %s with %s in %.1f ms", kind, response.status_code, elapsed * 1000)
+        # The request's one log line (the middleware logs one only in Socket Mode).
+        ctx = bolt_request.context.get(KEY)
+        log.info(
+            "slack %s from %s: %s in %.1f ms",
+            kind,
+            getattr(ctx, "user_id", None) or "-",
+            response.status_code,
+            elapsed * 1000,
+        )
         return response
 
     async def oauth(request: Request) -> Response:

@@ -109,7 +109,8 @@ def _min_prefix(word: str) -> int:
 
 
 class ItemIndex:
-    """Items of one launch, indexed by key and by title words."""
+    """Items of one launch, indexed by key and by title words. Never changed once built (the
+    suggestions' list is made on first use), so one index may serve many threads."""
 
     def __init__(self, rows: Sequence[tuple[int, str, str]]) -> None:
         self.items = [
@@ -125,6 +126,7 @@ class ItemIndex:
         for word in self._vocab:
             unspaced = not word.isascii() and is_unspaced(word)
             (self._unspaced_words if unspaced else self._vocab_words).append(word)
+        self._choices: tuple[list[str], list[Indexed]] | None = None  # built on first use
 
     # -- keys ---------------------------------------------------------------
     def key_matches(self, token: str) -> list[Indexed]:
@@ -174,20 +176,28 @@ class ItemIndex:
                 return []
         return [self.items[p] for p in sorted(positions or ())]
 
+    def _suggestion_choices(self) -> tuple[list[str], list[Indexed]]:
+        """`key title` of every item (one per key), folded once: what suggestions rank."""
+        if self._choices is None:
+            by_key = {item.key: item for item in self.items}
+            self._choices = (
+                [fold(f"{k} {i.title}") for k, i in by_key.items()],
+                list(by_key.values()),
+            )
+        return self._choices
+
     def suggestions(self, text: str, limit: int = 3) -> list[Candidate]:
-        choices = {item.key: f"{item.key} {item.title}" for item in self.items}
+        folded, owners = self._suggestion_choices()
         ranked = process.extract(
-            text,
-            choices,
+            fold(text),
+            folded,
             scorer=fuzz.WRatio,
-            processor=fold,
+            processor=None,
             limit=limit,
             score_cutoff=_SUGGEST_SCORE,
         )
-        return [
-            Candidate(self.by_key[key.upper()].key, self.by_key[key.upper()].title)
-            for _, _, key in ranked
-        ]
+        found = [self.by_key[owners[position].key.upper()] for _, _, position in ranked]
+        return [Candidate(item.key, item.title) for item in found]
 
 
 def _narrow(matches: list[Indexed], phrase: str) -> list[Indexed]:

@@ -10,10 +10,11 @@ from weakref import WeakKeyDictionary
 
 from commands.context import Context
 from commands.decision.signoffs import category_states
+from commands.items.find import item_index
 from commands.launching import current_launch, local_today, view
 from commands.lru import LRU
 from commands.readiness import plan
-from commands.refs import ItemIndex, resolve
+from commands.refs import resolve
 from commands.replies import ItemView, StatusReply, StatusReport, WhatIf
 from commands.scoring import (
     FORECAST_WINDOW_DAYS,
@@ -197,7 +198,7 @@ def _what_if(
     today: date,
 ) -> WhatIf:
     assert launch.id is not None
-    index = ItemIndex(items.item_refs(session, launch_id=launch.id))
+    index = item_index(session, launch)
     ids = list(dict.fromkeys(resolve(index, ref, usage_verb="status").id for ref in refs))
     found = [ItemView.of(items.get_item(session, item_id=item_id)) for item_id in ids]
     # Items the scenario does not require are not in the score, so assuming them done changes nothing.

@@ -176,10 +176,20 @@ class Deliverer:
         self._gate: asyncio.Semaphore | None = None
         self._follow_ups_queued = 0
         self._stopping = False
+        self._seen_mark = rows.queued_mark()
 
     def wake(self) -> None:
         """Deliver soon: something was just queued (callable from any thread)."""
         self._loop.wake()
+
+    def wake_if_queued(self) -> None:
+        """Deliver soon if this process queued a row since the last call: after a command
+        that queued nothing (every read) there is nothing new to deliver, and a pass would
+        cost two transactions. Rows that fall due later wake the loop themselves."""
+        mark = rows.queued_mark()
+        if mark != self._seen_mark:
+            self._seen_mark = mark
+            self._loop.wake()
 
     async def deliver_due(self) -> int:
         """Deliver what is due now, to the end: every due row claimed and sent once (lanes

@@ -234,5 +234,12 @@ class Store:
         self.engine.dispose()
 
 
+def database_of(session: Session) -> object:
+    """What identifies the database a session talks to, for caches of what it holds: its
+    connection pool, shared by the engine and the engines its options derive (a write
+    session's `BEGIN IMMEDIATE` one). Weakly referenceable; a disposed engine gets a new one."""
+    return session.get_bind().engine.pool
+
+
 def open_store(url: str, *, timeouts: Timeouts | None = None, **kwargs: Any) -> Store:
     return Store(make_engine(url, timeouts=timeouts, **kwargs))

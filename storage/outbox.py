@@ -16,6 +16,7 @@ instead of sent. So only the newest refresh is shown, and never an older one aft
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +38,17 @@ SLACK, CONSOLE = "slack", "console"
 def transport_for(channel_id: str) -> str:
     """Slack channels and people get Slack messages; console names get printed lines."""
     return SLACK if is_slack_channel(channel_id) or is_slack_user(channel_id) else CONSOLE
+
+
+_queued_numbers = itertools.count(1)
+_last_queued = 0
+
+
+def queued_mark() -> int:
+    """A number that changes whenever this process queues a row (in any transaction, even
+    one rolled back later): a waker that remembers the last one it saw can skip a delivery
+    pass when nothing new was queued."""
+    return _last_queued
 
 
 def enqueue(
@@ -64,6 +76,8 @@ def enqueue(
             .values(status=OutboxStatus.SUPERSEDED.value, last_error="superseded by a newer one")
             .execution_options(synchronize_session=False)
         )
+    global _last_queued
+    _last_queued = next(_queued_numbers)  # unique, so never mistaken for a mark already seen
     row = Outbox(
         team_id=team_id,
         channel_id=channel_id,

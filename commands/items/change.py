@@ -116,7 +116,7 @@ def change_item(store: Store, ctx: Context, text: str, how: ItemChange) -> ItemC
     with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         assert launch.id is not None
-        item_id, rest = find_item(session, launch.id, text, split=how.split, verb=how.verb)
+        item_id, rest = find_item(session, launch, text, split=how.split, verb=how.verb)
         item = items.get_item(session, item_id=item_id, for_update=True)
         if how.admin_only:
             require_launch_admin(ctx, launch, action=how.admin_only)

@@ -22,7 +22,7 @@ def needs(
     with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         assert launch.id is not None
-        item_id, _ = find_item(session, launch.id, ref, split=False, verb="needs")
+        item_id, _ = find_item(session, launch, ref, split=False, verb="needs")
         item = items.get_item(session, item_id=item_id, for_update=True)
         require_item_change(
             ctx, launch, key=item.key, owner=item.owner, action="change what it needs"
@@ -31,7 +31,7 @@ def needs(
         keys = {i: k for i, k, _t in items.item_refs(session, launch_id=launch.id)}
         changed = []
         for other in others:
-            needed_id, _ = find_item(session, launch.id, other, split=False, verb="needs")
+            needed_id, _ = find_item(session, launch, other, split=False, verb="needs")
             needed_key = keys.get(needed_id, other)
             if remove:
                 if readiness.remove_dependency(session, item_id=item_id, needs_id=needed_id):

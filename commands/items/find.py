@@ -2,32 +2,61 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 from commands.errors import UnknownItem
+from commands.lru import LRU
 from commands.refs import ItemIndex, parse_id_ref, resolve, split_reference
 from storage import items
-from storage.engine import Session
+from storage.engine import Session, database_of
+from storage.models import Launch
+
+# Indexes of recent launches per database, keyed by (launch id, revision): every change to
+# a launch's items bumps its revision in the same transaction, so an index built at one
+# revision is exact while it stands (as commands.status.ReportCache relies on too).
+_INDEXES: weakref.WeakKeyDictionary[object, LRU[tuple[int, int], ItemIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+_INDEXES_LOCK = threading.Lock()
+
+
+def item_index(session: Session, launch: Launch) -> ItemIndex:
+    """The index of `launch`'s items, built once per revision. `launch` is as this transaction
+    read it, before any change to its items (every caller resolves first, then changes)."""
+    assert launch.id is not None
+    with _INDEXES_LOCK:
+        cache = _INDEXES.get(database := database_of(session))
+        if cache is None:
+            cache = _INDEXES[database] = LRU(32)
+    launch_id = launch.id
+    return cache.get_or_make(
+        (launch_id, launch.revision),
+        lambda: ItemIndex(items.item_refs(session, launch_id=launch_id)),
+    )
 
 
 def find_item(
-    session: Session, launch_id: int, text: str, *, split: bool, verb: str
+    session: Session, launch: Launch, text: str, *, split: bool, verb: str
 ) -> tuple[int, str]:
-    """The item `text` names (and, with `split`, the free text after it).
+    """The item `text` names in `launch` (and, with `split`, the free text after it).
 
     An exact key is looked up by index first, so `block SSL …` does not read every title.
     """
+    assert launch.id is not None
     by_id = parse_id_ref(text)
     if by_id is not None:
         item_id, rest = by_id
-        if not items.item_in_launch(session, launch_id=launch_id, item_id=item_id):
+        if not items.item_in_launch(session, launch_id=launch.id, item_id=item_id):
             raise UnknownItem("that item", [], usage_verb=verb)
         return item_id, rest
     text = text.strip()
     first, _, remainder = text.partition(" ")
     if first and not first.startswith(('"', "“")):
-        keyed = items.item_id_by_key(session, launch_id=launch_id, key=first)
+        keyed = items.item_id_by_key(session, launch_id=launch.id, key=first)
         if keyed is not None and (split or not remainder.strip()):
             return keyed, remainder.strip()
-    index = ItemIndex(items.item_refs(session, launch_id=launch_id))
+    index = item_index(session, launch)
     if split:
         found, rest = split_reference(index, text, usage_verb=verb)
         return found.id, rest

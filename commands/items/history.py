@@ -20,7 +20,7 @@ def history(store: Store, ctx: Context, *, ref: str, page: int = 1) -> HistoryRe
     with store.read() as session:
         launch = current_launch(session, ctx)
         assert launch.id is not None
-        item_id, _ = find_item(session, launch.id, ref, split=False, verb="history")
+        item_id, _ = find_item(session, launch, ref, split=False, verb="history")
         item = items.get_item(session, item_id=item_id)
         total = audit.count_item_events(session, item_id=item_id)
         pages = max(1, -(-total // PAGE_SIZE))

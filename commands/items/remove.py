@@ -20,7 +20,7 @@ def remove(store: Store, ctx: Context, *, ref: str) -> ItemRemoved:
         launch = current_launch(session, ctx, lock=True)
         assert launch.id is not None
         require_launch_admin(ctx, launch, action="remove items")
-        item_id, _ = find_item(session, launch.id, ref, split=False, verb="remove")
+        item_id, _ = find_item(session, launch, ref, split=False, verb="remove")
         item = items.get_item(session, item_id=item_id, for_update=True)
         removed = ItemView.of(item)
         record(

@@ -30,7 +30,7 @@ def stability_window(
     with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         assert launch.id is not None
-        item_id, _ = find_item(session, launch.id, ref, split=False, verb="verify")
+        item_id, _ = find_item(session, launch, ref, split=False, verb="verify")
         item = items.get_item(session, item_id=item_id, for_update=True)
         require_item_change(ctx, launch, key=item.key, owner=item.owner, action="verify")
         monitor = monitors.get_monitor(session, monitor_id=monitor_id)

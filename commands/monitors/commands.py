@@ -166,7 +166,7 @@ def _add(
     assert launch.id is not None
     item_id = None
     if draft.item:
-        item_id, _ = find_item(session, launch.id, draft.item, split=False, verb="monitor")
+        item_id, _ = find_item(session, launch, draft.item, split=False, verb="monitor")
     channel = ctx.channel_id if ctx.channel_id and is_slack_channel(ctx.channel_id) else None
     channel = channel or next(
         (c for c in launches.channels_of(session, launch_id=launch.id) if is_slack_channel(c)), None

@@ -112,7 +112,7 @@ def apply_config(store: Store, declared: list[Declared], *, now: datetime) -> tu
             if entry.draft.item:
                 try:
                     item_id, _ = find_item(
-                        session, launch.id, entry.draft.item, split=False, verb="monitor"
+                        session, launch, entry.draft.item, split=False, verb="monitor"
                     )
                 except CommandError as exc:
                     raise ConfigError(
