@@ -44,6 +44,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.digests --channels 100
 	$(BIN)/python -m bench.monitors
 	$(BIN)/python -m bench.delivery
+	$(BIN)/python -m bench.ack --quick
+	$(BIN)/python -m bench.paths
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis
