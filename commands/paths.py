@@ -77,6 +77,19 @@ class Graph:
         return graph
 
 
+def waits_for(graph: Graph) -> dict[str, tuple[str, ...]]:
+    """Key -> keys of the open items it needs, sorted, for every open item that waits."""
+    found: dict[str, tuple[str, ...]] = {}
+    for item, needed in graph.needs.items():
+        node = graph.nodes[item]
+        if not node.open:
+            continue
+        keys = sorted(graph.nodes[n].key for n in needed if graph.nodes[n].open)
+        if keys:
+            found[node.key] = tuple(keys)
+    return found
+
+
 def cycle_with(edges: Iterable[tuple[int, int]], item: int, needs: int) -> list[int] | None:
     """The cycle `item needs needs` would close, as [item, needs, …, item]; None if none.
     (A path from `needs` back to `item` along existing edges.)"""

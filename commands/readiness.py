@@ -15,6 +15,7 @@ from commands.paths import (
     critical_path,
     effort_days,
     path_to_go,
+    waits_for,
 )
 from commands.paths import holds_up as _holds_up
 from commands.scoring import ItemBrief, Tally, score, verified_only, weights
@@ -35,6 +36,7 @@ class Plan:
     critical_path: CriticalPath | None = None
     path_to_go: PathToGo | None = None  # None unless the verdict is NO-GO
     holds_up: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> dependents
+    waits_for: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> open needs
 
 
 def launch_graph(session: Session, launch: Launch, today: date) -> tuple[Graph, dict[str, int]]:
@@ -124,4 +126,4 @@ def plan(
             and (found := _holds_up(graph, ids[step.key], HOLDS_UP_LIMIT))
         ):
             holds[step.key] = found
-    return Plan(verified, sum(claimed.values()), path, to_go, holds)
+    return Plan(verified, sum(claimed.values()), path, to_go, holds, waits_for(graph))

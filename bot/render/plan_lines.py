@@ -96,6 +96,12 @@ def holds_up_tail(plan: Plan, key: str) -> str:
     return f" · holds up {_named(waiting)}"
 
 
+def waits_for_tail(plan: Plan, key: str) -> str:
+    """` · waits for DNS` for a row whose item needs open items first, or ""."""
+    waiting = plan.waits_for.get(key)
+    return f" · waits for {_named(waiting)}" if waiting else ""
+
+
 def _named(keys: tuple[str, ...]) -> str:
     """`` `SSL`, `CDN` and 2 more ``: the first few keys, the rest counted."""
     names = [f"`{k}`" for k in keys[:HOLDS_UP_SHOWN]]

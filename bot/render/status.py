@@ -194,7 +194,8 @@ def status_blocks(reply: r.StatusReply) -> list[b.Block]:
     top = top_items(report, {brief.key for brief in blocked[:BLOCKER_ROWS]})
     heading = "*Next up*\n"
     for brief in top:
-        if rows.brief(brief, launch.id, heading + brief_line(brief, today)):
+        line = brief_line(brief, today) + md.text(plan_lines.waits_for_tail(report.plan, brief.key))
+        if rows.brief(brief, launch.id, heading + line):
             heading = ""
     rows.close()
     notes = []

@@ -316,7 +316,9 @@ def _(reply: r.StatusReply) -> str:
             shown.add(i.key)
             top.append(i)
     if top:
-        lines += ["", "  Next up:"] + [_brief_line(i, today) for i in top]
+        lines += ["", "  Next up:"] + [
+            _brief_line(i, today, plain(plan_lines.waits_for_tail(ahead, i.key))) for i in top
+        ]
     if score.categories:
         worst = sorted(score.categories, key=lambda c: (c.percent, c.category.casefold()))
         lines += ["", "  By category (weakest first):"] + [_category_line(c) for c in worst]

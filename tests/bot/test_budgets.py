@@ -54,7 +54,7 @@ def keys_shown(blocks: list[dict[str, Any]]) -> Counter[str]:
     seen: Counter[str] = Counter()
     for block in blocks:
         text = (block.get("text") or {}).get("text", "")
-        text = re.sub(r"holds up [^\n]*", "", text)
+        text = re.sub(r"(holds up|waits for) [^\n]*", "", text)
         seen.update(set(KEY.findall(text)))
     return seen
 

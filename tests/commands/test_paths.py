@@ -134,3 +134,16 @@ def test_a_chain_is_named_before_a_lone_late_item() -> None:
     assert [s.key for s in path.steps] == ["PEN", "WAF", "SIGN"]
     alone = Graph.of(nodes, [])
     assert [s.key for s in critical_path(alone, today=TODAY, target=None).steps] == ["LATE"]
+
+
+def test_what_an_open_item_waits_for() -> None:
+    from commands.paths import waits_for
+
+    nodes = [
+        node(1, "DNS"),
+        node(2, "CDN", status=Status.DONE, ready=True),
+        node(3, "TLS"),
+        node(4, "OLD", status=Status.DONE, ready=True),
+    ]
+    graph = Graph.of(nodes, [(3, 1), (3, 2), (4, 1)])
+    assert waits_for(graph) == {"TLS": ("DNS",)}  # done items wait for nothing

@@ -84,6 +84,16 @@ def test_dependencies_refuse_cycles_and_name_them(store) -> None:
     status = render(ok(store, alice, "status"))
     assert f"holds up `{tls}` and `{smoke}`" in status
     assert f"Critical path: {dns}" in status
+    waits = ok(store, alice, "status").report.plan.waits_for
+    assert waits[smoke] == tuple(sorted((keys["CDN config"], tls))) and waits[tls] == (dns,)
+    ok(store, alice, f"priority {smoke} critical")
+    smoke_row = next(
+        line
+        for line in render(ok(store, alice, "status")).splitlines()
+        if smoke in line and "Smoke" in line
+    )
+    first, second = sorted((keys["CDN config"], tls))
+    assert f"waits for `{first}` and `{second}`" in smoke_row
     ok(store, alice, f"needs {tls} not {dns}")
     assert "needs" in {e.action for e in events(store, tls)}
 
