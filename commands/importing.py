@@ -443,7 +443,8 @@ def _judged(
     session.flush()
     report, _ = build_report(session, ctx, launch, today)
     score, go = report.score.percent, report.verdict.go
-    warnings = tuple(claims.warnings(score, go)) if claims else ()
+    # The preview says what the document claims just above: the warnings say our side.
+    warnings = tuple(claims.warnings(score, go, restate=False)) if claims else ()
     return replace(
         reply,
         preview=build_preview(assessment),
