@@ -87,7 +87,8 @@ def _launch(layout: b.Layout, home: HomeLaunch, *, reserve: int, viewer: str) ->
     if home.owner_view:
         heading = f"*Blocked ({home.blocked_count:,})*\n"
         for brief in home.blockers:
-            if rows.brief(brief, launch.id, heading + brief_line(brief, today, reason=True)):
+            line = brief_line(brief, today, reason=True) + _dependencies(home, brief.key)
+            if rows.brief(brief, launch.id, heading + line):
                 heading = ""
         more(home.blocked_count, "blocked")
         heading = f"*Critical, nobody owns it ({home.unowned_critical_count:,})*\n"
@@ -100,7 +101,11 @@ def _launch(layout: b.Layout, home: HomeLaunch, *, reserve: int, viewer: str) ->
         for brief in home.overdue:
             if rows.showing(launch.id, brief.key):
                 above += 1
-            elif rows.brief(brief, launch.id, heading + brief_line(brief, today)):
+            elif rows.brief(
+                brief,
+                launch.id,
+                heading + brief_line(brief, today) + _dependencies(home, brief.key),
+            ):
                 heading = ""
         more(home.overdue_count - above, "overdue")
     heading = f"*Your open items ({home.mine_count:,})*\n"
@@ -139,3 +144,9 @@ def getting_started() -> list[dict[str, Any]]:
             "• Everything else: `/ready help`"
         ),
     ]
+
+
+def _dependencies(home: HomeLaunch, key: str) -> str:
+    """` · waits for DNS · holds up SSL and CDN` for a row, or ""."""
+    plan = home.plan
+    return md.text(plan_lines.waits_for_tail(plan, key) + plan_lines.holds_up_tail(plan, key))

@@ -103,6 +103,8 @@ def test_the_home_tab_by_role(launch, user: str) -> None:
     assert "🎉" not in str(view)  # the launch is NO-GO
     repeated = {key: n for key, n in keys_shown(view["blocks"]).items() if n > 1}
     assert not repeated, repeated
+    if user == "U0ALICE":
+        assert "holds up `SEC-7` and `SEC-9`" in str(view["blocks"])
     owner_sections = "Critical, nobody owns it" in str(view) or "*Blocked" in str(view)
     assert owner_sections == (user == "U0ALICE")  # alice owns the launch
 
