@@ -97,6 +97,12 @@ def parse_blocks(text: str) -> list[Block]:
     return blocks
 
 
+def inline_lines(text: str, number: int) -> list[Line]:
+    """One line of inline markdown (a cell or item of an HTML block) as Lines."""
+    tokens = _parser().parseInline(text)
+    return render_lines(tokens[0].children if tokens else None, number)
+
+
 def _first_line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 0
 

@@ -82,6 +82,22 @@ _DATE_FORMATS = (
     "%b. %d, %Y",
 )
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
+_WEEKDAY = re.compile(
+    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+", re.I
+)
+_NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _numeric_date(first: int, second: int, year: int) -> date | None:
+    """ "20/03/2026" (day first) or "03/20/2026" (month first) where only one reading is a
+    date; "05/03/2026" is either, and is not guessed."""
+    readings = set()
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.add(date(year, month, day))
+        except ValueError:
+            continue
+    return readings.pop() if len(readings) == 1 else None
 
 
 def split_label(text: str) -> tuple[str, str] | None:
@@ -103,11 +119,14 @@ def parse_date(text: str) -> date | None:
     Relative dates ("next friday") need a today and a timezone, which belong to the caller.
     """
     text = _ORDINAL.sub("", text.strip().strip("*_`").strip())
-    text = text.split(" (")[0].strip()
+    text = _WEEKDAY.sub("", text.split(" (")[0].strip())
     try:
         return date.fromisoformat(text)
     except ValueError:
         pass
+    numeric = _NUMERIC.fullmatch(text)
+    if numeric:
+        return _numeric_date(*(int(part) for part in numeric.groups()))
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern).date()  # noqa: DTZ007  a date, no time

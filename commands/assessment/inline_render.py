@@ -28,6 +28,8 @@ _CHECKED = re.compile(r"\bchecked\b", re.I)
 _TEXT_BOX = re.compile(r"^\s*\[([ xX~/!\-])\](?=\s|$)\s*")
 # "![High][high_img]" whose reference is not defined stays text: its alt still ranks.
 _LOOSE_IMAGE = re.compile(r"!\[([^\]\n]*)\](?:\[[^\]\n]*\]|\([^)\n]*\))")
+_EMOTICON = re.compile(r"^\(([/xX!])\)(?=\s|$)")
+_EMOTICONS = {"/": "✅", "x": "❌", "!": "⚠️"}
 _NOT_WORD = re.compile(r"[\W_]+")
 _LEAD_SYMBOLS = frozenset(STATUS_EMOJI) | frozenset(PRIORITY_EMOJI) | {"\ufe0f", "\ufe0e"}
 
@@ -93,6 +95,11 @@ class _Builder:
         line.residue = _NOT_WORD.sub("", text if self.residue is None else "".join(self.residue))
         if line.box is not None:
             return line
+        if line.text[:1] == "(" and (emoticon := _EMOTICON.match(line.text)):
+            # Confluence's "(/)", "(x)", "(!)" written as text: the marks they render as.
+            glyph = _EMOTICONS[emoticon.group(1).casefold()]
+            line.text = glyph + line.text[emoticon.end() :]
+            line.note = _EMOTICON.sub(glyph, line.note, count=1)
         first = line.text[:1]
         box = _TEXT_BOX.match(line.text) if first == "[" else None  # the text is stripped
         if box:

@@ -23,6 +23,10 @@ _FAVOURED = (
     | set(PRIORITY_EMOJI)
     | set("❗❓❕❔➡⬅⬆⬇⭐✨⚡⚙⏰⌛✏✍❤✳✴❇➕➖➗➜➤▶◀⚪⚫⬛⬜\ufe0f\u200d")
 )
+# A joiner only joins emoji: "”" (E2 80 9D, the commonest lost byte of all: every closing
+# quote of a Word or Docs text) is what "â€" stood for anywhere else.
+_JOINER = "\u200d"
+_CLOSING_QUOTE = "\u201d"
 _MAX_MISSING = 2
 
 
@@ -36,8 +40,13 @@ def _length(lead: int) -> int:
     return 0
 
 
-def score(char: str) -> int:
-    """How plausible a repaired character is; 0: not acceptable as a repair."""
+def score(char: str, *, joins: bool = True) -> int:
+    """How plausible a repaired character is; 0: not acceptable as a repair. `joins`:
+    whether an emoji follows, so that a zero-width joiner is plausible."""
+    if char == _JOINER:
+        return 4 if joins else 0
+    if char == _CLOSING_QUOTE:
+        return 3
     if char in _FAVOURED:
         return 3
     code = ord(char)
@@ -50,7 +59,7 @@ def score(char: str) -> int:
     return 0
 
 
-def _repair_sequence(seq: bytes, expected: int) -> str | None:
+def _repair_sequence(seq: bytes, expected: int, *, joins: bool = True) -> str | None:
     """The best character `seq` (a lead and too few continuation bytes) can have been."""
     missing = expected - len(seq)
     # A lead byte with none of its continuation bytes is too little to go on ("â" is
@@ -69,7 +78,7 @@ def _repair_sequence(seq: bytes, expected: int) -> str | None:
                 char = bytes(candidate).decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            value = score(char)
+            value = score(char, joins=joins)
             if value > best_score:
                 best, best_score = char, value
     return best
@@ -94,7 +103,8 @@ def decode_with_lost_bytes(raw: bytes) -> str | None:
             except UnicodeDecodeError:
                 return None
         else:
-            char = _repair_sequence(seq, expected)
+            joins = end < len(raw) and raw[end] in (0xE2, 0xF0)
+            char = _repair_sequence(seq, expected, joins=joins)
             if char is None:
                 return None
             out.append(char)

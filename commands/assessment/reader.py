@@ -29,6 +29,7 @@ from commands.assessment.claims import read_claim
 from commands.assessment.drafts import Draft, Section, category_of, label_value
 from commands.assessment.heading_items import heading_item
 from commands.assessment.headings import read_heading, role_heading_name, topic_words
+from commands.assessment.html_blocks import html_blocks
 from commands.assessment.inline import DEFAULT_CATEGORY, collapse_spaces, plain_text
 from commands.assessment.inline_render import Line, strip_tags
 from commands.assessment.labels import count_topical_labels, label_section
@@ -39,6 +40,7 @@ from commands.assessment.resolve import resolve
 from commands.assessment.roles import Role, label_role
 from commands.assessment.scenarios import scenario_of
 from commands.assessment.tables import read_table
+from commands.assessment.text_checklist import checklist_paragraph
 
 
 class Reader:
@@ -109,11 +111,13 @@ class Reader:
         for index, block in enumerate(blocks):
             if isinstance(block, Heading):
                 self._heading(block, blocks[index + 1 :])
+            elif isinstance(block, Paragraph) and (boxes := checklist_paragraph(block)):
+                intro, task_list = boxes
+                if intro.lines:
+                    self._paragraph(intro, blocks[index + 1 :])
+                read_list(task_list, self)
             elif isinstance(block, Paragraph):
-                for label in read_paragraph(block, self, self.assessment):
-                    self._open_label(label, blocks[index + 1 :])
-                if not block.lines or label_of(block.lines[-1]) is None:
-                    self.list_role = self.list_role if len(block.lines) == 1 else None
+                self._paragraph(block, blocks[index + 1 :])
             elif isinstance(block, ListBlock):
                 read_list(block, self)
             elif isinstance(block, Table):
@@ -126,6 +130,12 @@ class Reader:
                 self._walk(block.children)
             elif isinstance(block, FrontMatter):
                 self._front_matter(block.content)
+
+    def _paragraph(self, block: Paragraph, after: list[Block]) -> None:
+        for label in read_paragraph(block, self, self.assessment):
+            self._open_label(label, after)
+        if not block.lines or label_of(block.lines[-1]) is None:
+            self.list_role = self.list_role if len(block.lines) == 1 else None
 
     def _heading(self, block: Heading, after: list[Block]) -> None:
         text = block.line.text
@@ -199,7 +209,10 @@ class Reader:
             if label:
                 self._open_label(label, after)
                 return
-        if strip_tags(content):
+        converted = html_blocks(content, block.number)
+        if converted:
+            self._walk(converted)
+        elif strip_tags(content):
             self.skip("html")
 
     def _front_matter(self, content: str) -> None:

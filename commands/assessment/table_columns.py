@@ -56,7 +56,9 @@ _ROLE_HEADERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "owner",
-        re.compile(r"^(?:owner|owners|assignee|assigned to|responsible|who|dri|lead|accountable)$"),
+        re.compile(
+            r"^(?:owner|owners|assignee|assigned to|responsible|who|dri|lead|accountable|r)$"
+        ),
     ),
     ("due", re.compile(r"^(?:due|due date|deadline|target date|target|eta|by when|date due)$")),
     ("effort", re.compile(r"^(?:effort|estimate|time|hours|size|time estimate)$")),

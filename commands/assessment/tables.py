@@ -19,16 +19,18 @@ import re
 from dataclasses import dataclass
 
 from commands.assessment.blocks import Table
-from commands.assessment.drafts import Draft, Sink, category_of
+from commands.assessment.drafts import Draft, Sink, category_of, waiting_reason
 from commands.assessment.fields import parse_date
 from commands.assessment.inline import DEFAULT_CATEGORY, plain_text
 from commands.assessment.inline_render import Line
+from commands.assessment.naming import is_generic
 from commands.assessment.roles import Role
 from commands.assessment.scenarios import ORDER, stated_scenario
 from commands.assessment.table_columns import Columns, find_columns
 from commands.assessment.titles import ITEM_ID, split_title
 from commands.assessment.vocabulary import (
     CHECKBOX_STATUS,
+    OPEN,
     priority_from_label,
     refine_status,
     status_from_emoji,
@@ -57,22 +59,35 @@ def read_table(table: Table, sink: Sink) -> None:
         sink.skip("plan/summary sections", len(rows) + 2)  # a legend, a score table
         return
     group: str | None = None
+    last: Draft | None = None
     for row in rows:
         cells = row.cells + [Line(row.number)] * (len(table.header) - len(row.cells))
         title_cell = cells[columns.title]
         if _is_group_row(cells, columns.title):
             group = plain_text(title_cell.text) or group
             continue
+        if last is not None and _continues(cells, columns.title):
+            # "| | | | checked 3 days in a row": the row above, continued.
+            last.notes += [cell.note for cell in cells if cell.text.strip()]
+            continue
         draft = _row_draft(cells, columns, row.number, sink)
         if draft is None:
             sink.skip("prose")
             continue
+        last = draft
         if group is not None:
             with sink.grouped(group):
                 draft.section = sink.section
                 sink.emit(draft)
         else:
             sink.emit(draft)
+
+
+def _continues(cells: list[Line], title: int) -> bool:
+    """A row with no title and no status of its own: more notes for the row above."""
+    return not cells[title].text.strip() and not any(
+        cell.box is not None or status_from_value(cell.text) is not None for cell in cells
+    )
 
 
 def _is_group_row(cells: list[Line], title: int) -> bool:
@@ -105,8 +120,16 @@ def _row_draft(cells: list[Line], columns: Columns, number: int, sink: Sink) -> 
         raw = cells[columns.status]
         if raw.text and status_from_value(raw.text) is None and raw.box is None:
             draft.notes.append(f"Status: {raw.note}")
+        reason = waiting_reason(raw.text) if raw.text else None
+        if reason and draft.status in OPEN:
+            # "⏳ Pending sign-off", "Waiting on legal": blocked, with that reason.
+            draft.status, draft.blocked_reason = Status.BLOCKED, reason
     # A Category / Scope column names the category where no heading does.
-    _fill_roles(draft, cells, columns, use_category=category_of(sink.section) == DEFAULT_CATEGORY)
+    # (or only a generic one: "Operational Checklist").
+    heading = category_of(sink.section)
+    _fill_roles(
+        draft, cells, columns, use_category=heading == DEFAULT_CATEGORY or is_generic(heading)
+    )
     _fill_applies(draft, cells, columns)
     return draft
 
@@ -156,7 +179,7 @@ def _fill_roles(draft: Draft, cells: list[Line], columns: Columns, *, use_catego
                 draft.key = draft.key or text
         elif role == "notes":
             draft.notes.append(cell.note)
-            draft.evidence += cell.evidence
+            draft.evidence += [*cell.evidence, *cell.links]
         else:
             draft.notes.append(f"{columns.names[index]}: {cell.note}")
 

@@ -171,23 +171,31 @@ _STATUS_WORDS: tuple[tuple[str, Status], ...] = (
         r"|applicable|present|defined|documented)",
         Status.TODO,
     ),
-    (r"not applicable|n/a|won'?t (?:do|fix)|wontfix|out of scope|waived|skipped", Status.WAIVED),
+    (
+        r"not applicable|n/a|won'?t (?:do|fix)|wontfix|out of scope|waived|skipped"
+        r"|accepted risk|risk[- ]accepted",
+        Status.WAIVED,
+    ),
     (
         r"in[- ]progress|wip|partial(?:ly)?(?: done| complete| completed)?|started|ongoing"
         r"|underway|in review|needs? (?:verification|testing|review|work|attention)|partially"
-        r"|in development|under review|pending review|at risk",
+        r"|in development|under review|pending review|at risk|on track|in remediation"
+        r"|remediation in progress|being (?:fixed|addressed|remediated)",
         Status.IN_PROGRESS,
     ),
     (r"blocked|on hold|stuck|waiting(?: on| for)?", Status.BLOCKED),
     (
         r"done|complete|completed|finished|yes|pass|passed|passing|ok|ready|implemented"
         r"|verified|shipped|live|enabled|in place|working|works|tested|operational|functional"
-        r"|configured|deployed|resolved|fixed|achieved|met|approved|signed off|active",
+        r"|configured|deployed|resolved|fixed|achieved|met|approved|signed off|active"
+        r"|mitigated|remediated|migrated|merged|released|rolled out|provisioned|installed"
+        r"|delivered|published|closed",
         Status.DONE,
     ),
     (
         r"to[- ]?do|no|missing|open|pending|fail|failed|failing|absent|none|tbd|planned"
-        r"|incomplete|not[- ]started|broken|disabled|outstanding",
+        r"|incomplete|not[- ]started|broken|disabled|outstanding|scheduled|late|overdue"
+        r"|never (?:done|performed|tested|run)",
         Status.TODO,
     ),
 )
@@ -260,7 +268,8 @@ _LABEL_PRIORITY: tuple[tuple[re.Pattern[str], Priority], ...] = (
     ),
     (
         re.compile(
-            r"^(?:won'?t(?:[- ]have)?|w|optional|nice[- ]to[- ]have|minor|trivial|p3|p4|sev ?[45])$",
+            r"^(?:won'?t(?:[- ]have)?|w|optional|nice[- ]to[- ]have|minor|trivial|p3|p4|sev ?[45]"
+            r"|informational|info)$",
             re.I,
         ),
         Priority.LOW,
