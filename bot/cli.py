@@ -15,27 +15,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pydantic import ValidationError
-
-from bot.render.text import Cli, render
-from bot.settings import Settings
-from commands import importing
-from commands.context import Context
-from commands.decision.gate import answer_for_operator
-from commands.errors import CommandError
-from commands.launching import find_launch
-from commands.replies import DecisionReply, ErrorReply, Reply
-from commands.run import error_reply, execute
-from storage import launches
-from storage.engine import Store, open_store, redact_text, redact_url
-from storage.migrate import current_revision, upgrade
-from storage.urls import url_secrets
 from storage.vocabulary import Via
 
 if TYPE_CHECKING:
     from bot.console_schedule import ConsoleSchedule
+    from bot.render.text import Cli
+    from bot.settings import Settings
+    from commands.context import Context
+    from commands.monitors.draft import MonitorDraft
+    from commands.replies import Reply
     from scheduler.monitors.runner import MonitorRunner
+    from storage.engine import Store
 
+# Start-up is most of what a one-shot command costs: this module imports only what parsing
+# the arguments needs (`--help` answers from that alone), and each subcommand imports its
+# own machinery (the ORM, Alembic, the Slack SDK, httpx) where it runs. `bench.startup`.
+# The formats `export --format` accepts: commands.importing.EXPORT_FORMATS (a test keeps
+# the two the same), named here so that parsing does not import the importer.
+EXPORT_FORMATS = ("md", "csv", "xlsx")
 LOCAL_TEAM = "local"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -115,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument(
         "--format",
-        choices=importing.EXPORT_FORMATS,
+        choices=EXPORT_FORMATS,
         default=None,
         help="md (default), csv or xlsx; with -o, the file's suffix decides when not given",
     )
@@ -159,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help()
         return EXIT_USAGE
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -187,12 +188,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve" or (args.command == "run" and settings.has_slack):
         return _serve(settings)
+    from bot.render.text import Cli
+    from commands.errors import CommandError
+    from commands.replies import ErrorReply
+    from commands.run import error_reply, execute
+
     if args.command == "run":
         store = _open(settings)
         ctx = _context(store, settings, team=None, user=None, channel="console", via=Via.CONSOLE)
         return _console(store, settings, ctx, offer_sample=True, checks=True)
     store = _open(settings)
     if args.command == "db":
+        from storage.migrate import current_revision, upgrade
+
         if args.action == "current":
             print(current_revision(store) or "empty")
         else:
@@ -230,6 +238,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _print(execute(store, ctx, " ".join(args.text)), surface)
     # import and export are the operator's tools, like `db`: they act with full rights.
     if args.command == "import":
+        from commands import importing
+
         ctx = _context(
             store, settings, team=args.team, user=args.user, channel=None, via=Via.CLI, admin=True
         )
@@ -260,6 +270,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
         if args.decision:
             return _export_decision(store, ctx, args, surface)
+        from commands import importing
+
         fmt = args.format or _format_of(args.output)
         if fmt == "xlsx" and not args.output and sys.stdout.isatty():
             raise CliError("XLSX is a binary file: give -o FILE.xlsx (or redirect stdout)")
@@ -284,6 +296,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export_decision(store: Store, ctx: Context, args: argparse.Namespace, surface: Cli) -> int:
+    from commands.errors import CommandError
+    from commands.replies import DecisionReply, ErrorReply
+    from commands.run import execute
+
     try:
         ctx = _on_launch(store, ctx, args.launch)
     except CommandError as exc:
@@ -302,6 +318,11 @@ def _export_decision(store: Store, ctx: Context, args: argparse.Namespace, surfa
 def _gate(store: Store, settings: Settings, args: argparse.Namespace, surface: Cli) -> int:
     """GO is 0 and NO-GO is 1, so `readybot gate && deploy` reads as it should; any error
     (no such launch, no database) is 2."""
+    from bot.render.text import render
+    from commands.decision.gate import answer_for_operator
+    from commands.errors import CommandError
+    from commands.run import error_reply
+
     ctx = _context(
         store,
         settings,
@@ -361,6 +382,8 @@ def _on_launch(store: Store, ctx: Context, name: str | None) -> Context:
     """`ctx` acting on the launch `--launch` names (any channel's), if it names one."""
     if not name:
         return ctx
+    from commands.launching import find_launch
+
     with store.read() as session:
         launch = find_launch(session, ctx, name)
     return replace(ctx, launch_id=launch.id)
@@ -403,6 +426,7 @@ def _serve(settings: Settings) -> int:
         )
         return EXIT_USAGE
     from bot import logs, server
+    from storage.urls import url_secrets
 
     secrets = [
         s.get_secret_value()
@@ -428,6 +452,9 @@ def _read_file(path: str) -> bytes:
 
 def _open(settings: Settings) -> Store:
     """The migrated database; CliError, with the URL's secrets masked, when it cannot be."""
+    from storage.engine import open_store, redact_text, redact_url
+    from storage.migrate import upgrade
+
     try:
         store = open_store(settings.database_url, timeouts=settings.db_timeouts)
         upgrade(store)
@@ -474,10 +501,7 @@ def _context(
     from bot.runtime import Runtime
 
     runtime = Runtime(
-        settings=settings,
-        store=store,
-        templates=load_templates(settings.templates_dir),
-        monitors=_monitor_runner(store, settings),
+        settings=settings, store=store, templates=load_templates(settings.templates_dir)
     )
     ctx = runtime.context(
         team=_team(store, team, runtime.clock()),
@@ -485,10 +509,35 @@ def _context(
         channel=channel,
         via=via,
     )
-    return replace(ctx, local_operator=admin)
+    checks = _LazyChecks(store, settings)
+    return replace(
+        ctx, check_monitor=checks.check_blocking, vet_monitor=checks.vet, local_operator=admin
+    )
+
+
+class _LazyChecks:
+    """`serve`'s monitor runner for `monitor test`, built (httpx and all) on first use only:
+    most one-shot commands never check a monitor."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self._store, self._settings = store, settings
+        self._runner: MonitorRunner | None = None
+
+    def _get(self) -> MonitorRunner:
+        if self._runner is None:
+            self._runner = _monitor_runner(self._store, self._settings)
+        return self._runner
+
+    def check_blocking(self, monitor_id: int) -> str:
+        return self._get().check_blocking(monitor_id)
+
+    def vet(self, draft: MonitorDraft) -> str | None:
+        return self._get().vet(draft)
 
 
 def _team(store: Store, team: str | None, now: datetime) -> str:
+    from storage import launches
+
     with store.write() as session:
         known = [w.team_id for w in launches.workspaces(session)]
         if team:
@@ -505,6 +554,9 @@ def _team(store: Store, team: str | None, now: datetime) -> str:
 
 
 def _print(reply: Reply, surface: Cli) -> int:
+    from bot.render.text import render
+    from commands.replies import ErrorReply
+
     text = render(reply, surface)
     stream = sys.stderr if isinstance(reply, ErrorReply) else sys.stdout
     stream.write(text)

@@ -7,18 +7,20 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.metrics import Metrics
-from bot.render.digest.templating import Templates
-from bot.settings import Settings
 from commands.context import Context
-from commands.monitors.draft import MonitorDraft
-from scheduler.delivery import Deliverer
-from scheduler.monitors.runner import MonitorRunner
-from scheduler.service import SchedulerService
-from storage.engine import Store
-from storage.vocabulary import Via
+
+if TYPE_CHECKING:  # the command line builds a Runtime without delivery, monitors or schedules
+    from bot.render.digest.templating import Templates
+    from bot.settings import Settings
+    from commands.monitors.draft import MonitorDraft
+    from scheduler.delivery import Deliverer
+    from scheduler.monitors.runner import MonitorRunner
+    from scheduler.service import SchedulerService
+    from storage.engine import Store
+    from storage.vocabulary import Via
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

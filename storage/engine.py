@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import contextvars
 import math
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
-from psycopg import errors as pg_errors
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
@@ -54,6 +53,7 @@ ANSWER_GRACE = 0.5
 # a pool with no connection to give. Integrity errors (a unique key taken) are not this.
 _UNAVAILABLE = (sa_exc.OperationalError, sa_exc.TimeoutError, sa_exc.InterfaceError)
 # Set while waiting is expected to take long (migrations queue on an advisory lock).
+# storage.pg reads it; psycopg is imported there, only when a PostgreSQL engine is made.
 _patient: contextvars.ContextVar[bool] = contextvars.ContextVar("patient", default=False)
 
 
@@ -79,41 +79,6 @@ class DatabaseUnavailable(Exception):
     def __init__(self, reason: str, *, maybe_committed: bool = False) -> None:
         super().__init__(reason)
         self.maybe_committed = maybe_committed
-
-
-class NotAnswering(psycopg.OperationalError):
-    """The server did not answer within the connection's answer timeout; the connection has
-    been closed (its protocol state is unknown)."""
-
-    def __init__(self, seconds: float, *, committing: bool) -> None:
-        super().__init__(f"the database did not answer within {seconds:.1f} s")
-        self.committing = committing
-
-
-class AnsweringConnection(psycopg.Connection[Any]):
-    """A psycopg connection that waits at most `answer_timeout` seconds for any answer
-    (unless inside `patient()`), then closes itself and raises NotAnswering."""
-
-    answer_timeout: float | None = None
-    _committing = False
-
-    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
-        limit = timeout if timeout is not None or _patient.get() else self.answer_timeout
-        try:
-            return super().wait(gen, interval=interval, timeout=limit)
-        # psycopg's own (private) signal that `timeout` passed: the one way to learn it.
-        except pg_errors._WaitTimeout:
-            if timeout is not None:
-                raise  # a limit psycopg set itself (cancelling, notifies): its business
-            self.pgconn.finish()
-            raise NotAnswering(limit or 0.0, committing=self._committing) from None
-
-    def commit(self) -> None:
-        self._committing = True
-        try:
-            super().commit()
-        finally:
-            self._committing = False
 
 
 @contextmanager
@@ -152,6 +117,8 @@ def make_engine(url: str, *, timeouts: Timeouts | None = None, **kwargs: Any) ->
 
 
 def _configure_postgresql(engine: Engine, *, answer: float) -> None:
+    from storage.pg import AnsweringConnection
+
     @event.listens_for(engine, "do_connect")
     def connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
         connection = AnsweringConnection.connect(*cargs, **cparams)
@@ -180,8 +147,10 @@ def _configure_sqlite(engine: Engine, *, busy_ms: int) -> None:
 
 def _unavailable(exc: Exception) -> DatabaseUnavailable:
     orig = getattr(exc, "orig", None)
-    committing = isinstance(orig, NotAnswering) and orig.committing
-    reason = str(orig) if isinstance(orig, NotAnswering) else type(exc).__name__
+    pg = sys.modules.get("storage.pg")  # not imported: no PostgreSQL engine, no NotAnswering
+    not_answering = pg is not None and isinstance(orig, pg.NotAnswering)
+    committing = not_answering and bool(getattr(orig, "committing", False))
+    reason = str(orig) if not_answering else type(exc).__name__
     return DatabaseUnavailable(reason, maybe_committed=committing)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from commands import importing, launching
+from commands import launching
 from commands.context import Context
 from commands.decision import gate
 from commands.errors import UsageError
@@ -214,6 +214,14 @@ class Import(Command):
     dry_run: bool = False
 
 
+# The importer (markdown-it, ftfy, openpyxl) loads when a document is imported or exported,
+# not with the registry: every one-shot command line would pay for it (bench.startup).
+def _run_import(store: Store, ctx: Context, cmd: Import) -> Reply:
+    from commands import importing
+
+    return importing.import_text(store, ctx, cmd.text, dry_run=cmd.dry_run)
+
+
 def _parse_import(rest: str) -> Import:
     dry_run = False
     for flag in ("--dry-run", "dry-run", "preview", "--preview"):
@@ -241,7 +249,7 @@ REGISTRY.add(
         ),
         _parse_import,
         (Import,),
-        lambda store, ctx, cmd: importing.import_text(store, ctx, cmd.text, dry_run=cmd.dry_run),
+        _run_import,
         slow=True,
     )
 )
@@ -250,6 +258,12 @@ REGISTRY.add(
 @dataclass(frozen=True)
 class Export(Command):
     pass
+
+
+def _run_export(store: Store, ctx: Context, _cmd: Export) -> Reply:
+    from commands import importing
+
+    return importing.export(store, ctx)
 
 
 REGISTRY.add(
@@ -263,7 +277,7 @@ REGISTRY.add(
         ),
         lambda _rest: Export(),
         (Export,),
-        lambda store, ctx, _cmd: importing.export(store, ctx),
+        _run_export,
         slow=True,
     )
 )

@@ -224,3 +224,25 @@ def test_a_database_that_cannot_be_opened_is_named_without_its_password(
     assert "readybot:" in err and "Traceback" not in err
     for fragment in ("s3cr", "tpass", "3tpass"):
         assert fragment not in err, err
+
+
+def test_export_formats_on_the_command_line_are_the_exporters() -> None:
+    from bot.cli import EXPORT_FORMATS
+    from commands.importing import EXPORT_FORMATS as EXPORTER_FORMATS
+
+    assert EXPORT_FORMATS == EXPORTER_FORMATS
+
+
+def test_help_imports_neither_the_orm_nor_slack() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from bot.cli import main\n"
+        "try: main(['--help'])\n"
+        "except SystemExit: pass\n"
+        "heavy = {'sqlalchemy', 'sqlmodel', 'alembic', 'slack_sdk', 'slack_bolt', 'httpx'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
 from storage.engine import open_store
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.migrate import current_revision, head_revision, known_head, upgrade
 
 
 def test_migrations_match_the_models(store) -> None:
@@ -23,6 +23,10 @@ def test_migrations_match_the_models(store) -> None:
 def test_the_database_is_at_head_and_upgrading_again_is_a_no_op(store) -> None:
     assert current_revision(store) == head_revision()
     assert upgrade(store) == head_revision()
+
+
+def test_the_head_read_from_the_files_is_alembics(store) -> None:
+    assert known_head() == head_revision()
 
 
 def test_a_fresh_sqlite_file_is_created_with_wal_and_foreign_keys(tmp_path) -> None:
