@@ -49,6 +49,8 @@ class Section:
     item_count: int = 0  # items read in this section and its subsections
     labels_here: int = 0  # topical label lines directly in this section
     role_name: str | None = None  # "Critical Gaps" for a heading with a role, no topic
+    heading_items: int = 0  # subsections that were items written as headings
+    blocked: str | None = None  # "⚠️ Blocked: waiting on the 2.4.1 build" said of it all
 
     def ancestors(self) -> list[Section]:
         node: Section | None = self
@@ -93,7 +95,7 @@ _WAITING = re.compile(
     r"\b(?:waiting (?:on|for)|awaiting|blocked (?:on|by)|on hold (?:for|until)"
     r"|pending (?:[\w-]+ ){0,3}(?:approval|sign[- ]?off|signature|go[- ]ahead|confirmation|decision)"
     r"|needs? (?:[\w-]+ ){0,3}(?:approval|sign[- ]?off|signature|go[- ]ahead)"
-    r"|requires? (?:[\w-]+ ){0,3}(?:approval|sign[- ]?off|signature))\b[^.;:()\n]*",
+    r"|requires? (?:[\w-]+ ){0,3}(?:approval|sign[- ]?off|signature))\b(?:[^.;:()\n]|\.(?=\w))*",
     re.I,
 )
 _DEPENDS = re.compile(
@@ -110,6 +112,21 @@ _REF_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 # The first words of _WAITING's and _DEPENDS's phrases: without one, neither can match.
 _MAY_WAIT = mentioning("waiting", "blocked", "on hold", "pending", "need", "require")
 _DEPENDS_WORDS = ("depend", "after", "requires", "blocked by", "prerequisite")
+
+
+_SECTION_BLOCKED = re.compile(
+    r"^[^\w]*(?:(?:blocked|on hold)\b\s*[:—–-]\s*(?P<rest>.+)|(?P<wait>(?:waiting (?:on|for)|awaiting)\b.+))",
+    re.I,
+)
+
+
+def section_blocker(text: str) -> str | None:
+    """ "⚠️ Blocked: waiting on the 2.4.1 build" as a line of its own: the reason."""
+    match = _SECTION_BLOCKED.match(text) if _MAY_WAIT(text) or "hold" in text else None
+    if match is None:
+        return None
+    said = (match.group("rest") or match.group("wait")).strip()
+    return waiting_reason(said) or said.rstrip(".") or None
 
 
 def waiting_reason(text: str) -> str | None:
@@ -249,6 +266,10 @@ def finish(draft: Draft) -> ParsedItem:
                 title = title[:cut].rstrip(" —–-(:,") or title
     elif blocked is not None and draft.stated_status is None and draft.status is None:
         status = Status.BLOCKED  # "Blocked by: ..." and no status: blocked
+    if blocked is None and status is Status.TODO:
+        # The section says its open work waits ("⚠️ Blocked: waiting on the build").
+        blocked = next((node.blocked for node in draft.section.ancestors() if node.blocked), None)
+        status = Status.BLOCKED if blocked else status
     evidence = tuple(dict.fromkeys(draft.evidence))
     depends = [*aside, *explicit_dependencies(" ".join([draft.title, *draft.notes]))]
     return ParsedItem(

@@ -26,10 +26,13 @@ def heading_item(section: Section, sink: Sink) -> Draft | None:
     line = section.heading_line
     if line is None or section.item_count or section.parent is None:
         return None
-    if section.role in (Role.PLAN, Role.SCENARIO):
+    names = {field_of(label) for label in section.fields}
+    # "### Helpdesk FAQ published" / "Status: Not started" among other heading items is
+    # one too, whatever its words suggest.
+    among_items = section.parent.heading_items > 0 and "status" in names
+    if section.role is Role.SCENARIO or (section.role is Role.PLAN and not among_items):
         return None
     parts = split_title(line.text)
-    names = {field_of(label) for label in section.fields}
     if not (parts.key or names & _SIGNALS) or not is_real_title(parts.title):
         return None
     draft = Draft(title=parts.title, line=line.number, section=section.parent)
@@ -48,4 +51,5 @@ def heading_item(section: Section, sink: Sink) -> Draft | None:
     draft.notes += [note for note in section.notes if note]
     draft.notes = [note for note in [parts.note, *draft.notes] if note]
     draft.evidence += [*line.evidence, *line.links]
+    section.parent.heading_items += 1
     return draft

@@ -26,6 +26,7 @@ from commands.assessment.vocabulary import (
     PRIORITY_EMOJI,
     STATUS_EMOJI,
     priority_from_emoji,
+    priority_from_label,
     priority_word_spans,
     status_from_emoji,
     status_phrase,
@@ -40,7 +41,7 @@ _FILLER = re.compile(
     r"|to ?do|fixed|priority|severity|open|outstanding|remaining|pending"
     r"|needs? (?:attention|work|improvement|review)|attention required|action required"
     r"|on track|at risk|not started|partial(?:ly)?(?: complete)?|passed|failed|passing"
-    r"|failing|working|required|recommended|optional)\b",
+    r"|failing|working|required|recommended|optional|detailed)\b",
     re.I,
 )
 # Words that are topical enough alone but not next to a status: "✅ COMPLETED Features".
@@ -90,7 +91,8 @@ def read_heading(text: str) -> HeadingInfo:
         topic=_topic(text, plain),
         status=_status(text, plain),
         priority_word=_first_priority_word(plain),
-        priority_emoji=priority_from_emoji(text),
+        # "## 4. Observability (70%) 🟡": a dot beside a score grades it, it does not rank.
+        priority_emoji=None if _PERCENT.search(plain) else priority_from_emoji(text),
         role=role_of(plain),
     )
 
@@ -102,7 +104,18 @@ _MARKS = re.compile("[" + "".join(STATUS_EMOJI) + "".join(PRIORITY_EMOJI) + "]\u
 
 def _first_priority_word(plain: str) -> Priority | None:
     spans = priority_word_spans(plain)
-    return spans[0][2] if spans else None
+    if spans:
+        return spans[0][2]
+    # "Phase 1: Critical (Week 1)", "Tier 2 - High": a part that is nothing but a rank.
+    if ":" not in plain and " - " not in plain and " – " not in plain:
+        return None
+    for part in _PART_SEPARATOR.split(_PARENTHETICAL.sub(" ", plain)[:200]):
+        if _RANK_PART.fullmatch(part.strip()):
+            return priority_from_label(part)
+    return None
+
+
+_RANK_PART = re.compile(r"(?:critical|high|medium|low|p[0-3]|urgent)(?:[- ]priority)?", re.I)
 
 
 def _status(text: str, plain: str) -> Status | None:

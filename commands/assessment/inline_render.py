@@ -48,6 +48,7 @@ class Line:
     images: list[str] = field(default_factory=list)  # alt texts (badges rank items)
     evidence: list[str] = field(default_factory=list)  # rendered citations
     residue: str = ""  # letters and digits outside links
+    struck: bool = False  # the line opens with ~~struck-through~~ text: does not apply
 
     @property
     def is_link_only(self) -> bool:
@@ -143,6 +144,8 @@ def render_lines(tokens: list[Token] | None, first_line: int) -> list[Line]:
             builder.strong_depth -= 1
             if builder.strong_depth == 0 and builder.lead_start is not None:
                 builder.lead_end = builder.lead_end or len(builder.so_far())
+        elif kind == "s_open" and _only_symbols(builder.so_far()):
+            builder.line.struck = True
         elif kind == "link_open":
             href = str(token.attrs.get("href", ""))
             if href and not href.startswith("#"):

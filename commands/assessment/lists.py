@@ -213,6 +213,8 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
     title = split_title(head, leading_word_ok=bool(symbols))
     status = _status_of(symbols)
     draft.status = refine_status(box, status) if box is not None else status
+    if first.struck and draft.status in (Status.TODO, None) and box is not None:
+        draft.status = Status.WAIVED  # "- [ ] ~~Multi-region failover~~ — not needed"
     draft.stated_status = title.status
     draft.priority = (
         lead_rank

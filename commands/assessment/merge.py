@@ -158,6 +158,8 @@ _DROP = frozenset(
         "status",
         "issue",
         "issues",
+        "perform",
+        "performed",
     ]
 )
 _WORD = re.compile(r"[^\W_]+")
@@ -175,13 +177,22 @@ def _stem(word: str) -> str:
     return _SYNONYMS.get(word, word)
 
 
+# "Load test", "restore testing": after a noun, "test" is the thing, not the verb.
+_NOUN_TEST = frozenset({"test", "tests", "testing"})
+
+
 @lru_cache(maxsize=8192)
 def subject(title: str) -> frozenset[str]:
     """The content words of a title, stemmed, synonyms folded."""
-    return (
-        frozenset(_stem(word) for word in _WORD.findall(title.casefold()) if word not in _DROP)
-        - _DROP
-    )
+    words: set[str] = set()
+    previous = ""
+    for word in _WORD.findall(title.casefold()):
+        if word in _NOUN_TEST and previous and previous not in _DROP:
+            words.add("test_")
+        elif word not in _DROP:
+            words.add(_stem(word))
+        previous = word
+    return frozenset(words) - _DROP
 
 
 def _same(a: ParsedItem, b: ParsedItem, loose: set[int]) -> bool:
@@ -223,6 +234,11 @@ def restates(title: str, items: list[ParsedItem], categories: set[str]) -> Parse
     words = subject(title)
     if not words:
         return None
+    keyed = [item for item in items if item.key and item.key in title]
+    for item in keyed:
+        # "Add a degraded mode for DB outages (A3)": a step that names an item's id.
+        if re.search(rf"(?<![\w-]){re.escape(item.key or '')}(?![\w-])", title):
+            return item
     for item in items:
         if subject(item.title) == words:
             return item
@@ -236,8 +252,11 @@ def restates(title: str, items: list[ParsedItem], categories: set[str]) -> Parse
             return item
     for item in items:
         # "Speed up the index rebuild" restates "Index rebuild takes 6 hours": two words
-        # in common and at least two thirds of the shorter subject.
+        # in common and at least two thirds of the shorter subject. A title of one word
+        # ("**Alerting**: no on-call routing") says the rest in its first note.
         other = subject(item.title)
+        if len(other) == 1 and other <= words and item.notes:
+            other = other | subject(item.notes.split("\n")[0])
         common = len(words & other)
         if common >= 2 and common * 3 >= 2 * min(len(words), len(other)):
             return item
@@ -270,8 +289,16 @@ def merge_items(items: list[ParsedItem], loose: set[int]) -> tuple[list[ParsedIt
     # word alone made a long document quadratic: "check" or "service" is in every title.)
     by_subject: dict[tuple[tuple[str, ...], str], list[int]] = {}
     by_ref: dict[str, list[int]] = {}
+    by_key: dict[str, int] = {}
     for item in items:
-        if item.key is not None:  # a keyed item (an id the document gives) is its own
+        if item.key is not None:
+            # A keyed item (an id the document gives) is its own, said again only under
+            # its id: a findings table row and the finding's own section.
+            key = item.key.casefold()
+            if key in by_key:
+                merged_from.setdefault(id(kept[by_key[key]]), []).append(item)
+                continue
+            by_key[key] = len(kept)
             kept.append(item)
             continue
         words = subject(item.title) | _bare_subject(item.title)

@@ -23,6 +23,9 @@ release deployment deploy operational operations final readiness-checklist prr t
 scorecard tracker plan v1 v2 draft list service services microservice application app
 """
 _GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
+# The last word of a title part that names the kind of document ("Security review").
+_KIND_TEXT = "review assessment report audit checklist plan analysis"
+_KINDS = [[word] for word in _KIND_TEXT.split()]
 _TITLE_PARTS = re.compile(r"\s+[-–—|]\s+|:\s+")
 _WORDS = re.compile(r"[\w’']+")
 _LEADING_GENERIC = re.compile(r"^(?:[\w’'-]+\s+)*?(?:for|of)\s+(?P<rest>.+)$", re.I)
@@ -52,7 +55,9 @@ def _distinctive(title: str) -> str | None:
     if not distinctive:
         return None
     if len(parts) > 1:
-        return distinctive[0]
+        # "Security review: Harbor API": the first part names the kind of document.
+        named = [part for part in distinctive if _WORDS.findall(part.casefold())[-1:] not in _KINDS]
+        return named[0] if named else distinctive[0]
     match = _LEADING_GENERIC.match(plain)
     if match and is_generic(plain[: match.start("rest")]) and not is_generic(match["rest"]):
         return re.sub(r"^(?:the|a|an|our)\s+", "", match["rest"].strip(), flags=re.I)

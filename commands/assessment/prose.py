@@ -19,7 +19,7 @@ import re
 
 from commands.assessment.blocks import Paragraph
 from commands.assessment.claims import read_claim
-from commands.assessment.drafts import Draft, Sink, label_value
+from commands.assessment.drafts import Draft, Sink, label_value, section_blocker
 from commands.assessment.fields import field_of, parse_date
 from commands.assessment.inline_render import Line
 from commands.assessment.model import Assessment
@@ -80,6 +80,10 @@ def read_paragraph(paragraph: Paragraph, sink: Sink, assessment: Assessment) -> 
             continue
         if index == 0 and _finding(paragraph, sink):
             return labels
+        blocker = section_blocker(line.text) if len(paragraph.lines) <= 2 else None
+        if blocker is not None:
+            sink.section.blocked = sink.section.blocked or blocker
+            continue
         sink.skip("links" if line.is_link_only else _reason(sink))
         if line.text and not labelled:
             sink.section.notes.append(line.note)

@@ -172,6 +172,9 @@ class Reader:
             section.role_name = role_heading_name(text)
         if section.role is Role.NORMAL and parent.role is not Role.NORMAL:
             section.role = parent.role  # a topic inside "Critical gaps" is still a gap
+        elif section.role is Role.PLAN and parent.role is Role.NEXT and info.priority_word:
+            # "Phase 1: Critical (Week 1)" of an action plan: its steps, ranked, no topic.
+            section.role, section.category = Role.NEXT, None
         section.labels_here = count_topical_labels(after)
         self._section = section
         self.sections.append(section)

@@ -114,6 +114,9 @@ def _fold(into: ParsedItem, step: ParsedItem) -> None:
     """What a restating step adds to its item: a higher priority, more evidence."""
     ranks = [p for p in (into.priority, step.priority) if p is not None]
     into.priority = min(ranks, key=_ORDER.index) if ranks else None
+    into.owner = into.owner or step.owner
+    into.due = into.due or step.due
+    into.effort = into.effort or step.effort
     if step.evidence_items:
         into.evidence_items = tuple(dict.fromkeys(into.evidence_items + step.evidence_items))
         into.evidence = "\n".join(into.evidence_items)

@@ -54,6 +54,8 @@ _DONE = _words(
     r"done so far",
     r"what's been done",
     r"production[- ]ready (?:features|components)",
+    r"what's in place",
+    r"(?:already |currently )?in place",
 )
 _CRITICAL = _words(
     r"critical (?:gaps?|issues?|blockers?|findings|items|problems|risks|fixes)",
@@ -78,6 +80,14 @@ _GAPS = _words(
     r"needs? (?:attention|work|improvement)",
     r"areas? (?:for|of|needing) improvement",
     r"improvements? needed",
+    r"concerns?",
+    r"weaknesses",
+    r"areas? of concern",
+)
+# "Findings Summary", "Summary of Findings": the findings themselves, not a summary.
+_FINDINGS_LIST = _words(
+    r"(?:findings|issues|vulnerabilities|gaps) (?:summary|overview|table|register|list)",
+    r"summary of (?:findings|issues|vulnerabilities|gaps)",
 )
 _NEXT = _words(
     r"next steps?",
@@ -89,6 +99,7 @@ _NEXT = _words(
     r"to[- ]do list",
     r"what to do next",
     r"required actions",
+    r"(?:prioriti[sz]ed |remediation |recommended )?action plan",
 )
 _PLAN = _words(
     r"executive summary",
@@ -173,6 +184,8 @@ def role_of(plain: str) -> Role:
         return Role.DONE  # "Critical Issues Resolved", "Security Gaps Fixed"
     if _CRITICAL.search(text) and not re.search(r"critical path", text, re.I):
         return Role.CRITICAL
+    if _FINDINGS_LIST.search(text):
+        return Role.GAPS
     if _PLAN.search(text) or _PLAN_WHOLE.fullmatch(text.strip(" .:-–—!?*#()[]")):
         return Role.PLAN
     if _DONE.search(text):
@@ -197,6 +210,6 @@ def label_role(plain: str) -> Role:
 
 def strip_role_words(text: str) -> str:
     """The text without the phrases that give a role ("Security Gaps" -> "Security - ")."""
-    for pattern in (_NEXT, _CRITICAL, _DONE, _GAPS):
+    for pattern in (_FINDINGS_LIST, _NEXT, _CRITICAL, _DONE, _GAPS):
         text = pattern.sub(" - ", text)
     return text

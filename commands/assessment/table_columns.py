@@ -127,8 +127,12 @@ def _share(cells: list[Line], test: object) -> float:
     return sum(bool(test(cell)) for cell in cells) / len(cells)  # type: ignore[operator]
 
 
-def find_columns(header: list[Line], rows: list[list[Line]]) -> Columns | None:
-    """The columns of a checklist table, or None if the table is not one."""
+def find_columns(
+    header: list[Line], rows: list[list[Line]], *, stateless: bool = False
+) -> Columns | None:
+    """The columns of a checklist table, or None if the table is not one. `stateless`:
+    a table of rows that are items by where they stand (an action items table) needs
+    only a title column."""
     if not header or not rows:
         return None
     keys = [_key(cell) for cell in header]
@@ -179,7 +183,7 @@ def find_columns(header: list[Line], rows: list[list[Line]]) -> Columns | None:
     has_state = (
         columns.status is not None or columns.checkbox is not None or columns.title_has_status
     )
-    if not (has_state or columns.applies or "priority" in columns.roles.values()):
+    if not (has_state or stateless or columns.applies or "priority" in columns.roles.values()):
         return None
     return columns
 

@@ -51,7 +51,10 @@ class _Row:
 def read_table(table: Table, sink: Sink) -> None:
     """Emit the items of a checklist table; count the rows of any other table as skipped."""
     rows = [_Row(cells, cells[0].number if cells else table.number) for cells in table.rows]
-    columns = find_columns(table.header, [row.cells for row in rows])
+    role = sink.list_role or sink.section.role
+    # An "Action items" table is a list of steps, "Known issues" one of items.
+    stateless = role in (Role.NEXT, Role.CRITICAL, Role.GAPS)
+    columns = find_columns(table.header, [row.cells for row in rows], stateless=stateless)
     if columns is None:
         sink.skip("tables that are not checklists", len(rows) + 2)
         return
@@ -75,6 +78,8 @@ def read_table(table: Table, sink: Sink) -> None:
             sink.skip("prose")
             continue
         last = draft
+        if role is Role.NEXT:
+            draft.kind = "step"
         if group is not None:
             with sink.grouped(group):
                 draft.section = sink.section
