@@ -250,3 +250,136 @@ def test_an_xlsx_built_here_is_read_and_written_back() -> None:
     assert [(i.title, i.status, i.due) for i in again.items] == [
         (i.title, i.status, i.due) for i in assessment.items
     ]
+
+
+# --- documents as other tools and teams write them (21-32) ---------------------------------
+
+
+def test_confluence_html_tables_and_inline_tasks_are_read_like_markdown() -> None:
+    assessment = read("21-confluence-export.md")
+
+    alerts = by_title(assessment, "Latency & error-rate alerts page the on-call")
+    assert (alerts.status, alerts.owner, alerts.category) == (
+        Status.DONE,
+        "Kofi Mensah",
+        "Monitoring",
+    )
+    assert alerts.notes == "Alert rules in `alerts/payments.yaml`"
+    runbook = by_title(assessment, "Runbook published in the ops space")
+    assert runbook.evidence_items == ("https://wiki.example.com/display/OPS/Payments+Runbook",)
+    # "(/) Done", "(!) In progress": Confluence's emoticons as text.
+    assert by_title(
+        assessment, "Card data never logged (PAN and CVV masked in all log sinks)"
+    ).status is (Status.DONE)
+    assert by_title(assessment, "Secrets rotated & stored in Vault").status is Status.IN_PROGRESS
+    signoffs = [item for item in assessment.items if item.category == "Sign-off"]
+    assert [item.status for item in signoffs] == [Status.DONE, Status.TODO, Status.TODO]
+
+
+def test_a_notion_callout_that_says_blocked_blocks_its_sections_open_items() -> None:
+    assessment = read("22-notion-export.md")
+
+    regression = by_title(assessment, "Regression suite green on 2.4.1")
+    assert (regression.status, regression.blocked_reason) == (
+        Status.BLOCKED,
+        "waiting on the 2.4.1 build from the release train",
+    )
+    assert by_title(assessment, "Retest report received").parent == "Pen test by an external vendor"
+    assert assessment.target_date == date(2026, 4, 14)
+
+
+def test_a_struck_through_box_does_not_apply() -> None:
+    assessment = read("24-github-issue-template.md")
+
+    assert by_title(assessment, "Multi-region failover").status is Status.WAIVED
+    assert by_title(assessment, "production").parent == "Secrets"
+
+
+def test_action_items_that_name_a_question_fold_into_it() -> None:
+    assessment = read("25-sre-prr-questions.md")
+
+    degraded = by_title(assessment, "Can the service run with a dependency down (degraded mode)?")
+    assert (degraded.key, degraded.owner, degraded.due) == ("A3", "@raj", date(2026, 3, 15))
+    assert by_title(assessment, "Is autoscaling configured and tested?").status is Status.WAIVED
+    assert {merge.reason for merge in assessment.merges} == {"restates"}
+
+
+def test_a_findings_table_and_its_detail_sections_are_one_finding_each() -> None:
+    assessment = read("26-security-findings.md")
+
+    xss = by_title(assessment, "Stored XSS in the tenant display name")
+    assert (xss.key, xss.priority, xss.status) == ("TAP-03", Priority.HIGH, Status.TODO)
+    assert xss.notes is not None and "dangerouslySetInnerHTML" in xss.notes
+    assert by_title(assessment, "Verbose stack traces on 500 errors").status is Status.WAIVED
+    assert by_title(assessment, "Session cookie without SameSite attribute").status is Status.DONE
+    jquery = by_title(assessment, "Outdated jQuery 3.4.1 in the legacy admin pages")
+    assert jquery.priority is Priority.LOW  # Informational
+
+
+def test_raci_tables_are_owned_by_the_responsible_column_and_dates_are_read() -> None:
+    assessment = read("27-raci-launch-plan.md")
+
+    dues = [item.due for item in assessment.items]
+    assert dues == [
+        date(2026, 3, 9),
+        date(2026, 3, 9),
+        date(2026, 3, 12),
+        date(2026, 3, 13),
+        date(2026, 3, 20),  # "Fri 20 Mar 2026"
+        date(2026, 3, 20),  # "20/03/2026"
+        None,  # "w/c 23 Mar": no year
+    ]
+    assert [item.owner for item in assessment.items][:2] == ["Backend", "Partnerships"]
+    assert by_title(assessment, "Customer support trained").status is Status.IN_PROGRESS
+
+
+def test_a_ragged_table_row_without_a_title_continues_the_row_above() -> None:
+    assessment = read("28-ragged-tables.md")
+
+    orders = by_title(assessment, "Orders ingest")
+    assert (orders.status, orders.notes) == (
+        Status.DONE,
+        "row counts match\nchecked 3 days in a row",
+    )
+    assert by_title(assessment, "Currency rates").status is Status.WAIVED
+
+
+def test_a_ranked_action_plan_only_restates_and_lifts_priorities() -> None:
+    assessment = read("29-llm-long-assessment.md")
+
+    assert by_title(assessment, "Backup restore test").priority is Priority.CRITICAL
+    assert by_title(assessment, "No load testing performed").priority is Priority.HIGH
+    assert by_title(assessment, "Tracing").priority is Priority.MEDIUM
+    assert by_title(assessment, "Centralised logging").priority is None  # 🟡 grades a score
+    assert len([m for m in assessment.merges if m.reason == "restates"]) == 8
+    claims = assessment.claims
+    assert (claims.score, claims.verdict) == (68, "NO-GO")
+
+
+def test_plain_text_lines_with_boxes_and_prefixes_are_checkboxes() -> None:
+    assessment = read("30-plain-text-checklist.md")
+
+    assert by_title(assessment, "PodDisruptionBudget").status is Status.TODO
+    assert by_title(assessment, "DNS: billing.internal -> ingress").status is Status.DONE
+    assert by_title(assessment, "feature flag (no user-facing change)").status is Status.WAIVED
+    comms = by_title(assessment, "comms to finance team")
+    assert comms.blocked_reason == "waiting on Dana for wording"
+    assert by_title(assessment, "backfill invoices 2019-2021").effort == "~4h"
+
+
+def test_a_crlf_document_with_a_bom_and_lost_bytes_reads_clean() -> None:
+    assessment = read("31-crlf-bom-cp1252.md")
+
+    assert assessment.repaired == "cp1252"
+    ce = by_title(assessment, "CE declaration for the picking arms")
+    assert ce.notes == "Vendor “will send it next week”"  # not a zero-width joiner
+    risk = by_title(assessment, "Risk assessment reviewed by the union rep")
+    assert (risk.status, risk.blocked_reason) == (Status.BLOCKED, "Pending sign-off")
+
+
+def test_headings_with_status_lines_are_items_whatever_their_words() -> None:
+    assessment = read("32-heading-status-lines.md")
+
+    faq = by_title(assessment, "Helpdesk FAQ published")
+    assert (faq.status, faq.notes) == (Status.TODO, "The FAQ draft is in the shared drive.")
+    assert by_title(assessment, "Access reviews scheduled quarterly").status is Status.DONE
