@@ -51,5 +51,7 @@ def heading_item(section: Section, sink: Sink) -> Draft | None:
     draft.notes += [note for note in section.notes if note]
     draft.notes = [note for note in [parts.note, *draft.notes] if note]
     draft.evidence += [*line.evidence, *line.links]
+    for field_line in section.field_lines:  # "- Evidence: [Q1 review](https://...)"
+        draft.evidence += [*field_line.evidence, *field_line.links]
     section.parent.heading_items += 1
     return draft

@@ -83,6 +83,7 @@ def read_paragraph(paragraph: Paragraph, sink: Sink, assessment: Assessment) -> 
         blocker = section_blocker(line.text) if len(paragraph.lines) <= 2 else None
         if blocker is not None:
             sink.section.blocked = sink.section.blocked or blocker
+            sink.section.notes.append(line.note)  # a heading item's own blocker, too
             continue
         sink.skip("links" if line.is_link_only else _reason(sink))
         if line.text and not labelled:

@@ -55,7 +55,8 @@ _DONE = _words(
     r"what's been done",
     r"production[- ]ready (?:features|components)",
     r"what's in place",
-    r"(?:already |currently )?in place",
+    r"(?:already|currently) in place",
+    r"(?:controls|measures|safeguards) in place",
 )
 _CRITICAL = _words(
     r"critical (?:gaps?|issues?|blockers?|findings|items|problems|risks|fixes)",

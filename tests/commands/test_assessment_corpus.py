@@ -382,4 +382,6 @@ def test_headings_with_status_lines_are_items_whatever_their_words() -> None:
 
     faq = by_title(assessment, "Helpdesk FAQ published")
     assert (faq.status, faq.notes) == (Status.TODO, "The FAQ draft is in the shared drive.")
-    assert by_title(assessment, "Access reviews scheduled quarterly").status is Status.DONE
+    reviews = by_title(assessment, "Access reviews scheduled quarterly")
+    assert reviews.status is Status.DONE
+    assert "https://jira.example.com/browse/GRC-118" in reviews.evidence_items
