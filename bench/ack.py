@@ -4,10 +4,15 @@ same way, interleaved in the same run: CPU per request of the server process, p5
 and readybot's ratio to the bare app for each.
 
     python -m bench.ack [--quick] [--items 5000] [--seconds 6] [--verbs status,list]
+                        [--baseline DIR]
+
+`--baseline DIR` serves a second readybot from another checkout as well ("before": e.g.
+`git worktree add /tmp/readybot-before HEAD~3`), measured in the same cells, so a change is
+judged against its own baseline on the same machine at the same time.
 
 Both servers stay up for the whole run; each cell (verb x concurrency) is measured on the
 bare app and then on readybot, one after the other, so both see the same machine. Load
-comes from wrk over loopback (`apt-get install wrk`), which cycles through bodies signed
+comes from wrk over loopback (`sudo apt-get install wrk`; `brew install wrk`), which cycles through bodies signed
 just before the cell (a write goes to a different item each time). CPU is the server
 process's user + system time over the measured seconds (all its threads), divided by the
 requests wrk completed. A reply that says "working on it" (the slow path) or "busy" is
@@ -20,6 +25,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -196,6 +202,10 @@ def run_wrk(
     )
 
 
+def _acks(cell: Cell) -> str:
+    return f"{cell.slow}/{cell.busy}" if cell.slow or cell.busy else "-"
+
+
 def sample(url: str, text: str) -> str:
     """The start of readybot's reply to `text`, to show what is being measured."""
     body, ts, signature = signed([text])[0]
@@ -226,7 +236,19 @@ def main() -> None:
         default="",
         help="extra KEY=VALUE,… for readybot only (to compare settings in one run)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another readybot checkout to serve and measure too, as 'before'",
+    )
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit(
+            "bench.ack drives the servers with wrk, which is not installed: "
+            "`sudo apt-get install wrk` (Debian, Ubuntu) or `brew install wrk` (macOS)."
+        )
+    if args.baseline and not (args.baseline / "bot" / "cli.py").exists():
+        sys.exit(f"--baseline {args.baseline}: not a readybot checkout (no bot/cli.py)")
     seconds = 2.0 if args.quick else args.seconds
     chosen = verbs(args.items)
     if args.verbs:
@@ -255,7 +277,8 @@ def main() -> None:
         servers = {}
         log = open(Path(folder) / "readybot.log", "wb")  # noqa: SIM115 - closed below
         try:
-            for name in ("bare", "readybot"):
+            names = ("bare", "before", "readybot") if args.baseline else ("bare", "readybot")
+            for name in names:
                 port = free_port()
                 if name == "bare":
                     command = [
@@ -267,7 +290,8 @@ def main() -> None:
                 else:
                     command = [sys.executable, "-m", "bot.cli", "serve"]
                     server_env = {**env, **extra, "PORT": str(port), "HOST": "127.0.0.1"}
-                process = start(command, server_env, port)
+                cwd = args.baseline if name == "before" else None
+                process = start(command, server_env, port, cwd=cwd)
                 if process.stderr is not None:  # readybot logs at INFO: drain it to a file
                     drain = subprocess.Popen(["cat"], stdin=process.stderr, stdout=log)
                     process.stderr.close()
@@ -295,17 +319,23 @@ def main() -> None:
                                 cells[name].cpu_ms,
                             )
                     bare, ours = cells["bare"], cells["readybot"]
-                    rows.append(
-                        [
-                            verb,
-                            str(concurrency),
-                            f"{ours.cpu_ms:.2f} vs {bare.cpu_ms:.2f} ({ours.cpu_ms / bare.cpu_ms:.1f}×)",
-                            f"{ours.p50:.1f} vs {bare.p50:.1f} ({ours.p50 / bare.p50:.1f}×)",
-                            f"{ours.p99:.1f} vs {bare.p99:.1f} ({ours.p99 / bare.p99:.1f}×)",
-                            f"{ours.rate:.0f} vs {bare.rate:.0f}",
-                            f"{ours.slow}/{ours.busy}" if ours.slow or ours.busy else "-",
+                    row = [
+                        verb,
+                        str(concurrency),
+                        f"{ours.cpu_ms:.2f} vs {bare.cpu_ms:.2f} ({ours.cpu_ms / bare.cpu_ms:.1f}×)",
+                        f"{ours.p50:.1f} vs {bare.p50:.1f} ({ours.p50 / bare.p50:.1f}×)",
+                        f"{ours.p99:.1f} vs {bare.p99:.1f} ({ours.p99 / bare.p99:.1f}×)",
+                        f"{ours.rate:.0f} vs {bare.rate:.0f}",
+                        _acks(ours),
+                    ]
+                    if "before" in cells:
+                        was = cells["before"]
+                        row[3:3] = [
+                            f"{was.cpu_ms:.2f} ({was.cpu_ms / bare.cpu_ms:.1f}×)",
+                            f"{was.p99:.1f} ({was.p99 / bare.p99:.1f}×)",
+                            _acks(was),
                         ]
-                    )
+                    rows.append(row)
                     print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
         finally:
             for process, _, drain in servers.values():
@@ -313,21 +343,16 @@ def main() -> None:
                 process.wait(timeout=15)
                 drain.wait(timeout=15)
             log.close()
-    print(f"{args.items:,} items, SQLite, {seconds:g} s per cell, readybot vs bare Bolt AsyncApp")
+    before = f", before = {args.baseline}" if args.baseline else ""
     print(
-        table(
-            [
-                "verb",
-                "concurrent",
-                "CPU ms/request",
-                "p50 ms",
-                "p99 ms",
-                "requests/s",
-                "slow/busy acks",
-            ],
-            rows,
-        )
+        f"{args.items:,} items, SQLite, {seconds:g} s per cell, readybot vs bare Bolt AsyncApp"
+        + before
     )
+    header = ["verb", "concurrent", "CPU ms/request", "p50 ms", "p99 ms", "requests/s"]
+    header.append("slow/busy acks")
+    if args.baseline:
+        header[3:3] = ["before: CPU ms (× bare)", "before: p99 ms (× bare)", "before: slow/busy"]
+    print(table(header, rows))
     for (what, concurrency), (path, cpu_ms) in profiles.items():
         if not path.exists():
             continue

@@ -46,9 +46,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start(
+    command: list[str], env: dict[str, str], port: int, *, cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

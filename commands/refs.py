@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from commands.errors import AmbiguousItem, Candidate, UnknownItem
+from commands.suggest import Choices
 
 _ASCII_WORD = re.compile(r"[0-9a-z]+")
 # Letter-or-digit runs, and single other characters (marks, punctuation, emoji): a
@@ -117,6 +119,9 @@ class ItemIndex:
             Indexed(id_, key, title, frozenset(words_of(title))) for id_, key, title in rows
         ]
         self.by_key = {item.key.upper(): item for item in self.items}
+        # (key, its place in by_key), sorted: the keys a prefix starts are one run of them.
+        self._sorted_keys = sorted((key, n) for n, key in enumerate(self.by_key))
+        self._key_items = list(self.by_key.values())
         self._vocab: dict[str, set[int]] = {}
         for position, item in enumerate(self.items):
             for word in item.words:
@@ -126,7 +131,7 @@ class ItemIndex:
         for word in self._vocab:
             unspaced = not word.isascii() and is_unspaced(word)
             (self._unspaced_words if unspaced else self._vocab_words).append(word)
-        self._choices: tuple[list[str], list[Indexed]] | None = None  # built on first use
+        self._choices: tuple[Choices, list[Indexed]] | None = None  # built on first use
 
     # -- keys ---------------------------------------------------------------
     def key_matches(self, token: str) -> list[Indexed]:
@@ -134,7 +139,12 @@ class ItemIndex:
         upper = token.upper()
         if upper in self.by_key:
             return [self.by_key[upper]]
-        return [item for key, item in self.by_key.items() if key.startswith(upper)]
+        found = []
+        at = bisect_left(self._sorted_keys, (upper,))
+        while at < len(self._sorted_keys) and self._sorted_keys[at][0].startswith(upper):
+            found.append(self._sorted_keys[at][1])
+            at += 1
+        return [self._key_items[n] for n in sorted(found)]  # in the launch's order
 
     # -- titles -------------------------------------------------------------
     def _positions_for_word(self, word: str) -> set[int]:
@@ -176,27 +186,23 @@ class ItemIndex:
                 return []
         return [self.items[p] for p in sorted(positions or ())]
 
-    def _suggestion_choices(self) -> tuple[list[str], list[Indexed]]:
-        """`key title` of every item (one per key), folded once: what suggestions rank."""
+    def _suggestion_choices(self) -> tuple[Choices, list[Indexed]]:
+        """`key title` of every item (one per key), folded and prepared once: what suggestions
+        rank."""
         if self._choices is None:
             by_key = {item.key: item for item in self.items}
             self._choices = (
-                [fold(f"{k} {i.title}") for k, i in by_key.items()],
+                Choices([fold(f"{k} {i.title}") for k, i in by_key.items()]),
                 list(by_key.values()),
             )
         return self._choices
 
     def suggestions(self, text: str, limit: int = 3) -> list[Candidate]:
-        folded, owners = self._suggestion_choices()
-        ranked = process.extract(
-            fold(text),
-            folded,
-            scorer=fuzz.WRatio,
-            processor=None,
-            limit=limit,
-            score_cutoff=_SUGGEST_SCORE,
-        )
-        found = [self.by_key[owners[position].key.upper()] for _, _, position in ranked]
+        """The `limit` items whose `key title` is closest to `text` (rapidfuzz WRatio, at least
+        _SUGGEST_SCORE), best first."""
+        choices, owners = self._suggestion_choices()
+        ranked = choices.best(fold(text), limit=limit, cutoff=_SUGGEST_SCORE)
+        found = [self.by_key[owners[position].key.upper()] for _, position in ranked]
         return [Candidate(item.key, item.title) for item in found]
 
 
