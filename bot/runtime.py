@@ -56,6 +56,24 @@ class FollowUps:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
+# Requests answered later ("working on it") whose work may still wait: past this many, new
+# requests are told readybot is busy rather than queued behind them without end.
+SLOW_LIMIT = 16
+
+
+@dataclass
+class SlowWork:
+    """The requests acknowledged with "working on it" whose work has not finished. Touched
+    on the event loop only."""
+
+    limit: int = SLOW_LIMIT
+    pending: int = 0
+
+    @property
+    def full(self) -> bool:
+        return self.pending >= self.limit
+
+
 @dataclass(frozen=True)
 class Runtime:
     settings: Settings
@@ -67,6 +85,7 @@ class Runtime:
     monitors: MonitorRunner | None = None  # runs `/ready monitor test` checks
     schedules: SchedulerService | None = None  # re-synced after `/ready digest …` changes
     followups: FollowUps = field(default_factory=FollowUps)
+    slow: SlowWork = field(default_factory=SlowWork)
 
     @property
     def check_monitor(self) -> Callable[[int], str] | None:

@@ -40,6 +40,8 @@ from commands.verbs.digest import changes_schedule
 log = logging.getLogger(__name__)
 FAST_BUDGET = 2.0  # seconds; Slack gives up at 3
 WORKING = "⏳ Working on it; the answer follows here shortly."
+# Too many answers still to come (Runtime.slow): this request is turned away, not queued.
+BUSY = "readybot is busy, try again in a moment: `/ready {verb}` was not run, nothing changed."
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -88,6 +90,10 @@ async def handle_command(
         runtime.metrics.commands.labels(verb, "refused").inc()
         await ack(**response_payload(parsed, None))
         return
+    if runtime.slow.full:
+        runtime.metrics.commands.labels(verb, "busy").inc()
+        await ack(response_type="ephemeral", text=BUSY.format(verb=verb))
+        return
     ctx = context_of(context)
     work = asyncio.ensure_future(runtime.run(execute_command, runtime.store, ctx, parsed))
     if not is_slow(parsed):
@@ -99,6 +105,7 @@ async def handle_command(
             _after(runtime, parsed)
             return
     await ack(response_type="ephemeral", text=WORKING)
+    runtime.slow.pending += 1
     runtime.spawn(_answer_later(runtime, work, parsed, verb, respond), what=f"/ready {verb}")
 
 
@@ -114,7 +121,10 @@ async def _answer_later(
     verb: str,
     respond: AsyncRespond,
 ) -> None:
-    reply = await work
+    try:
+        reply = await work
+    finally:
+        runtime.slow.pending -= 1
     _count(runtime, verb, reply)
     _after(runtime, command)
     await respond(**response_payload(reply, command), replace_original=False)
