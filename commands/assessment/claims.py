@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from commands.assessment.fields import parse_date, split_label
+from commands.assessment.fields import ambiguous_date, parse_date, split_label
 from commands.assessment.model import Claim, Claims
 
 _READINESS_WORDS = re.compile(
@@ -61,16 +61,27 @@ _DATE_LABELS = frozenset(
 )
 
 
+_BY_WHOM = re.compile(r"\s+(?:by|from)\s+\D.*$", re.I)
+
+
 def read_claim(text: str, number: int, claims: Claims) -> bool:
     """Read one line's claims into `claims` (first claim of each kind wins); True if the
     line is a claim, so that the reader does not also take it for an item."""
     found = False
     labelled = split_label(text)
     if labelled and " ".join(labelled[0].casefold().split()) in _DATE_LABELS:
-        when = parse_date(labelled[1].split(",")[0] if labelled[1].count(",") > 1 else labelled[1])
+        # "05/03/2026 by the launch PMO": the date, not who wrote it.
+        value = _BY_WHOM.sub("", labelled[1])
+        labelled = (labelled[0], value)
+        when = parse_date(value.split(",")[0] if value.count(",") > 1 else value)
         if when is not None and claims.date is None:
             claims.date = when
             claims.sources.append(Claim("date", text, number))
+        elif claims.date is None and claims.date_text is None and ambiguous_date(value):
+            # "05/03/2026": day or month first, as the document's other dates say.
+            claims.date_text = value
+            claims.sources.append(Claim("date", text, number))
+            return True
         return when is not None
     verdict = _verdict(text)
     if verdict and claims.verdict is None:

@@ -75,6 +75,7 @@ class Draft:
     key: str | None = None
     owner: str | None = None
     due: date | None = None
+    due_text: str | None = None  # a due date that needs the document's year or convention
     effort: str | None = None
     blocked_reason: str | None = None
     waiver_reason: str | None = None
@@ -192,6 +193,7 @@ def apply_field(draft: Draft, label: str, value: str) -> bool:
     elif name in ("due", "waiver_until"):
         when = parse_date(value)
         if when is None:
+            draft.due_text = draft.due_text or (value if name == "due" else None)
             return False
         setattr(draft, name, when)
     elif name == "scenarios":

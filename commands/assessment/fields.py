@@ -80,19 +80,30 @@ _DATE_FORMATS = (
     "%Y/%m/%d",
     "%d.%m.%Y",
     "%b. %d, %Y",
+    "%d/%b/%y",
+    "%d/%b/%Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%d %b %y",
 )
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
 _WEEKDAY = re.compile(
     r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+", re.I
 )
+_TIME = re.compile(
+    r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm]|Z|[+-]\d{2}:?\d{2})?$"
+)
+_WEEK_OF = re.compile(
+    r"^(?:w/c|w/b|wc|wb|week of|week commencing|week beginning|by|before|on)\s+", re.I
+)
 _NUMERIC = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
-def _numeric_date(first: int, second: int, year: int) -> date | None:
+def _numeric_date(first: int, second: int, year: int, *, sure: bool = False) -> date | None:
     """ "20/03/2026" (day first) or "03/20/2026" (month first) where only one reading is a
-    date; "05/03/2026" is either, and is not guessed."""
+    date; "05/03/2026" is either, and is not guessed (`sure`: day, month as given)."""
     readings = set()
-    for day, month in ((first, second), (second, first)):
+    for day, month in ((first, second), (second, first))[: 1 if sure else 2]:
         try:
             readings.add(date(year, month, day))
         except ValueError:
@@ -113,23 +124,52 @@ def field_of(label: str) -> str | None:
     return FIELD_LABELS.get(" ".join(label.casefold().split()))
 
 
-def parse_date(text: str) -> date | None:
+def ambiguous_date(text: str) -> bool:
+    """ "05/03/2026": a numeric date that reads either day or month first."""
+    numeric = _NUMERIC.fullmatch(text.strip().strip("*_`").strip())
+    return bool(numeric) and parse_date(text) is None
+
+
+def parse_date(
+    text: str, *, near: date | None = None, day_first: bool | None = None
+) -> date | None:
     """An absolute date: ISO "2026-03-01" or "March 1, 2026" / "1 March 2026"; else None.
 
-    Relative dates ("next friday") need a today and a timezone, which belong to the caller.
+    With `near` (the document's date), a date without a year ("w/c 23 Mar", "Fri 13 Mar")
+    is the one nearest to it; with `day_first`, "05/03/2026" reads as the document's other
+    dates do. Relative dates ("next friday") need a today and a timezone, which belong to
+    the caller. A time after the date ("23/Mar/26 12:00 AM", Jira's) is left out.
     """
     text = _ORDINAL.sub("", text.strip().strip("*_`").strip())
-    text = _WEEKDAY.sub("", text.split(" (")[0].strip())
+    text = _TIME.sub("", _WEEKDAY.sub("", text.split(" (")[0].strip()))
+    text = _WEEK_OF.sub("", text)
     try:
         return date.fromisoformat(text)
     except ValueError:
         pass
     numeric = _NUMERIC.fullmatch(text)
     if numeric:
-        return _numeric_date(*(int(part) for part in numeric.groups()))
+        first, second, year = (int(part) for part in numeric.groups())
+        if day_first is not None:
+            first, second = (first, second) if day_first else (second, first)
+            return _numeric_date(first, second, year, sure=True)
+        return _numeric_date(first, second, year)
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern).date()  # noqa: DTZ007  a date, no time
         except ValueError:
             continue
+    return _without_year(text, near) if near is not None else None
+
+
+def _without_year(text: str, near: date) -> date | None:
+    for pattern in ("%d %b", "%d %B", "%b %d", "%B %d"):
+        try:
+            # The year is given to strptime so that 29 Feb parses in a leap year.
+            when = datetime.strptime(f"{text} {near.year}", f"{pattern} %Y").date()  # noqa: DTZ007
+        except ValueError:
+            continue
+        # "3 Jan" in a document of December is next year's.
+        candidates = [when.replace(year=near.year + step) for step in (-1, 0, 1)]
+        return min(candidates, key=lambda day: abs((day - near).days))
     return None

@@ -8,7 +8,7 @@ the notes, its id the key; the category is that of the section above it.
 
 from __future__ import annotations
 
-from commands.assessment.drafts import Draft, Section, Sink, apply_field
+from commands.assessment.drafts import Draft, Section, Sink, apply_field, label_value
 from commands.assessment.fields import field_of
 from commands.assessment.roles import Role
 from commands.assessment.titles import is_real_title, split_title
@@ -52,6 +52,10 @@ def heading_item(section: Section, sink: Sink) -> Draft | None:
     draft.notes = [note for note in [parts.note, *draft.notes] if note]
     draft.evidence += [*line.evidence, *line.links]
     for field_line in section.field_lines:  # "- Evidence: [Q1 review](https://...)"
-        draft.evidence += [*field_line.evidence, *field_line.links]
+        links = [*field_line.evidence, *field_line.links]
+        labelled = label_value(field_line)
+        if links and labelled and labelled[1] in draft.evidence:
+            draft.evidence.remove(labelled[1])  # the link's words: its target is the evidence
+        draft.evidence += links
     section.parent.heading_items += 1
     return draft

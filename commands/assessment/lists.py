@@ -14,6 +14,8 @@ become notes, indented by depth; a title wrapped onto the next line stays one ti
 
 from __future__ import annotations
 
+import re
+
 from commands.assessment.blocks import Code, ListBlock, ListItem, Paragraph, Quote, Table
 from commands.assessment.drafts import Draft, Sink, apply_field, label_value
 from commands.assessment.fields import field_of
@@ -34,6 +36,7 @@ from commands.assessment.vocabulary import (
 )
 from storage.vocabulary import Priority, Status
 
+_STATUS_DASH = re.compile(r"\s[-–—]\s+\S")
 _PLAIN_ROLES = (Role.DONE, Role.CRITICAL, Role.GAPS)
 _SEPARATORS = (":", "-", "–", "—")
 
@@ -186,7 +189,7 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
             return None
         if role is Role.SCENARIO:
             kind = "condition"
-        elif not (symbols or bold):
+        elif not (symbols or bold or _states_status(text)):
             if role is Role.NEXT:
                 kind = "step"
             elif not (role in _PLAIN_ROLES or sink.plain_items):
@@ -228,11 +231,19 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
     draft.evidence += [*first.evidence, *first.links]
     for line in details:
         labelled = label_value(line)
-        if not (labelled and apply_field(draft, *labelled)):
+        links = [*line.evidence, *line.links]
+        if labelled and links and field_of(labelled[0]) == "evidence":
+            draft.evidence += links  # "Evidence: [report](https://...)": the target
+        elif not (labelled and apply_field(draft, *labelled)):
             draft.notes.append(line.note)
     if not is_real_title(draft.title):
         draft.title = ""
     return draft
+
+
+def _states_status(text: str) -> bool:
+    """ "Encryption at rest – complete": a bullet that ends in its status is a check."""
+    return bool(_STATUS_DASH.search(text)) and split_title(text).status is not None
 
 
 def _opens_with_link(line: Line) -> bool:

@@ -69,6 +69,7 @@ class Claims:
     total: int | None = None  # -> 30
     verdict: str | None = None  # "GO" or "NO-GO"
     date: date | None = None  # the document's own date ("**Date:** October 27, 2025")
+    date_text: str | None = None  # a date line whose date needs the document's convention
     sources: list[Claim] = field(default_factory=list)
 
     def stated_score(self) -> int | None:

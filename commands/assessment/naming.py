@@ -26,7 +26,7 @@ _GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
 # The last word of a title part that names the kind of document ("Security review").
 _KIND_TEXT = "review assessment report audit checklist plan analysis"
 _KINDS = [[word] for word in _KIND_TEXT.split()]
-_TITLE_PARTS = re.compile(r"\s+[-–—|]\s+|:\s+")
+_TITLE_PARTS = re.compile(r"\s+(?:--|[-–—|])\s+|:\s+")
 _WORDS = re.compile(r"[\w’']+")
 _LEADING_GENERIC = re.compile(r"^(?:[\w’'-]+\s+)*?(?:for|of)\s+(?P<rest>.+)$", re.I)
 _PRODUCT_LABEL = re.compile(

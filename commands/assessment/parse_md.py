@@ -8,6 +8,7 @@ them). Pure: no I/O; `decode_document` turns uploaded bytes into text.
 
 from __future__ import annotations
 
+from commands.assessment import pandoc_tables, text_shapes
 from commands.assessment.blocks import parse_blocks
 from commands.assessment.identity import import_ref
 from commands.assessment.model import Assessment
@@ -44,7 +45,15 @@ def parse_assessment(text: str, *, source_name: str | None = None) -> Assessment
     if marker_canary(repaired) is not None:
         assessment = read_native(lines)
     else:
-        assessment = read_freeform(lines, parse_blocks("\n".join(lines)))
+        # Pandoc's tables first: their columns are where the source puts them.
+        shaped, origin = lines, dict[int, int]()
+        if pandoc_tables.may_have_tables(repaired):
+            shaped, origin = pandoc_tables.rewrite(lines)
+        shaped, footnotes = text_shapes.rewrite(shaped)
+        blocks = parse_blocks("\n".join(shaped))
+        pandoc_tables.remap_tables(blocks, origin)
+        assessment = read_freeform(lines, blocks)
+        assessment.skipped.add("footnotes", footnotes)
         assessment.name = launch_name(assessment.title, source_name, repaired)
     assessment.repaired = how
     return assessment

@@ -59,9 +59,33 @@ def label_of(line: Line) -> str | None:
     return None
 
 
+def plain_label(line: Line) -> str | None:
+    """A short line that names what comes right under it ("Infrastructure" over its
+    boxes, "Security" over a list): a label without the colon or the bold."""
+    text = line.text.strip()
+    if (
+        not text
+        or len(text) > 40
+        or len(text.split()) > 5
+        or not text[:1].isalpha()
+        or text.endswith((".", ",", ";", "!", "?"))
+        or ": " in text
+        or line.links
+        or line.box is not None
+    ):
+        return None
+    return text.rstrip(":").strip()
+
+
 def read_paragraph(paragraph: Paragraph, sink: Sink, assessment: Assessment) -> list[str]:
     """Read a paragraph; returns the label lines it opens (the reader groups by them)."""
     labels: list[str] = []
+    if len(paragraph.lines) >= 2 and all(_states_itself(line) for line in paragraph.lines):
+        # "**Backups**: ✅ tested weekly" / "**Monitoring**: ✅ live": a finding a line.
+        for line in paragraph.lines:
+            if not _finding(Paragraph([line]), sink):
+                sink.skip(_reason(sink))
+        return labels
     for index, line in enumerate(paragraph.lines):
         if read_claim(line.text, line.number, assessment.claims):
             continue
@@ -112,6 +136,14 @@ def launch_fact(assessment: Assessment, label: str, value: str) -> bool:
         assessment.timezone = assessment.timezone or value.strip() or None
         return True
     return False
+
+
+def _states_itself(line: Line) -> bool:
+    """A bold-labelled line whose value opens with a status: "**Backups**: ✅ weekly"."""
+    if line.lead is None or field_of(line.lead.rstrip(":").strip()) is not None:
+        return False
+    rest = line.rest.lstrip(":-–— ").strip()
+    return bool(rest) and (rest[:1] in STATUS_EMOJI or status_from_value(rest) is not None)
 
 
 def _finding(paragraph: Paragraph, sink: Sink) -> bool:

@@ -26,6 +26,7 @@ from commands.assessment.blocks import (
     Table,
 )
 from commands.assessment.claims import read_claim
+from commands.assessment.date_context import settle_dates
 from commands.assessment.drafts import Draft, Section, category_of, label_value
 from commands.assessment.heading_items import heading_item
 from commands.assessment.headings import read_heading, role_heading_name, topic_words
@@ -35,7 +36,7 @@ from commands.assessment.inline_render import Line, strip_tags
 from commands.assessment.labels import count_topical_labels, label_section
 from commands.assessment.lists import read_list
 from commands.assessment.model import Assessment
-from commands.assessment.prose import label_of, launch_fact, read_paragraph
+from commands.assessment.prose import label_of, launch_fact, plain_label, read_paragraph
 from commands.assessment.resolve import resolve
 from commands.assessment.roles import Role, label_role
 from commands.assessment.scenarios import scenario_of
@@ -104,6 +105,7 @@ class Reader:
     def read(self) -> Assessment:
         self._walk(self._blocks)
         self._close_to(0)
+        settle_dates(self._lines, self.assessment, self.drafts)
         resolve(self)
         return self.assessment
 
@@ -113,9 +115,14 @@ class Reader:
                 self._heading(block, blocks[index + 1 :])
             elif isinstance(block, Paragraph) and (boxes := checklist_paragraph(block)):
                 intro, task_list = boxes
-                if intro.lines:
+                label = plain_label(intro.lines[-1]) if len(intro.lines) == 1 else None
+                if label is not None:
+                    self._open_label(label, blocks[index:])
+                elif intro.lines:
                     self._paragraph(intro, blocks[index + 1 :])
                 read_list(task_list, self)
+            elif isinstance(block, Paragraph) and (label := _list_label(block, blocks, index)):
+                self._open_label(label, blocks[index + 1 :])
             elif isinstance(block, Paragraph):
                 self._paragraph(block, blocks[index + 1 :])
             elif isinstance(block, ListBlock):
@@ -236,6 +243,17 @@ class Reader:
                 saved = self._label
                 self.emit(draft)
                 self._label = saved
+
+
+def _list_label(block: Paragraph, blocks: list[Block], index: int) -> str | None:
+    """The label of a one-line paragraph that a list follows on the very next line
+    ("Security" / "- Encryption at rest"): a plain-text document's group name."""
+    after = blocks[index + 1] if index + 1 < len(blocks) else None
+    if len(block.lines) != 1 or label_of(block.lines[0]) is not None:
+        return None
+    if not isinstance(after, ListBlock) or after.items[0].number != block.lines[0].number + 1:
+        return None
+    return plain_label(block.lines[0])
 
 
 def read_freeform(lines: list[str], blocks: list[Block]) -> Assessment:

@@ -183,7 +183,9 @@ def find_columns(
     has_state = (
         columns.status is not None or columns.checkbox is not None or columns.title_has_status
     )
-    if not (has_state or stateless or columns.applies or "priority" in columns.roles.values()):
+    # Rows with an owner or a due date are tasks, whatever else the table says.
+    tasks = bool({"priority", "owner", "due"} & set(columns.roles.values()))
+    if not (has_state or stateless or columns.applies or tasks):
         return None
     return columns
 

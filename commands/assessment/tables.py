@@ -26,7 +26,7 @@ from commands.assessment.inline_render import Line
 from commands.assessment.naming import is_generic
 from commands.assessment.roles import Role
 from commands.assessment.scenarios import ORDER, stated_scenario
-from commands.assessment.table_columns import Columns, find_columns
+from commands.assessment.table_columns import Columns, find_columns, is_status_cell
 from commands.assessment.titles import ITEM_ID, split_title
 from commands.assessment.vocabulary import (
     CHECKBOX_STATUS,
@@ -136,7 +136,30 @@ def _row_draft(cells: list[Line], columns: Columns, number: int, sink: Sink) -> 
         draft, cells, columns, use_category=heading == DEFAULT_CATEGORY or is_generic(heading)
     )
     _fill_applies(draft, cells, columns)
+    if draft.status is None:
+        draft.status = _notes_status(cells, columns)
     return draft
+
+
+_PROGRESS = re.compile(r"^(?P<done>\d+)\s*(?:of|/|out of)\s*(?P<all>\d+)\b", re.I)
+
+
+def _notes_status(cells: list[Line], columns: Columns) -> Status | None:
+    """A table without a status column: a notes cell that is a status ("Done") or a count
+    done ("12 of 40 done", "40/40 installed") says it."""
+    for index, role in columns.roles.items():
+        if role not in ("notes", "other") or index >= len(cells):
+            continue
+        text = plain_text(cells[index].text).strip()
+        progress = _PROGRESS.match(text)
+        if progress and 0 < int(progress.group("all")) >= int(progress.group("done")):
+            done, total = int(progress.group("done")), int(progress.group("all"))
+            return (
+                Status.DONE if done == total else Status.TODO if done == 0 else Status.IN_PROGRESS
+            )
+        if text and is_status_cell(cells[index]):
+            return status_from_value(text) or status_from_emoji(text)
+    return None
 
 
 def _row_status(cells: list[Line], columns: Columns) -> Status | None:
@@ -169,6 +192,7 @@ def _fill_roles(draft: Draft, cells: list[Line], columns: Columns, *, use_catego
         elif role == "due":
             draft.due = draft.due or parse_date(text)
             if draft.due is None:
+                draft.due_text = text
                 draft.notes.append(f"{columns.names[index]}: {cell.note}")
         elif role == "effort":
             draft.effort = draft.effort or text

@@ -36,6 +36,11 @@ _EFFORT_PAREN = re.compile(
     re.I,
 )
 _TRAILING_PAREN = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
+# "Load testing — 60%", "Browser matrix - 85% (Safari 16 outstanding)": a share done.
+_PERCENT_TAIL = re.compile(
+    r"\s+[-–—:]\s*(?P<share>\d{1,3})\s?%(?:\s+done|\s+complete)?(?:\s*\((?P<note>[^()]*)\))?\s*$",
+    re.I,
+)
 _TRAILING_STATUS = re.compile(r"\s+[-–—:]\s+(?P<phrase>[^-–—:()]+)$")
 _INNER_STATUS_TAIL = re.compile(r"\s*[-–—,;:]\s*(?P<phrase>[^-–—,;:]+)$")
 _PRIORITY_ONLY = re.compile(
@@ -135,8 +140,25 @@ def _take_one_tail(result: Title, title: str) -> bool:
     return _take_status_tail(result, title)
 
 
+def share_done(text: str) -> Status | None:
+    """The status a trailing share done says: 0% todo, 100% done, in progress between."""
+    match = _PERCENT_TAIL.search(text)
+    if match is None or match.start() == 0 or int(match.group("share")) > 100:
+        return None
+    share = int(match.group("share"))
+    return Status.DONE if share == 100 else Status.TODO if share == 0 else Status.IN_PROGRESS
+
+
 def _take_status_tail(result: Title, title: str) -> bool:
-    """Take a trailing " - not implemented" off `title` into `result`."""
+    """Take a trailing " - not implemented" or " — 60%" off `title` into `result`."""
+    share = share_done(title) if "%" in title and result.status is None else None
+    if share is not None:
+        match = _PERCENT_TAIL.search(title)
+        assert match is not None  # share_done found it
+        result.status, result.title = share, title[: match.start()]
+        note = match.group("note")
+        result.note = f"{match.group('share')}% done" + (f" ({note.strip()})" if note else "")
+        return True
     match = _TRAILING_STATUS.search(title)
     if match and status_phrase(match.group("phrase")) is not None and result.status is None:
         result.status = status_phrase(match.group("phrase"))

@@ -180,7 +180,8 @@ _STATUS_WORDS: tuple[tuple[str, Status], ...] = (
         r"in[- ]progress|wip|partial(?:ly)?(?: done| complete| completed)?|started|ongoing"
         r"|underway|in review|needs? (?:verification|testing|review|work|attention)|partially"
         r"|in development|under review|pending review|at risk|on track|in remediation"
-        r"|remediation in progress|being (?:fixed|addressed|remediated)",
+        r"|remediation in progress|being (?:fixed|addressed|remediated)"
+        r"|in draft|drafted|draft(?: only| ready| in review)?(?=\W*$)",
         Status.IN_PROGRESS,
     ),
     (r"blocked|on hold|stuck|waiting(?: on| for)?", Status.BLOCKED),

@@ -327,7 +327,7 @@ def test_raci_tables_are_owned_by_the_responsible_column_and_dates_are_read() ->
         date(2026, 3, 13),
         date(2026, 3, 20),  # "Fri 20 Mar 2026"
         date(2026, 3, 20),  # "20/03/2026"
-        None,  # "w/c 23 Mar": no year
+        date(2026, 3, 23),  # "w/c 23 Mar": the year of "Last updated: 05/03/2026"
     ]
     assert [item.owner for item in assessment.items][:2] == ["Backend", "Partnerships"]
     assert by_title(assessment, "Customer support trained").status is Status.IN_PROGRESS
@@ -385,3 +385,52 @@ def test_headings_with_status_lines_are_items_whatever_their_words() -> None:
     reviews = by_title(assessment, "Access reviews scheduled quarterly")
     assert reviews.status is Status.DONE
     assert "https://jira.example.com/browse/GRC-118" in reviews.evidence_items
+
+
+# --- converters, word processors and plain lines (33-39) ------------------------------------
+
+
+def test_pandoc_grid_tables_are_tables_with_their_own_line_numbers_and_no_footnotes() -> None:
+    assessment = read("33-pandoc-grid-tables.md")
+
+    cluster = by_title(assessment, "Production cluster sized for peak load")  # wrapped cell
+    assert (cluster.line, cluster.notes) == (20, "Sized for 3x peak; see the capacity plan")
+    assert cluster.source.startswith("| Production cluster sized for |")
+    assert by_title(assessment, "Secrets held in Vault").status is Status.DONE  # {.underline}
+    assert by_title(assessment, "Runbook reviewed by the service desk").status is Status.TODO
+    assert assessment.skipped.counts["footnotes"] == 3
+
+
+def test_pandoc_simple_and_multiline_tables_are_tables() -> None:
+    assessment = read("34-pandoc-simple-tables.md")
+
+    queue = by_title(assessment, "Job queue autoscaling")
+    assert (queue.status, queue.line) == (Status.BLOCKED, 23)
+    assert by_title(assessment, "Push notification certificates").owner == "Tom"
+
+
+def test_lines_led_by_marks_and_shares_done_are_items_under_their_label_line() -> None:
+    assessment = read("36-emoji-lines-and-percentages.md")
+
+    assert [(i.title, i.status, i.notes) for i in assessment.items[4:8]] == [
+        ("Load testing", Status.IN_PROGRESS, "60% done"),
+        ("Regression suite", Status.DONE, "100% done"),
+        ("Accessibility audit", Status.TODO, "0% done"),
+        ("Browser matrix", Status.IN_PROGRESS, "85% done (Safari 16 outstanding)"),
+    ]
+
+
+def test_counts_done_draft_only_yearless_dates_and_evidence_links() -> None:
+    assessment = read("38-progress-and-dates-in-cells.md")
+
+    assert assessment.claims.date == date(2026, 3, 5)  # "05/03/2026", day first as "13 Mar"
+    firmware = by_title(assessment, "Scanner firmware 4.2 on all devices")
+    assert (firmware.status, firmware.due, firmware.notes) == (
+        Status.IN_PROGRESS,
+        date(2026, 3, 23),
+        "12 of 40 done",
+    )
+    assert by_title(assessment, "Spare battery stock").status is Status.TODO  # 0 of 80
+    assert by_title(assessment, "Picker quick-start guide").status is Status.IN_PROGRESS
+    printer = by_title(assessment, "Label printer driver")
+    assert printer.evidence_items == ("https://wiki.example.com/x/zebra-test",)
