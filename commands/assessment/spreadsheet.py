@@ -60,6 +60,13 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "description",
         "deliverable",
         "activity",
+        "summary",
+        "task name",
+        "card name",
+        "issue",
+        "question",
+        "action",
+        "step",
     ),
     "status": (
         "status",
@@ -74,14 +81,42 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "ready?",
         "progress",
         "pass/fail",
+        "list name",
+        "column",
+        "stage",
     ),
     "priority": ("priority", "severity", "importance", "criticality", "moscow", "rank"),
-    "owner": ("owner", "responsible", "assignee", "assigned to", "who", "dri", "lead"),
-    "due": ("due", "due date", "deadline", "target", "target date", "eta", "by when"),
-    "category": ("category", "area", "section", "domain", "group", "pillar", "theme", "scope"),
+    "owner": (
+        "owner",
+        "responsible",
+        "assignee",
+        "assigned to",
+        "who",
+        "dri",
+        "lead",
+        "members",
+        "assignee name",
+    ),
+    "due": ("due", "due date", "deadline", "target", "target date", "eta", "by when", "due on"),
+    "category": (
+        "category",
+        "area",
+        "section",
+        "domain",
+        "group",
+        "pillar",
+        "theme",
+        "scope",
+        "epic",
+        "section/column",
+        "workstream",
+    ),
+    # Several to a cell ("security, infra"): the first names the category.
+    "labels": ("labels", "label", "tags", "component", "components", "component/s"),
+    "completed_at": ("completed at", "completed on", "date completed", "resolved", "closed at"),
     "notes": ("notes", "note", "comments", "comment", "remarks", "details"),
     "evidence": ("evidence", "link", "links", "proof", "verification", "url", "reference"),
-    "key": ("key", "id", "ref", "#", "item id", "task id"),
+    "key": ("key", "id", "ref", "#", "item id", "task id", "issue key", "card id", "issue id"),
     "effort": ("effort", "estimate", "time estimate", "size"),
     "scenarios": ("scenarios", "scenario", "applies to"),
     "critical_in": ("critical in",),
@@ -93,8 +128,29 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 _LOOKUP = {word: name for name, words in _SYNONYMS.items() for word in words}
 _HEADER_SCAN = 20  # title rows above the header: a sheet's first rows at most
-_STATUS_WORDS = {status.value: status for status in Status} | {"in progress": Status.IN_PROGRESS}
-_PRIORITIES = {priority.value: priority for priority in Priority}
+# Marks a sheet's Done / Status column holds (Excel booleans arrive as "True" / "False"),
+# and the workflow states of issue trackers (Jira, Linear, Asana, Trello lists).
+_STATUS_WORDS = {status.value: status for status in Status} | {
+    "in progress": Status.IN_PROGRESS,
+    "y": Status.DONE,
+    "n": Status.TODO,
+    "x": Status.DONE,
+    "true": Status.DONE,
+    "false": Status.TODO,
+    "1": Status.DONE,
+    "0": Status.TODO,
+    "backlog": Status.TODO,
+    "selected for development": Status.TODO,
+    "doing": Status.IN_PROGRESS,
+    "canceled": Status.WAIVED,
+    "cancelled": Status.WAIVED,
+    "duplicate": Status.WAIVED,
+}
+_PRIORITIES = {priority.value: priority for priority in Priority} | {
+    "highest": Priority.CRITICAL,
+    "lowest": Priority.LOW,
+    "no priority": None,
+}
 
 
 def _header_name(cell: str) -> str | None:
@@ -122,8 +178,11 @@ def _find_header(rows: Sequence[Sequence[str]]) -> tuple[int, dict[int, str]] | 
     return None
 
 
-def read_rows(rows: Sequence[Sequence[str]], *, name: str | None = None) -> Assessment:
-    """An Assessment from spreadsheet rows (strings); no items if no header row is found."""
+def read_rows(
+    rows: Sequence[Sequence[str]], *, name: str | None = None, category: str | None = None
+) -> Assessment:
+    """An Assessment from spreadsheet rows (strings); no items if no header row is found.
+    `category`: for rows that name none (a workbook's sheet per category)."""
     assessment = Assessment(title=name, name=name)
     found = _find_header(rows)
     if found is None:
@@ -133,7 +192,10 @@ def read_rows(rows: Sequence[Sequence[str]], *, name: str | None = None) -> Asse
         values = {name: (row[c].strip() if c < len(row) else "") for c, name in columns.items()}
         if not values.get("title"):
             continue
-        assessment.items.append(_item(values, offset, row))
+        item = _item(values, offset, row)
+        if category and item.category == DEFAULT_CATEGORY:
+            item.category = category
+        assessment.items.append(item)
     return assessment
 
 
@@ -144,12 +206,19 @@ def _tuple(value: str) -> tuple[str, ...]:
 def _item(values: dict[str, str], line: int, row: Sequence[str]) -> ParsedItem:
     status_text = values.get("status", "")
     status = _STATUS_WORDS.get(status_text.casefold()) or status_from_value(status_text)
+    if status is None and values.get("completed_at"):
+        status = Status.DONE  # Asana: a task with a completion date is done
     priority_text = values.get("priority", "")
-    priority = _PRIORITIES.get(priority_text.casefold()) or priority_from_label(priority_text)
+    if priority_text.casefold() in _PRIORITIES:
+        priority = _PRIORITIES[priority_text.casefold()]
+    else:
+        priority = priority_from_label(priority_text)
+    labels = re.split(r"\s*[,;]\s*|\s+", values.get("labels", "").strip())[0]
+    category = values.get("category") or labels
     evidence = values.get("evidence") or None
     return ParsedItem(
         title=values["title"],
-        category=values.get("category") or DEFAULT_CATEGORY,
+        category=category or DEFAULT_CATEGORY,
         status=status or Status.TODO,
         priority=priority,
         key=values.get("key") or None,
@@ -198,21 +267,31 @@ def _cell_text(value: object) -> str:
 
 
 def read_xlsx(data: bytes, *, name: str | None = None) -> Assessment:
-    """An Assessment from the first sheet of an XLSX workbook that has a header row."""
+    """An Assessment from every sheet of an XLSX workbook that has a header row, in sheet
+    order; where several do, each sheet's name is the category of its rows that name none
+    (a cover or instructions sheet, without a header row, gives nothing)."""
     from openpyxl import load_workbook  # a heavy import, only for spreadsheets
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        for sheet in workbook.worksheets:
-            rows = [
-                [_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)
-            ]
-            assessment = read_rows(rows, name=name)
-            if assessment.items:
-                return assessment
-        return Assessment(title=name, name=name)
+        sheets = [
+            (
+                sheet.title,
+                [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)],
+            )
+            for sheet in workbook.worksheets
+        ]
     finally:
         workbook.close()
+    read = [(title, read_rows(rows, name=name)) for title, rows in sheets]
+    read = [(title, sheet) for title, sheet in read if sheet.items]
+    if len(read) <= 1:
+        return read[0][1] if read else Assessment(title=name, name=name)
+    assessment = Assessment(title=name, name=name)
+    for title, rows in sheets:
+        found = read_rows(rows, name=name, category=title.strip() or None)
+        assessment.items += found.items
+    return assessment
 
 
 def _row(item: ParsedItem) -> list[str]:
