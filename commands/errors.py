@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,13 +28,27 @@ class Candidate:
 
 
 class UnknownItem(CommandError):
+    """No item matches `ref`. The suggestions may be given as a function, computed when first
+    read: after the transaction that raised this has ended, so that scoring titles (several
+    milliseconds on a big launch) never holds a write lock."""
+
     def __init__(
-        self, ref: str, suggestions: Sequence[Candidate], *, usage_verb: str | None = None
+        self,
+        ref: str,
+        suggestions: Sequence[Candidate] | Callable[[], Sequence[Candidate]],
+        *,
+        usage_verb: str | None = None,
     ) -> None:
         message = f"No item matches “{ref}”."
         super().__init__(message, usage_verb=usage_verb)
         self.ref = ref
-        self.suggestions = tuple(suggestions)
+        self._suggestions = suggestions if callable(suggestions) else tuple(suggestions)
+
+    @property
+    def suggestions(self) -> tuple[Candidate, ...]:
+        if callable(self._suggestions):
+            self._suggestions = tuple(self._suggestions())
+        return self._suggestions
 
 
 class AmbiguousItem(CommandError):

@@ -22,6 +22,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from rapidfuzz import fuzz, process
 
@@ -115,6 +116,7 @@ class ItemIndex:
     suggestions' list is made on first use), so one index may serve many threads."""
 
     def __init__(self, rows: Sequence[tuple[int, str, str]]) -> None:
+        self.rows = list(rows)  # what it was built from: equal rows, an equal index
         self.items = [
             Indexed(id_, key, title, frozenset(words_of(title))) for id_, key, title in rows
         ]
@@ -232,7 +234,7 @@ def resolve(index: ItemIndex, ref: str, *, usage_verb: str | None = None) -> Ind
         return titled[0]
     if titled or len(keyed) > 1:
         raise AmbiguousItem(ref, _candidates(keyed or titled), usage_verb=usage_verb)
-    raise UnknownItem(ref, index.suggestions(ref), usage_verb=usage_verb)
+    raise UnknownItem(ref, partial(index.suggestions, ref), usage_verb=usage_verb)
 
 
 def split_reference(
@@ -267,7 +269,7 @@ def split_reference(
     if best is None:
         if len(keyed) > 1:
             raise AmbiguousItem(first, _candidates(keyed), usage_verb=usage_verb)
-        raise UnknownItem(first, index.suggestions(text), usage_verb=usage_verb)
+        raise UnknownItem(first, partial(index.suggestions, text), usage_verb=usage_verb)
     count, matches = best
     phrase = " ".join(tokens[:count])
     matches = _narrow(matches, phrase)

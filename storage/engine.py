@@ -20,9 +20,10 @@ from __future__ import annotations
 import contextvars
 import math
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -154,11 +155,32 @@ def _unavailable(exc: Exception) -> DatabaseUnavailable:
     return DatabaseUnavailable(reason, maybe_committed=committing)
 
 
+class Writers:
+    """One writer at a time within this process, for SQLite: its writers queue here, woken
+    the moment the lock is free, instead of in SQLite's busy handler, which sleeps and retries
+    (up to 100 ms a nap) while worker threads outnumber its one write lock (bench.writes).
+    Writers in other processes still meet in the busy handler."""
+
+    def __init__(self, timeout: float) -> None:
+        self._lock = threading.RLock()  # re-entrant: a nested write meets SQLite, as before
+        self.timeout = timeout
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self._lock.acquire(timeout=self.timeout):
+            raise DatabaseUnavailable(f"no write turn within {self.timeout:g} s")
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+
 @dataclass(frozen=True)
 class Store:
     """The database: hands out read and write sessions, each one transaction."""
 
     engine: Engine
+    writers: Writers | None = field(default=None, compare=False)  # SQLite: see Writers
 
     @property
     def is_sqlite(self) -> bool:
@@ -193,8 +215,9 @@ class Store:
             if self.is_sqlite
             else self.engine
         )
+        turn = self.writers.turn() if self.writers is not None else nullcontext()
         try:
-            with Session(bind, expire_on_commit=False) as session, session.begin():
+            with turn, Session(bind, expire_on_commit=False) as session, session.begin():
                 yield session
         except _UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
@@ -211,4 +234,7 @@ def database_of(session: Session) -> object:
 
 
 def open_store(url: str, *, timeouts: Timeouts | None = None, **kwargs: Any) -> Store:
-    return Store(make_engine(url, timeouts=timeouts, **kwargs))
+    engine = make_engine(url, timeouts=timeouts, **kwargs)
+    if engine.dialect.name != "sqlite":
+        return Store(engine)
+    return Store(engine, writers=Writers((timeouts or Timeouts()).busy))
