@@ -546,3 +546,18 @@ class ItemDependency(SQLModel, table=True):
     )
     created_by: str = Field(max_length=64)
     created_at: datetime = _ts()
+
+
+class MessageItem(SQLModel, table=True):
+    """A Slack message that became an item (the shortcut or the reaction): one item per
+    message, whoever asks and however often Slack delivers the event, on any replica."""
+
+    __tablename__ = "message_item"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(primary_key=True, max_length=32)
+    message_ts: str = Field(primary_key=True, max_length=32)
+    item_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("item.id", ondelete="CASCADE"), nullable=False)
+    )
+    created_at: datetime = _ts()

@@ -55,6 +55,7 @@ TABLES = (
     "vote",
     "gate_token",
     "item_dependency",
+    "message_item",
 )
 
 
