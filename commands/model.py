@@ -32,6 +32,14 @@ class DateText:
 
 
 @dataclass(frozen=True)
+class MessageRef:
+    """A Slack message an item is made from (the shortcut, the reaction): one item per message."""
+
+    channel_id: str
+    ts: str
+
+
+@dataclass(frozen=True)
 class Verb:
     """A verb's help: usage line, one-line summary, examples, aliases and details."""
 

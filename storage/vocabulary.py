@@ -47,6 +47,7 @@ class Via(StrEnum):
     CONSOLE = "console"
     SCHEDULER = "scheduler"  # time-driven work nobody started (digests, expiries)
     GATE = "gate"  # a deploy pipeline asking the gate
+    REACTION = "reaction"  # an emoji on a Slack message (READYBOT_ADD_REACTION)
 
 
 class OutboxKind(StrEnum):

@@ -9,10 +9,10 @@ from commands.context import Context
 from commands.decision.signoffs import revoke_for_new_item
 from commands.errors import Conflict
 from commands.launching import current_launch, local_today, resolve_date, view
-from commands.model import DateText
+from commands.model import DateText, MessageRef
 from commands.replies import ItemChanged, ItemView
 from commands.writes import writing
-from storage import items, launches
+from storage import items, launches, messages
 from storage.audit import snapshot
 from storage.engine import Session, Store
 from storage.models import Item, Launch
@@ -121,10 +121,17 @@ def add(
     owner: str | None = None,
     due: DateText | None = None,
     key: str | None = None,
+    evidence: str | None = None,
+    message: MessageRef | None = None,
 ) -> ItemChanged:
+    """A new open item. `evidence` is kept as the item's evidence (an open item stays open:
+    evidence verifies only what is done); `message`, the Slack message the item is made
+    from, can become one item only."""
     with writing(store, ctx) as session:
         launch = current_launch(session, ctx, lock=True)
         assert launch.id is not None
+        if message is not None:
+            _refuse_second_item(session, ctx, message)
         taken = items.all_keys(session, launch_id=launch.id)
         if key and key.upper() in taken:
             existing_id = items.item_id_by_key(session, launch_id=launch.id, key=key)
@@ -146,9 +153,32 @@ def add(
             priority=(priority or Priority.MEDIUM).value,
             owner=ctx.user_id if owner == "me" else owner,
             due_date=resolve_date(due, local_today(ctx, launch), "add") if due else None,
+            evidence=evidence.strip()[:20000] if evidence and evidence.strip() else None,
             source=str(ctx.via),
         )
         items.add_items(session, items=[item])
+        if message is not None:
+            assert item.id is not None
+            linked = messages.link_message(
+                session,
+                team_id=ctx.team_id,
+                channel_id=message.channel_id,
+                message_ts=message.ts,
+                item_id=item.id,
+                now=ctx.now,
+            )
+            if not linked:  # another request made an item of it meanwhile
+                _refuse_second_item(session, ctx, message)
         record_created(session, ctx, launch, item)
         launches.touch(launch, now=ctx.now)
         return ItemChanged(view(session, launch), ItemView.of(item), "created", ctx.user_id)
+
+
+def _refuse_second_item(session: Session, ctx: Context, message: MessageRef) -> None:
+    existing = messages.item_for_message(
+        session, team_id=ctx.team_id, channel_id=message.channel_id, message_ts=message.ts
+    )
+    if existing is not None:
+        raise Conflict(
+            f"That message is already on the checklist as {existing.key} “{existing.title}”."
+        )

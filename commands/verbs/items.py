@@ -18,7 +18,7 @@ from commands.items.listing import list_items
 from commands.items.remove import remove
 from commands.items.undo import undo
 from commands.launching import local_today, resolve_date
-from commands.model import REGISTRY, Command, DateText, Verb, VerbSpec
+from commands.model import REGISTRY, Command, DateText, MessageRef, Verb, VerbSpec
 from commands.parse.words import (
     ITEM_WHAT,
     KEY_PATTERN,
@@ -131,6 +131,9 @@ class Add(Command):
     owner: str | None = None
     due: DateText | None = None
     key: str | None = None
+    # Not typed: the message shortcut and the reaction make items from a Slack message.
+    evidence: str | None = None
+    message: MessageRef | None = None
 
 
 _ADD_TOKEN = re.compile(r'#"([^"]+)"|#“([^”]+)”|"([^"]*)"|“([^”]*)”|(\S+)')
@@ -194,6 +197,8 @@ def _run_add(store: Store, ctx: Context, cmd: Add) -> Reply:
         owner=cmd.owner,
         due=cmd.due,
         key=cmd.key,
+        evidence=cmd.evidence,
+        message=cmd.message,
     )
 
 
