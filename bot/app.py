@@ -8,7 +8,17 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.listeners import alerts, decision, home, items, modals, reminders, slash
+from bot.listeners import (
+    alerts,
+    decision,
+    from_messages,
+    home,
+    items,
+    modals,
+    reminders,
+    slash,
+    unfurls,
+)
 from bot.middleware import WorkspaceGate, request_context, request_kind, workspace_gate
 from bot.oauth import oauth_settings
 from bot.runtime import Runtime
@@ -54,4 +64,6 @@ def create_app(
     reminders.register(app, runtime)
     alerts.register(app, runtime)
     decision.register(app, runtime)
+    from_messages.register(app, runtime)
+    unfurls.register(app, runtime)
     return app

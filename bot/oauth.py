@@ -31,6 +31,9 @@ BOT_SCOPES = [
     "im:write",
     "users:read",
     "files:write",
+    "reactions:read",  # the add-item reaction (READYBOT_ADD_REACTION)
+    "links:read",  # link_shared: readybot's own links posted in a channel
+    "links:write",  # chat.unfurl: their status under them
 ]
 
 

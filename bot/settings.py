@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     backup_paths: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), validation_alias="READYBOT_BACKUP_PATHS"
     )
+    add_reaction: str = Field(default="clipboard", validation_alias="READYBOT_ADD_REACTION")
 
     db_connect_timeout: float = Field(
         default=3.0, ge=2, le=300, validation_alias="READYBOT_DB_CONNECT_TIMEOUT"
@@ -92,6 +93,17 @@ class Settings(BaseSettings):
                 part.strip() for part in value.replace(";", ",").split(",") if part.strip()
             )
         return value
+
+    @field_validator("add_reaction")
+    @classmethod
+    def _emoji_name(cls, value: str) -> str:
+        name = value.strip().strip(":").lower()
+        if not re.fullmatch(r"[a-z0-9_+'-]{1,100}", name):
+            raise ValueError(
+                "READYBOT_ADD_REACTION is an emoji's name, such as clipboard or "
+                "heavy_plus_sign (with or without the colons)"
+            )
+        return name
 
     @field_validator("monitor_allow", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from bot.oauth import BOT_SCOPES
+from bot.render import ids
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFESTS = {"http": ROOT / "manifest.yml", "socket": ROOT / "manifest.socket.yml"}
@@ -80,6 +81,40 @@ def test_both_manifests_describe_the_same_app() -> None:
         http["settings"]["event_subscriptions"]["bot_events"]
         == socket["settings"]["event_subscriptions"]["bot_events"]
     )
+
+
+@pytest.mark.parametrize("kind", MANIFESTS)
+def test_the_manifest_declares_the_add_to_checklist_message_shortcut(kind: str) -> None:
+    (shortcut,) = load(kind)["features"]["shortcuts"]
+    assert shortcut["type"] == "message"
+    assert shortcut["callback_id"] == ids.SHORTCUT_ADD_MESSAGE
+    assert shortcut["name"] == "Add to launch checklist"
+    assert len(shortcut["name"]) <= 24 and 0 < len(shortcut["description"]) <= 80
+
+
+@pytest.mark.parametrize("kind", MANIFESTS)
+def test_the_manifest_subscribes_to_reactions_and_links_with_the_scopes_they_need(
+    kind: str,
+) -> None:
+    manifest = load(kind)
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert {"reaction_added", "link_shared"} <= set(events)
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    # reading the reacted message: public and private channels
+    assert {"reactions:read", "channels:history", "groups:history"} <= scopes
+    assert {"links:read", "links:write"} <= scopes  # link_shared, chat.unfurl
+
+
+@pytest.mark.parametrize("kind", MANIFESTS)
+def test_the_manifest_names_the_domain_whose_links_unfurl(kind: str) -> None:
+    (domain,) = load(kind)["features"]["unfurl_domains"]
+    assert "://" not in domain and "/" not in domain and "." in domain
+
+
+def test_both_manifests_declare_the_same_shortcuts_and_unfurl_domains() -> None:
+    http, socket = load("http"), load("socket")
+    assert http["features"]["shortcuts"] == socket["features"]["shortcuts"]
+    assert http["features"]["unfurl_domains"] == socket["features"]["unfurl_domains"]
 
 
 # -- the container image ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.listeners import from_messages
 from bot.listeners.common import message_for, refresh_origin
 from bot.middleware import context_of, metadata_of
 from bot.render import ids, modals
@@ -28,7 +29,7 @@ from commands.errors import CommandError
 from commands.model import DateText
 from commands.parse.words import KEY_PATTERN, MAX_TITLE
 from commands.refs import ref_for_id
-from commands.replies import AlreadyApplied, ErrorReply, ImportReply, Reply
+from commands.replies import AlreadyApplied, ErrorReply, ImportReply, ItemChanged, Reply
 from commands.run import error_reply, execute_command
 from commands.verbs.items import Add, Assign, Block, Due, Waive
 from storage import requests
@@ -180,6 +181,14 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             await ack(response_action="errors", errors=errors)
             return
         assert command is not None
+        picked = (
+            _value(view, ids.BLOCK_LAUNCH, ids.ACTION_LAUNCH).get("selected_option") or {}
+        ).get("value")
+        if isinstance(picked, str) and picked.isdigit():  # the channel has none: one was picked
+            ctx = replace(ctx, launch_id=int(picked))
+        message, evidence = from_messages.message_of(meta)
+        if message is not None:  # the message shortcut's modal
+            command = replace(command, evidence=evidence, message=message)
         reply = await runtime.run(execute_command, runtime.store, ctx, command)
         field = (
             ids.BLOCK_KEY
@@ -187,6 +196,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             else ids.BLOCK_TITLE
         )
         await finish(ack, reply, field=field, meta=meta, later=later, context_for_follow_up=ctx)
+        if message is not None and isinstance(reply, ItemChanged):
+            said = from_messages.added_message(reply, evidence)
+            later(lambda client: from_messages.tell(client, ctx, message, said))
 
     @submission(ids.CALLBACK_IMPORT)
     async def import_(sub: Submission) -> None:

@@ -58,6 +58,11 @@ CALLBACK_IMPORT_CONFIRM = "import_confirm"
 CALLBACK_HISTORY = "history"
 CALLBACK_ASSIGN = "assign_item"
 
+# -- shortcuts (manifest.yml `features.shortcuts`) --------------------------------------------
+# The message shortcut "Add to launch checklist": opens add_item_modal prefilled from the
+# message; submitting it is CALLBACK_ADD_ITEM with the message in the metadata.
+SHORTCUT_ADD_MESSAGE = "add_message_to_checklist"
+
 # -- modal inputs: view.state.values[BLOCK_*][ACTION_*] ---------------------------------
 BLOCK_TITLE, ACTION_TITLE = "title", "title_input"  # .value
 BLOCK_CATEGORY, ACTION_CATEGORY = "category", "category_select"  # .selected_option.value
@@ -70,6 +75,7 @@ BLOCK_REASON, ACTION_REASON = "reason", "reason_input"  # .value
 BLOCK_UNTIL, ACTION_UNTIL = "until", "until_input"  # .selected_date
 BLOCK_MARKDOWN, ACTION_MARKDOWN = "markdown", "markdown_input"  # .value
 BLOCK_DRY_RUN, ACTION_DRY_RUN = "dry_run", "dry_run_input"  # .selected_options
+BLOCK_LAUNCH, ACTION_LAUNCH = "launch", "launch_select"  # .selected_option.value (a launch id)
 DRY_RUN_VALUE = "dry_run"  # the checkbox option's value when "preview first" is ticked
 
 

@@ -4,12 +4,15 @@
 a ValueError is raised if it is over Slack's 3,000-character limit. Inputs use the
 `BLOCK_*` / `ACTION_*` ids in `ids.py`, so a submission reads
 `view["state"]["values"][BLOCK_X][ACTION_X]`. Nothing a user typed is put back into an
-input's initial value; the only raw user text in a view is a category option's `value`
-(the category name itself, ≤ 100 chars), which Slack never renders.
+input's initial value, except the title the message shortcut suggests (the message's words,
+made readable: plain_text inputs show text as given); the only other raw user text in a view
+is a category option's `value` (the category name itself, ≤ 100 chars), which Slack never
+renders.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.render import blocks as b
@@ -73,13 +76,18 @@ def _input(
     return block
 
 
-def _text_input(action_id: str, *, max_length: int, multiline: bool = False) -> b.Block:
-    return {
+def _text_input(
+    action_id: str, *, max_length: int, multiline: bool = False, initial: str | None = None
+) -> b.Block:
+    element: b.Block = {
         "type": "plain_text_input",
         "action_id": action_id,
         "multiline": multiline,
         "max_length": max_length,
     }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    return element
 
 
 def _date_input(action_id: str, initial: Any = None) -> b.Block:
@@ -116,16 +124,82 @@ def _category_inputs(categories: list[str]) -> list[b.Block]:
     ]
 
 
-def add_item_modal(launch: r.LaunchView, categories: list[str], metadata: str) -> View:
+@dataclass(frozen=True)
+class FromMessage:
+    """What the message shortcut suggests: the message's words as the title (plain text,
+    already readable), its author as the owner, its permalink as evidence (None when Slack
+    gave none: then the modal says the item will have no link)."""
+
+    title: str
+    author: str | None
+    permalink: str | None
+    channel_id: str | None = None
+
+
+def _from_message_context(found: FromMessage) -> b.Block:
+    where = f" in {md.channel(found.channel_id)}" if found.channel_id else ""
+    if found.permalink and _safe_link(found.permalink):
+        return b.context(f"Evidence: <{found.permalink}|the message>{where} (kept with the item)")
+    return b.context(
+        f"Slack did not give this message's link, so the item will have no evidence link. "
+        f"Add one later with {md.code(md.escape('/ready evidence <item> <link>'))}."
+    )
+
+
+def _safe_link(url: str) -> bool:
+    """A link Slack gave that can go inside `<…|…>` as it is."""
+    return url.startswith("https://") and not any(c in url for c in "<>| \n")
+
+
+def _launch_input(launches: list[tuple[int, str]]) -> b.Block:
+    options = [b.option(name, str(launch_id)) for launch_id, name in launches[:MAX_CATEGORIES]]
+    select = {
+        "type": "static_select",
+        "action_id": ids.ACTION_LAUNCH,
+        "placeholder": b.plain("Pick a launch", 150),
+        "options": options,
+    }
+    return _input(
+        ids.BLOCK_LAUNCH,
+        "Launch",
+        select,
+        hint="This channel has no launch. To link one: /ready launch use <name>",
+    )
+
+
+def add_item_modal(
+    launch: r.LaunchView | None,
+    categories: list[str],
+    metadata: str,
+    *,
+    found: FromMessage | None = None,
+    launches: list[tuple[int, str]] | None = None,
+) -> View:
     """Title (required); category (pick one of `categories` or type a new one); priority
-    (default medium); owner (users_select); due date; key. All but the title optional."""
+    (default medium); owner (users_select); due date; key. All but the title optional.
+
+    From the message shortcut (`found`): the title and owner are suggested and a context line
+    says what evidence the item keeps. Without a `launch` (the channel has none), a required
+    picker of `launches` (id, name) comes first."""
     priorities = [b.option(p.value.title(), p.value) for p in Priority]
     medium = next(o for o in priorities if o["value"] == Priority.MEDIUM.value)
+    owner: b.Block = {"type": "users_select", "action_id": ids.ACTION_OWNER}
+    if found and found.author and md.SLACK_USER_ID.fullmatch(found.author):
+        owner["initial_user"] = found.author
+    title = _text_input(
+        ids.ACTION_TITLE,
+        max_length=ITEM_TITLE_LIMIT,
+        initial=md.plain_text(found.title, ITEM_TITLE_LIMIT) if found else None,
+    )
+    head = (
+        b.context("Launch: " + md.bold(md.inline(launch.name, 200)))
+        if launch is not None
+        else _launch_input(launches or [])
+    )
     blocks = [
-        b.context("Launch: " + md.bold(md.inline(launch.name, 200))),
-        _input(
-            ids.BLOCK_TITLE, "Title", _text_input(ids.ACTION_TITLE, max_length=ITEM_TITLE_LIMIT)
-        ),
+        head,
+        _input(ids.BLOCK_TITLE, "Title", title),
+        *([_from_message_context(found)] if found else []),
         *_category_inputs(categories),
         _input(
             ids.BLOCK_PRIORITY,
@@ -140,8 +214,9 @@ def add_item_modal(launch: r.LaunchView, categories: list[str], metadata: str) -
         _input(
             ids.BLOCK_OWNER,
             "Owner",
-            {"type": "users_select", "action_id": ids.ACTION_OWNER},
+            owner,
             optional=True,
+            hint="Suggested: who wrote the message." if "initial_user" in owner else None,
         ),
         _input(ids.BLOCK_DUE, "Due date", _date_input(ids.ACTION_DUE), optional=True),
         _input(

@@ -177,3 +177,41 @@ def truncate(mrkdwn: str, limit: int) -> str:
     if angle != -1 and ">" not in cut[angle:]:
         cut = cut[:angle]
     return cut.rstrip() + "…"
+
+
+# -- Slack's own message markup, read back as plain words ----------------------------------
+# A message's `text` is mrkdwn as Slack stores it: `&`, `<`, `>` as entities, and
+# `<…>` tokens for people, channels, groups, broadcasts, dates and links.
+_SLACK_TOKEN = re.compile(r"<([^<>]{1,2000})>")
+_BARE_USER = re.compile(r"<@([UW][A-Z0-9]{2,})>")
+_BROADCASTS = {"here", "channel", "everyone"}
+
+
+def _readable_token(token: str, names: dict[str, str]) -> str:
+    body, _, label = token.partition("|")
+    if body[:1] in "@#":
+        ident = body[1:]
+        return body[0] + (label or names.get(ident) or ident)
+    if body.startswith("!"):
+        name = body[1:].split("^", 1)[0]
+        if name in _BROADCASTS:
+            return "@" + name
+        if label:
+            return label if name == "date" or label.startswith("@") else "@" + label
+        return "@" + (body[1:].split("^", 1)[-1] if name == "subteam" else name)
+    return label or body  # a link: its label, else the address
+
+
+def mentioned_users(slack_text: str) -> list[str]:
+    """The people a message mentions without a name beside the id (`<@U123>`), first ten."""
+    return list(dict.fromkeys(_BARE_USER.findall(slack_text)))[:10]
+
+
+def readable(slack_text: str, names: dict[str, str] | None = None) -> str:
+    """A message's text as the words a person reads: `<@U1>` → `@alice` (from `names`, else
+    the id), `<#C1|launch>` → `#launch`, `<!here>` → `@here`, `<https://x|docs>` → `docs`,
+    entities back to `&`, `<`, `>`. The result is plain text, to be escaped again wherever it
+    goes into mrkdwn."""
+    known = names or {}
+    words = _SLACK_TOKEN.sub(lambda m: _readable_token(m[1], known), slack_text)
+    return words.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -154,6 +154,27 @@ class FakeSlack:
                 self.oauth_codes[code] = grant
         return grant
 
+    def add_message(
+        self,
+        channel: str,
+        text: str,
+        *,
+        user: str | None = "U2BOB",
+        thread_ts: str | None = None,
+        **fields: Any,
+    ) -> str:
+        """A message someone (or, with `bot_id`/`subtype`, a bot) wrote in `channel`; its ts.
+        The bot can read it once it is a member of the channel (`members`)."""
+        ts = self._ts_now()
+        message: dict[str, Any] = {"type": "message", "text": text, "ts": ts, **fields}
+        if user is not None:
+            message["user"] = user
+        if thread_ts is not None:
+            message["thread_ts"] = thread_ts
+        with self._lock:
+            self.messages.setdefault(channel, []).append(message)
+        return ts
+
     def posted(self, channel: str) -> list[dict[str, Any]]:
         with self._lock:
             return list(self.messages.get(channel, []))
@@ -283,6 +304,26 @@ class FakeSlack:
             }
         if method in ("conversations.history", "conversations.replies"):
             return self._read_channel(method, body)
+        if method == "chat.getPermalink":
+            channel, ts = str(body.get("channel") or ""), str(body.get("message_ts") or "")
+            with self._lock:
+                found = [m for m in self.messages.get(channel, []) if m.get("ts") == ts]
+            if not found:
+                return {"ok": False, "error": "message_not_found"}
+            link = f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+            thread = found[0].get("thread_ts")
+            if thread and thread != ts:
+                link += f"?thread_ts={thread}&cid={channel}"
+            return {"ok": True, "channel": channel, "permalink": link}
+        if method == "chat.unfurl":
+            unfurls = body.get("unfurls")
+            if isinstance(unfurls, str):
+                unfurls = json.loads(unfurls)
+            if not isinstance(unfurls, dict) or not unfurls:
+                return {"ok": False, "error": "invalid_unfurls"}
+            if not (body.get("channel") and body.get("ts")) and not body.get("unfurl_id"):
+                return {"ok": False, "error": "cannot_find_message"}
+            return {"ok": True}
         if method == "conversations.join":
             channel = str(body.get("channel") or "")
             if "channels:join" in self.missing_scopes:
@@ -346,14 +387,17 @@ class FakeSlack:
             posted = [m for m in posted if m["ts"] == thread or m.get("thread_ts") == thread]
         else:
             posted = [m for m in posted if m.get("thread_ts") in (None, m["ts"])]
+        posted = _window(posted, body)
         keep_metadata = str(body.get("include_all_metadata")).lower() in ("true", "1")
+        ordered = list(reversed(posted))
+        limit = int(body.get("limit") or 0) or len(ordered)
         return {
             "ok": True,
             "messages": [
                 {k: v for k, v in m.items() if k != "metadata" or keep_metadata}
-                for m in reversed(posted)
+                for m in ordered[:limit]
             ],
-            "has_more": False,
+            "has_more": len(ordered) > limit,
         }
 
     def _oauth_v2_access(self, body: dict[str, Any], auth: str | None) -> dict[str, Any]:
@@ -454,6 +498,19 @@ class FakeSlack:
                     self.wfile.write(data)
 
         return Handler
+
+
+def _window(posted: list[dict[str, Any]], body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Messages up to `latest` (itself only if `inclusive`), compared as Slack compares
+    timestamps: as numbers. (`oldest` is not applied, as before `latest` was.)"""
+    latest = body.get("latest")
+    if not latest:
+        return posted
+    inclusive = str(body.get("inclusive")).lower() in ("true", "1")
+    newest = float(latest)
+    return [
+        m for m in posted if float(m["ts"]) < newest or (inclusive and float(m["ts"]) == newest)
+    ]
 
 
 def _parse_body(raw: bytes, content_type: str, path: str) -> dict[str, Any]:
