@@ -88,10 +88,13 @@ class Item(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("launch_id", "key", name="uq_item_launch_key"),
         Index("ix_item_launch_import_ref", "launch_id", "import_ref"),
-        Index("ix_item_launch_status", "launch_id", "status"),
+        # Covers `list`'s count of open items (waivers past their date are open again).
+        Index("ix_item_launch_open", "launch_id", "status", "waiver_until"),
         Index("ix_item_launch_due", "launch_id", "due_date"),
         # Covers the GROUP BY behind every status: counted from the index alone, in order.
         Index("ix_item_status_counts", "launch_id", "category", "priority", "status", "scenarios"),
+        # A page of `list` in its order, read from the top without sorting the launch.
+        Index("ix_item_launch_order", "launch_id", "category", "seq"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
