@@ -20,6 +20,7 @@ from commands.assessment.headings import HeadingInfo
 from commands.assessment.inline import DEFAULT_CATEGORY, collapse_spaces
 from commands.assessment.inline_render import Line
 from commands.assessment.model import ParsedItem
+from commands.assessment.questions import settle as settle_answers
 from commands.assessment.roles import Role
 from commands.assessment.vocabulary import (
     priority_from_label,
@@ -252,6 +253,7 @@ def category_of(section: Section) -> str:
 
 def finish(draft: Draft) -> ParsedItem:
     """The ParsedItem a draft states, with what its sections say filled in."""
+    settle_answers(draft)  # a review question: its answer and risk say the rest
     if draft.status is not None:
         status = refine_status(draft.status, draft.stated_status)
     else:

@@ -9,7 +9,8 @@ the notes, its id the key; the category is that of the section above it.
 from __future__ import annotations
 
 from commands.assessment.drafts import Draft, Section, Sink, apply_field, label_value
-from commands.assessment.fields import field_of
+from commands.assessment.fields import field_of, split_label
+from commands.assessment.questions import is_question, question_label, question_title
 from commands.assessment.roles import Role
 from commands.assessment.titles import is_real_title, split_title
 from commands.assessment.vocabulary import (
@@ -33,7 +34,11 @@ def heading_item(section: Section, sink: Sink) -> Draft | None:
     if section.role is Role.SCENARIO or (section.role is Role.PLAN and not among_items):
         return None
     parts = split_title(line.text)
-    if not (parts.key or names & _SIGNALS) or not is_real_title(parts.title):
+    if _answered(section):
+        # "### OPS 6. How do you mitigate deployment risks?" over "Response:" / "Risk level:"
+        key, parts.title, rest = question_title(line.text)
+        parts.key, parts.note = key or parts.key, rest
+    elif not (parts.key or names & _SIGNALS) or not is_real_title(parts.title):
         return None
     draft = Draft(title=parts.title, line=line.number, section=section.parent)
     draft.source = sink.source(line.number)
@@ -59,3 +64,14 @@ def heading_item(section: Section, sink: Sink) -> Draft | None:
         draft.evidence += links
     section.parent.heading_items += 1
     return draft
+
+
+def _answered(section: Section) -> bool:
+    """A question heading whose section answers it (`questions`)."""
+    if section.heading_line is None or not is_question(section.heading_line.text):
+        return False
+    for note in section.notes:
+        labelled = split_label(note)
+        if labelled is not None and question_label(labelled[0]) is not None:
+            return True
+    return False

@@ -20,6 +20,7 @@ from commands.assessment.blocks import Code, ListBlock, ListItem, Paragraph, Quo
 from commands.assessment.drafts import Draft, Sink, apply_field, label_value
 from commands.assessment.fields import field_of
 from commands.assessment.inline_render import Line
+from commands.assessment.questions import answer_lines, is_question, question_title
 from commands.assessment.roles import Role
 from commands.assessment.section_fields import apply_section_field
 from commands.assessment.titles import is_real_title, split_title
@@ -182,6 +183,7 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
         bold = False
     role = _role(sink)
     kind = "item"
+    asked = box is None and parent is None and is_question(text) and _answered(item)
     if box is None:
         if parent is not None:
             return None  # under an item only checkboxes are items; the rest are notes
@@ -189,7 +191,7 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
             return None
         if role is Role.SCENARIO:
             kind = "condition"
-        elif not (symbols or bold or _states_status(text)):
+        elif not (symbols or bold or asked or _states_status(text)):
             if role is Role.NEXT:
                 kind = "step"
             elif not (role in _PLAIN_ROLES or sink.plain_items):
@@ -214,6 +216,9 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
         if box is not None and not is_real_title(split_title(head).title):
             head, note = text, None  # "- [ ] **Readme.md** - how to run it": all of it
     title = split_title(head, leading_word_ok=bool(symbols))
+    if asked:  # "3. Are logs kept 90 days?" over "- Answer: ..." / "- Risk: Low"
+        title.key, title.title, rest = question_title(head)
+        note = note or rest
     status = _status_of(symbols)
     draft.status = refine_status(box, status) if box is not None else status
     if first.struck and draft.status in (Status.TODO, None) and box is not None:
@@ -239,6 +244,17 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
     if not is_real_title(draft.title):
         draft.title = ""
     return draft
+
+
+def _answered(item: ListItem) -> bool:
+    """Whether a list item's own lines or nested ones answer it (`questions`)."""
+    lines = list(item.lines[1:])
+    for child in item.children:
+        if isinstance(child, ListBlock):
+            lines += [sub.lines[0] for sub in child.items]
+        elif isinstance(child, Paragraph):
+            lines += child.lines
+    return answer_lines(lines)
 
 
 def _states_status(text: str) -> bool:

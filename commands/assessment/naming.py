@@ -21,10 +21,11 @@ gaps success review report status checklist checklists analysis launch pre prela
 live golive summary current state evaluation audit for the a an of to and our we need
 release deployment deploy operational operations final readiness-checklist prr template
 scorecard tracker plan v1 v2 draft list service services microservice application app
+orr questionnaire well-architected architected well
 """
 _GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
 # The last word of a title part that names the kind of document ("Security review").
-_KIND_TEXT = "review assessment report audit checklist plan analysis"
+_KIND_TEXT = "review assessment report audit checklist plan analysis questionnaire orr"
 _KINDS = [[word] for word in _KIND_TEXT.split()]
 _TITLE_PARTS = re.compile(r"\s+(?:--|[-–—|])\s+|:\s+")
 _WORDS = re.compile(r"[\w’']+")

@@ -19,10 +19,11 @@ import re
 
 from commands.assessment.blocks import Paragraph
 from commands.assessment.claims import read_claim
-from commands.assessment.drafts import Draft, Sink, label_value, section_blocker
+from commands.assessment.drafts import Draft, Sink, apply_field, label_value, section_blocker
 from commands.assessment.fields import field_of, parse_date
 from commands.assessment.inline_render import Line
 from commands.assessment.model import Assessment
+from commands.assessment.questions import answer_lines, is_question, question_label, question_title
 from commands.assessment.roles import Role
 from commands.assessment.scenarios import stated_scenario
 from commands.assessment.section_fields import apply_section_field
@@ -80,7 +81,13 @@ def plain_label(line: Line) -> str | None:
 def read_paragraph(paragraph: Paragraph, sink: Sink, assessment: Assessment) -> list[str]:
     """Read a paragraph; returns the label lines it opens (the reader groups by them)."""
     labels: list[str] = []
-    if len(paragraph.lines) >= 2 and all(_states_itself(line) for line in paragraph.lines):
+    if _question(paragraph, sink):
+        return labels
+    if (
+        len(paragraph.lines) >= 2
+        and not _asks(sink)
+        and all(_states_itself(line) for line in paragraph.lines)
+    ):
         # "**Backups**: ✅ tested weekly" / "**Monitoring**: ✅ live": a finding a line.
         for line in paragraph.lines:
             if not _finding(Paragraph([line]), sink):
@@ -102,6 +109,10 @@ def read_paragraph(paragraph: Paragraph, sink: Sink, assessment: Assessment) -> 
             and apply_section_field(sink.section, labelled, line)
         ):
             continue
+        if labelled is not None and question_label(labelled[0]) and _asks(sink):
+            sink.section.notes.append(line.note)  # "**Response:** ..." under a question
+            sink.skip(_reason(sink))
+            continue
         if index == 0 and _finding(paragraph, sink):
             return labels
         blocker = section_blocker(line.text) if len(paragraph.lines) <= 2 else None
@@ -110,8 +121,8 @@ def read_paragraph(paragraph: Paragraph, sink: Sink, assessment: Assessment) -> 
             sink.section.notes.append(line.note)  # a heading item's own blocker, too
             continue
         sink.skip("links" if line.is_link_only else _reason(sink))
-        if line.text and not labelled:
-            sink.section.notes.append(line.note)
+        if line.text and (not labelled or question_label(labelled[0])):
+            sink.section.notes.append(line.note)  # "Answer: ..." of a question heading too
     return labels
 
 
@@ -144,6 +155,38 @@ def _states_itself(line: Line) -> bool:
         return False
     rest = line.rest.lstrip(":-–— ").strip()
     return bool(rest) and (rest[:1] in STATUS_EMOJI or status_from_value(rest) is not None)
+
+
+def _asks(sink: Sink) -> bool:
+    heading = sink.section.heading_line
+    return heading is not None and is_question(heading.text)
+
+
+def _question(paragraph: Paragraph, sink: Sink) -> bool:
+    """A review question and its answer lines: "**REL-02. Any single points of failure?**"
+    over "Answer: ...", "Risk: High", "Action: ..." (`questions`)."""
+    lines = paragraph.lines
+    asked = next((index for index, line in enumerate(lines[:3]) if is_question(line.text)), None)
+    if asked is None or sink.section.role in (Role.PLAN, Role.SCENARIO):
+        return False
+    if any(label_value(line) for line in lines[:asked]) or not answer_lines(lines[asked + 1 :]):
+        return False
+    first = lines[0]
+    key, title, rest = question_title(" ".join(line.text for line in lines[: asked + 1]))
+    if not is_real_title(title):
+        return False
+    draft = Draft(title=title, line=first.number, section=sink.section, key=key)
+    draft.source = sink.source(first.number)
+    draft.notes += [rest] if rest else []
+    for line in lines[asked + 1 :]:
+        labelled = label_value(line)
+        if labelled and not question_label(labelled[0]) and apply_field(draft, *labelled):
+            continue  # "Owner: @tom" under the question
+        draft.notes.append(line.note)
+    for line in lines:
+        draft.evidence += [*line.evidence, *line.links]
+    sink.emit(draft)
+    return True
 
 
 def _finding(paragraph: Paragraph, sink: Sink) -> bool:

@@ -27,6 +27,7 @@ from commands.assessment.blocks import (
 )
 from commands.assessment.claims import read_claim
 from commands.assessment.date_context import settle_dates
+from commands.assessment.doc_dates import TOP_LINES, read_front_matter_date, read_stated_date
 from commands.assessment.drafts import Draft, Section, category_of, label_value
 from commands.assessment.heading_items import heading_item
 from commands.assessment.headings import read_heading, role_heading_name, topic_words
@@ -139,6 +140,9 @@ class Reader:
                 self._front_matter(block.content)
 
     def _paragraph(self, block: Paragraph, after: list[Block]) -> None:
+        if not self.drafts and block.lines and block.lines[0].number <= TOP_LINES:
+            for line in block.lines:  # "Last reviewed 2026-03-09 by ...", "As of ..."
+                read_stated_date(line.text, line.number, self.assessment.claims)
         for label in read_paragraph(block, self, self.assessment):
             self._open_label(label, after)
         if not block.lines or label_of(block.lines[-1]) is None:
@@ -226,6 +230,7 @@ class Reader:
             self.skip("html")
 
     def _front_matter(self, content: str) -> None:
+        read_front_matter_date(content, 1, self.assessment.claims)
         for raw in content.splitlines():
             key, _, value = raw.partition(":")
             if key.strip().casefold() == "title" and value.strip():

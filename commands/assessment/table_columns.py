@@ -21,6 +21,8 @@ _TITLE_HEADERS = (
     "task",
     "requirement",
     "requirements",
+    "question",
+    "questions",
     "control",
     "criteria",
     "criterion",

@@ -1,0 +1,112 @@
+"""Review documents: ORR / Well-Architected questions with answers and risks, comments
+after a dash, the document's date in words, sign-off tables (corpus 40 and after)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from commands.assessment.model import Assessment, ParsedItem
+from commands.assessment.parse_md import parse_assessment
+from commands.assessment.repair import decode_document
+from storage.vocabulary import Priority, Status
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+
+
+def read(name: str) -> Assessment:
+    path = CORPUS / name
+    return parse_assessment(decode_document(path.read_bytes()), source_name=path.name)
+
+
+def by_key(assessment: Assessment, key: str) -> ParsedItem:
+    found = [item for item in assessment.items if item.key == key]
+    assert len(found) == 1, [item.key for item in assessment.items]
+    return found[0]
+
+
+def test_bold_questions_take_their_risk_answer_and_action() -> None:
+    assessment = read("40-orr-bold-questions.md")
+
+    assert assessment.claims.date == date(2026, 3, 6)  # "· Review date: 2026-03-06"
+    zones = by_key(assessment, "REL-01")
+    assert (zones.status, zones.priority) == (Status.DONE, None)  # Risk: None
+    spof = by_key(assessment, "REL-02")
+    assert (spof.status, spof.priority, spof.owner, spof.due) == (
+        Status.TODO,
+        Priority.HIGH,
+        "@tom",
+        date(2026, 3, 20),
+    )
+    assert spof.notes == (
+        "Answer: The Redis cache is a single node.\nAction: Move to ElastiCache with a replica"
+    )
+    assert by_key(assessment, "REL-03").status is Status.IN_PROGRESS  # "Partially; ..."
+    alarms = by_key(assessment, "OPS-01")
+    assert (alarms.owner, alarms.due) == ("@priya", date(2026, 3, 13))
+    assert by_key(assessment, "SEC-04").status is Status.TODO  # "No." and no risk
+
+
+def test_question_headings_read_risk_levels_and_improvement_plans() -> None:
+    assessment = read("41-orr-heading-questions.md")
+
+    assert assessment.claims.date == date(2026, 3, 9)  # "Last reviewed 2026-03-09 by ..."
+    deploys = by_key(assessment, "OPS 6")
+    assert deploys.title == "How do you mitigate deployment risks?"
+    assert (deploys.priority, deploys.owner, deploys.due) == (
+        Priority.HIGH,
+        "Dana Ruiz",
+        date(2026, 4, 15),
+    )
+    backups = by_key(assessment, "REL 9")
+    assert (backups.priority, backups.owner, backups.due) == (
+        Priority.MEDIUM,
+        "@marco",
+        date(2026, 3, 31),
+    )
+    assert by_key(assessment, "REL 10").status is Status.DONE  # "Yes, ..." and no risk
+    assert by_key(assessment, "SEC 8").owner == "security team"
+
+
+def test_numbered_questions_with_nested_answers_are_items_among_other_items() -> None:
+    text = (CORPUS / "42-orr-numbered-questions.md").read_text()
+    text += "\n## Launch\n\n- [x] Status page updated\n"
+    assessment = parse_assessment(text)
+
+    assert assessment.name == "Payments Gateway v2"
+    assert assessment.claims.date == date(2026, 2, 27)  # front matter
+    assert len(assessment.items) == 7
+    shed = next(item for item in assessment.items if item.title.startswith("Can the gateway"))
+    assert (shed.priority, shed.owner, shed.due) == (
+        Priority.CRITICAL,
+        "@sven",
+        date(2026, 3, 4),
+    )
+    statuses = [item.status for item in assessment.items]
+    assert statuses.count(Status.WAIVED) == 1  # "Answer: N/A — ..."
+
+
+def test_a_question_without_answer_lines_is_not_read_as_a_review_question() -> None:
+    text = "# Notes\n\n## Ops\n\n**Do we need a pager?**\nWe think so; ask Dana.\n"
+    assert parse_assessment(text).items == []
+    # A box says its own status; a risk that rates nothing stays a note.
+    text = "# X\n\n- [x] Is the runbook linked?\n  - Answer: No\n  - Risk: customers notice\n"
+    [box] = parse_assessment(text).items
+    assert (box.status, box.notes) == (Status.DONE, "Answer: No\nRisk: customers notice")
+
+
+def test_a_question_table_with_a_risk_column_is_rated_by_it() -> None:
+    text = """# PRR: Billing
+
+| # | Question | Answer | Risk |
+|---|----------|--------|------|
+| 1 | Are backups restored monthly? | Yes | None |
+| 2 | Is there a runbook per alert? | Partial | Medium |
+| 3 | Is the service multi-AZ? | No | High |
+"""
+    items = parse_assessment(text).items
+    assert [(i.status, i.priority) for i in items] == [
+        (Status.DONE, None),
+        (Status.IN_PROGRESS, Priority.MEDIUM),
+        (Status.TODO, Priority.HIGH),
+    ]
