@@ -17,7 +17,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners.common import response_payload
@@ -107,7 +109,10 @@ async def handle_command(
         if done:
             ran = work.result()
             assert ran.payload is not None
-            await ack(**ran.payload)
+            if ran.encoded is not None:
+                ack.response = BoltResponse(status=200, body=ran.encoded)  # what ack() makes
+            else:
+                await ack(**ran.payload)
             _count(runtime, verb, ran.shown)
             _after(runtime, parsed)
             return
@@ -121,16 +126,40 @@ class _Ran:
     reply: Reply  # what the command answered (the slow path's answer)
     shown: Reply  # the acknowledgement's: with an ambiguous reference's retyped commands
     payload: dict[str, Any] | None  # `shown` rendered, when asked for
+    encoded: str | None = None  # `payload` as the JSON body ack(**payload) would make
 
 
 def _run(store: Store, ctx: Context, command: Command, text: str, *, render: bool) -> _Ran:
-    """The command, and its acknowledgement rendered, in the worker thread: Block Kit for a
-    page of items takes about a millisecond that the event loop need not spend."""
+    """The command, and its acknowledgement rendered and encoded, in the worker thread:
+    Block Kit for a page of items takes about a millisecond, and json.dumps of a 15 KB status
+    80 µs, that the event loop need not spend."""
     reply = execute_command(store, ctx, command)
     if not render:
         return _Ran(reply, reply, None)
     shown = with_retries(reply, clean(text))
-    return _Ran(reply, shown, response_payload(shown, command))
+    payload = response_payload(shown, command)
+    return _Ran(reply, shown, payload, encode_ack(payload))
+
+
+def encode_ack(payload: dict[str, Any]) -> str | None:
+    """The body Bolt's ack(**payload) would send (text, response_type, blocks), encoded by
+    orjson: a tenth of json.dumps' time. None for what Bolt shapes otherwise (no blocks: a
+    plain-text body) or orjson cannot encode (Block objects): ack() does those itself."""
+    blocks, text = payload.get("blocks"), payload.get("text")
+    if (
+        not blocks
+        or not isinstance(text, str)
+        or set(payload) - {"text", "blocks", "response_type"}
+    ):
+        return None
+    body: dict[str, Any] = {"text": text}
+    if payload.get("response_type"):
+        body["response_type"] = payload["response_type"]
+    body["blocks"] = blocks
+    try:
+        return orjson.dumps(body).decode()
+    except TypeError:
+        return None
 
 
 async def _open_import_modal(client: AsyncWebClient, body: dict[str, Any]) -> None:
