@@ -23,7 +23,7 @@ from commands.assessment.inline_render import Line
 from commands.assessment.questions import answer_lines, is_question, question_title
 from commands.assessment.roles import Role
 from commands.assessment.section_fields import apply_section_field
-from commands.assessment.titles import is_real_title, split_title
+from commands.assessment.titles import comment_after_dash, is_real_title, split_title
 from commands.assessment.vocabulary import (
     CHECKBOX_STATUS,
     PRIORITY_EMOJI,
@@ -232,6 +232,10 @@ def _draft_of(item: ListItem, ordered: bool, sink: Sink, parent: Draft | None) -
         or priority_from_emoji(symbols)
     )
     draft.title, draft.effort, draft.key = title.title, title.effort, title.key
+    if (box is not None or symbols) and not asked:
+        # "⚠️ Rate limiting — only on /api/pay so far": the remark is a note.
+        draft.title, remark = comment_after_dash(draft.title)
+        note = " — ".join(part for part in (remark, note) if part) or None
     draft.notes += [part for part in (title.note, note) if part]
     draft.evidence += [*first.evidence, *first.links]
     for line in details:

@@ -167,6 +167,39 @@ def _take_status_tail(result: Title, title: str) -> bool:
     return False
 
 
+_DASH = re.compile(r"\s+[-–—]\s+(?=\S)")
+_WORD = re.compile(r"[a-z][a-z'-]*")
+# First words of a remark ("— only on /api/pay so far", "- partially, workers still ..."),
+# and words that make any tail one ("— Europe only, none in APAC yet").
+_OPENERS_TEXT = """only still but except not partially partly mostly almost nearly needs need
+missing pending currently planned scheduled tracked drafted started verified tested confirmed
+checked done see tbd todo expected due waiting awaiting"""
+_REMARK_OPENERS = frozenset(_OPENERS_TEXT.split())
+_REMARK_TEXT = (
+    "only still yet except but partially partly pending missing outstanding remaining tbd"
+)
+_REMARK_WORDS = frozenset(_REMARK_TEXT.split())
+_HANDLED_ELSEWHERE = ("blocked", "waiting", "awaiting", "on hold")  # `drafts.finish`
+
+
+def comment_after_dash(title: str) -> tuple[str, str | None]:
+    """("Rate limiting", "only on /api/pay so far") of "Rate limiting — only on /api/pay
+    so far": a checklist line's remark after a dash. A tail that names ("Backups — daily",
+    "Schema migrations — Flyway") is part of the title, as is anything without a remark's
+    words; a waiting tail is `finish`'s (blocked, with that reason)."""
+    match = _DASH.search(title)
+    if match is None:
+        return title, None
+    head, tail = title[: match.start()].strip(), title[match.end() :].strip()
+    words = _WORD.findall(tail.casefold())
+    if not words or not is_real_title(head) or tail.casefold().startswith(_HANDLED_ELSEWHERE):
+        return title, None
+    opens = tail[:1].islower() and words[0] in _REMARK_OPENERS
+    if not (opens or _REMARK_WORDS.intersection(words) or "so far" in tail.casefold()):
+        return title, None
+    return head, tail
+
+
 _JUNK_TITLES = frozenset(
     [
         "risk",

@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from commands.assessment.model import Assessment, ParsedItem
 from commands.assessment.parse_md import parse_assessment
 from commands.assessment.repair import decode_document
+from commands.assessment.titles import comment_after_dash
 from storage.vocabulary import Priority, Status
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -110,3 +113,34 @@ def test_a_question_table_with_a_risk_column_is_rated_by_it() -> None:
         (Status.IN_PROGRESS, Priority.MEDIUM),
         (Status.TODO, Priority.HIGH),
     ]
+
+
+def test_a_remark_after_a_dash_is_a_note_and_a_name_after_one_stays_in_the_title() -> None:
+    assessment = read("43-dash-comments.md")
+    read_as = {item.title: item.notes for item in assessment.items}
+
+    assert read_as["Rate limiting"] == "only on /api/pay so far"
+    assert read_as["WAF managed rules"] == "still in count mode, not blocking"
+    assert read_as["Graceful shutdown"] == "partially, workers still drop jobs"  # " - "
+    assert read_as["Read replicas"] == "Europe only, none in APAC yet"
+    for named in ("Backups — daily", "CDN — Fastly", "Runbook — payments"):
+        assert read_as[named] is None
+    budget = next(i for i in assessment.items if i.title == "Error budget policy")
+    assert (budget.status, budget.blocked_reason) == (Status.BLOCKED, "needs sign-off from product")
+
+
+@pytest.mark.parametrize(
+    ("title", "split"),
+    [
+        ("Rate limiting — only on /api/pay so far", ("Rate limiting", "only on /api/pay so far")),
+        ("Backups — daily, but restores untested", ("Backups", "daily, but restores untested")),
+        ("Status page – not yet public", ("Status page", "not yet public")),
+        ("Backups — daily", ("Backups — daily", None)),
+        ("Blue-green deploys — Argo Rollouts", ("Blue-green deploys — Argo Rollouts", None)),
+        ("Kiosk mode locks the browser — no address bar", None),
+        ("Marketing email — blocked by legal review", None),  # blocked: `finish` reads it
+        ("Pre-flight checks", None),
+    ],
+)
+def test_which_dash_tails_are_remarks(title: str, split: tuple[str, str | None] | None) -> None:
+    assert comment_after_dash(title) == (split or (title, None))
