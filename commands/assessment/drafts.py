@@ -320,3 +320,5 @@ class Sink(Protocol):
     def grouped(self, label: str) -> AbstractContextManager[None]: ...
 
     def fact(self, line: Line) -> bool: ...  # a claim or launch fact, read if it is one
+
+    def sign_off(self, role: str, person: str) -> None: ...  # a sign-off table's row

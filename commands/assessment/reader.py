@@ -59,6 +59,7 @@ class Reader:
         self._section = self._root
         self._label: Section | None = None  # a label line's group inside the section
         self.list_role: Role | None = None
+        self.signoffs: list[tuple[str, str]] = []  # (role, person) of sign-off tables
 
     # --- Sink ----------------------------------------------------------------------------
 
@@ -84,6 +85,9 @@ class Reader:
 
     def source(self, number: int) -> str:
         return self._lines[number - 1].strip() if 0 < number <= len(self._lines) else ""
+
+    def sign_off(self, role: str, person: str) -> None:
+        self.signoffs.append((role, person))
 
     @contextmanager
     def grouped(self, label: str) -> Iterator[None]:

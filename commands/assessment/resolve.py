@@ -20,6 +20,7 @@ from commands.assessment.merge import merge_items, restates, subject
 from commands.assessment.model import Merge, ParsedItem
 from commands.assessment.roles import Role
 from commands.assessment.scenarios import modality, required_scenarios
+from commands.assessment.signoffs import owner_of
 from storage.vocabulary import Priority
 
 if TYPE_CHECKING:
@@ -104,6 +105,10 @@ def resolve(reader: Reader) -> None:
     for section in reader.sections:
         if section.owner and section.item_count:
             assessment.category_owners.setdefault(category_of(section), section.owner)
+    for role, person in reader.signoffs:  # "Security | Noor Haddad | ✅": Security's owner
+        named = owner_of(role, dict.fromkeys(item.category for item in items))
+        if named is not None:
+            assessment.category_owners.setdefault(named, person)
     assessment.stated_readiness = assessment.claims.stated_score()
 
 

@@ -26,6 +26,7 @@ from commands.assessment.inline_render import Line
 from commands.assessment.naming import is_generic
 from commands.assessment.roles import Role
 from commands.assessment.scenarios import ORDER, stated_scenario
+from commands.assessment.signoffs import signoff_columns
 from commands.assessment.table_columns import Columns, find_columns, is_status_cell
 from commands.assessment.titles import ITEM_ID, split_title
 from commands.assessment.vocabulary import (
@@ -51,6 +52,16 @@ class _Row:
 def read_table(table: Table, sink: Sink) -> None:
     """Emit the items of a checklist table; count the rows of any other table as skipped."""
     rows = [_Row(cells, cells[0].number if cells else table.number) for cells in table.rows]
+    names = [node.category or node.role_name or "" for node in sink.section.ancestors()[:2]]
+    signoff = signoff_columns(table.header, names)
+    if signoff is not None:
+        # "Role | Name | Signed | Date": approvals, not work; a role may name an owner.
+        for row in rows:
+            said, person = (row.cells[i].text if 0 <= i < len(row.cells) else "" for i in signoff)
+            if person.strip():
+                sink.sign_off(plain_text(said), plain_text(person))
+        sink.skip("sign-off table", len(rows) + 2)
+        return
     role = sink.list_role or sink.section.role
     # An "Action items" table is a list of steps, "Known issues" one of items.
     stateless = role in (Role.NEXT, Role.CRITICAL, Role.GAPS)

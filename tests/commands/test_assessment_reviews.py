@@ -144,3 +144,35 @@ def test_a_remark_after_a_dash_is_a_note_and_a_name_after_one_stays_in_the_title
 )
 def test_which_dash_tails_are_remarks(title: str, split: tuple[str, str | None] | None) -> None:
     assert comment_after_dash(title) == (split or (title, None))
+
+
+def test_sign_off_tables_are_skipped_and_their_roles_name_category_owners() -> None:
+    signed = read("44-signoff-table.md")
+
+    assert not [item for item in signed.items if item.category == "Sign-off"]
+    assert signed.skipped.counts == {"sign-off table": 6}
+    assert signed.category_owners == {"Security": "Noor Haddad", "Operations": "Ben Okafor"}
+    approvals = read("45-approvals-and-review-date.md")
+    assert approvals.claims.date == date(2026, 3, 4)  # "Reviewed on 4 March 2026 by ..."
+    assert approvals.skipped.counts["sign-off table"] == 5
+    assert approvals.category_owners == {"Infrastructure": "R. Patel", "Support": "J. Moreno"}
+
+
+def test_a_checklist_with_a_team_and_an_approved_column_is_still_a_checklist() -> None:
+    text = """# Go-live
+
+## Security
+
+| Item | Team | Approved |
+|------|------|----------|
+| Pen test closed | AppSec | ✅ |
+| Secrets rotated | Platform | ❌ |
+"""
+    assessment = parse_assessment(text)
+    assert [(i.title, i.status) for i in assessment.items] == [
+        ("Pen test closed", Status.DONE),
+        ("Secrets rotated", Status.TODO),
+    ]
+    # Under an "Approvals" heading, names and roles alone are a sign-off table.
+    text = "# Go-live\n\n## Approvals\n\n| Name | Role |\n|---|---|\n| Ana | Security lead |\n"
+    assert parse_assessment(text).items == []
