@@ -188,15 +188,65 @@ def read_rows(
     if found is None:
         return assessment
     header, columns = found
-    for offset, row in enumerate(rows[header + 1 :], start=header + 2):
+    body = rows[header + 1 :]
+    sections = _section_rows(body, next(c for c, name in columns.items() if name == "title"))
+    section: str | None = None
+    for offset, row in enumerate(body, start=header + 2):
+        if offset - header - 2 in sections:
+            section = sections[offset - header - 2]
+            continue
         values = {name: (row[c].strip() if c < len(row) else "") for c, name in columns.items()}
         if not values.get("title"):
             continue
         item = _item(values, offset, row)
-        if category and item.category == DEFAULT_CATEGORY:
-            item.category = category
+        if item.category == DEFAULT_CATEGORY and (section or category):
+            item.category = section or category or DEFAULT_CATEGORY
         assessment.items.append(item)
     return assessment
+
+
+_SECTION_MAX_WORDS = 6
+_NAME_WORD = re.compile(r"^(?:[A-Z0-9&/(][\w&/()'.-]*|and|of|the|&|[-–—])$")
+
+
+def _after_gap(filled: list[list[int]], index: int) -> bool:
+    """Whether a row opens the sheet's body or follows a blank row."""
+    return index == 0 or not filled[index - 1] or not any(filled[:index])
+
+
+def _names(text: str) -> bool:
+    """ "Operations", "SECURITY", "Data & Privacy", "Access:" name a group; "Runbook
+    reviewed" (a check still without a status) does not."""
+    words = text.rstrip(":").split()
+    return text.endswith(":") or (0 < len(words) <= 4 and all(_NAME_WORD.match(w) for w in words))
+
+
+def _section_rows(body: Sequence[Sequence[str]], title: int) -> dict[int, str]:
+    """Rows that name the category of the rows below them: only one cell filled ("Security"
+    over the security checks), between rows that fill more, in a sheet that opens with one
+    (or outside the title column). In a sheet whose rows are mostly titles alone (a blank
+    template), or written as a sentence, such a row is an item."""
+    filled = [[index for index, cell in enumerate(row) if cell.strip()] for row in body]
+    rich = sum(len(cells) >= 2 for cells in filled)
+    lone = [index for index, cells in enumerate(filled) if len(cells) == 1]
+    if not lone or rich < 2 or rich < len(lone):
+        return {}
+    # Sections open the sheet ("Security" first, then its rows); an item with only its
+    # title filled in (no status yet) sits among other items instead.
+    opens = next((len(cells) == 1 for cells in filled if cells), False)
+    sections = {}
+    for index in lone:
+        column = filled[index][0]
+        text = body[index][column].strip()
+        below = next((cells for cells in filled[index + 1 :] if cells), [])
+        if (
+            len(below) >= 2
+            and len(text.split()) <= _SECTION_MAX_WORDS
+            and not text.endswith((".", "?", "!"))
+            and (column != title or (opens and (_after_gap(filled, index) or _names(text))))
+        ):
+            sections[index] = text
+    return sections
 
 
 def _tuple(value: str) -> tuple[str, ...]:

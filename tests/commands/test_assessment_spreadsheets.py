@@ -188,3 +188,44 @@ def test_a_trello_export_takes_its_list_as_the_status() -> None:
         ("Marketing", "Launch tweet drafted", Status.TODO, None, "@lou", None),
     ]
     assert assessment.items[0].evidence == "https://trello.com/c/a1"
+
+
+def test_section_rows_name_the_category_of_the_rows_below_them() -> None:
+    csv_text = (
+        "Check,Status,Owner\n"
+        "Security,,\n"
+        "Pen test closed,Done,@noor\n"
+        "Secrets rotated,In progress,@noor\n"
+        ",,\n"
+        "Operations,,\n"
+        "On-call rota,Done,@ben\n"
+        "Runbook reviewed,,\n"
+        "Capacity plan,Not started,@ana\n"
+        "Data & Privacy,,\n"
+        "Retention policy signed,Done,@mia\n"
+    )
+    assessment = read_csv(csv_text)
+
+    assert [(item.title, item.category) for item in assessment.items] == [
+        ("Pen test closed", "Security"),
+        ("Secrets rotated", "Security"),
+        ("On-call rota", "Operations"),
+        ("Runbook reviewed", "Operations"),  # a title alone under a section: still an item
+        ("Capacity plan", "Operations"),
+        ("Retention policy signed", "Data & Privacy"),  # no blank row: named as a group
+    ]
+
+
+def test_a_section_in_the_id_column_and_titles_alone_that_are_items() -> None:
+    by_id = read_csv("ID,Item,Status\nA. Access,,\nA1,SSO enforced,Done\nA2,MFA for admins,Todo\n")
+    assert [(i.key, i.category) for i in by_id.items] == [("A1", "A. Access"), ("A2", "A. Access")]
+    # A sheet that opens with items: a row with only its title is an item with no status yet.
+    mixed = read_csv("Item,Status\nTLS,Done\nBackups,\nWAF,Todo\n")
+    assert [(i.title, i.category, i.status) for i in mixed.items] == [
+        ("TLS", "General", Status.DONE),
+        ("Backups", "General", Status.TODO),
+        ("WAF", "General", Status.TODO),
+    ]
+    # A blank template: every row is a title alone.
+    blank = read_csv("Item,Status,Owner\nSecurity,,\nTLS,,\nBackups,,\n")
+    assert [i.title for i in blank.items] == ["Security", "TLS", "Backups"]
