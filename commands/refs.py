@@ -23,11 +23,14 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from commands.errors import AmbiguousItem, Candidate, UnknownItem
-from commands.suggest import Choices
+
+if TYPE_CHECKING:
+    from commands.suggest import Choices
 
 _ASCII_WORD = re.compile(r"[0-9a-z]+")
 # Letter-or-digit runs, and single other characters (marks, punctuation, emoji): a
@@ -192,6 +195,9 @@ class ItemIndex:
         """`key title` of every item (one per key), folded and prepared once: what suggestions
         rank."""
         if self._choices is None:
+            # numpy and the suggestion machinery load with the first typo, not at start-up.
+            from commands.suggest import Choices
+
             by_key = {item.key: item for item in self.items}
             self._choices = (
                 Choices([fold(f"{k} {i.title}") for k, i in by_key.items()]),
