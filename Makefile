@@ -46,6 +46,10 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.delivery
 	$(BIN)/python -m bench.ack --quick
 	$(BIN)/python -m bench.paths
+	$(BIN)/python -m bench.startup
+	$(BIN)/python -m bench.writes --seconds 2 --repeat 1
+	$(BIN)/python -m bench.listing
+	$(BIN)/python -m bench.suggest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis
