@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from commands.assessment.blocks import Block, Paragraph
 from commands.assessment.fields import parse_date, split_label
 from commands.assessment.inline import plain_text
 from commands.assessment.vocabulary import status_from_value
@@ -242,3 +243,32 @@ def _take(draft: Draft, text: str) -> str:
         draft.owner = draft.owner or owner.group("owner").strip().rstrip(".,;")
         text = text[: owner.start()] + text[owner.end() :]
     return text if text.strip(" ,;.") else ""
+
+
+def join_answers(blocks: list[Block]) -> list[Block]:
+    """A question paragraph and the answer paragraphs after it ("**SEC-2. MFA?**", a
+    blank line, "Answer: No.", a blank line, "Risk: High") as one paragraph."""
+    joined: list[Block] = []
+    for block in blocks:
+        previous = joined[-1] if joined else None
+        if (
+            isinstance(block, Paragraph)
+            and isinstance(previous, Paragraph)
+            and block.lines
+            and answer_lines(block.lines[:1])
+            and _asked_or_answered(previous)
+        ):
+            joined[-1] = Paragraph([*previous.lines, *block.lines])
+            continue
+        joined.append(block)
+    return joined
+
+
+def _asked_or_answered(paragraph: Paragraph) -> bool:
+    lines = paragraph.lines
+    if not lines:
+        return False
+    first = lines[0].text.rstrip(" *_")
+    return (first.endswith("?") or len(lines) <= 3) and is_question(
+        next((line.text for line in lines[:3] if line.text.rstrip(" *_").endswith("?")), "")
+    )

@@ -38,6 +38,7 @@ from commands.assessment.labels import count_topical_labels, label_section
 from commands.assessment.lists import read_list
 from commands.assessment.model import Assessment
 from commands.assessment.prose import label_of, launch_fact, plain_label, read_paragraph
+from commands.assessment.questions import join_answers
 from commands.assessment.resolve import resolve
 from commands.assessment.roles import Role, label_role
 from commands.assessment.scenarios import scenario_of
@@ -115,6 +116,7 @@ class Reader:
         return self.assessment
 
     def _walk(self, blocks: list[Block]) -> None:
+        blocks = join_answers(blocks)  # a question's answers, each a paragraph of its own
         for index, block in enumerate(blocks):
             if isinstance(block, Heading):
                 self._heading(block, blocks[index + 1 :])
