@@ -41,7 +41,8 @@ def parse_assessment(text: str, *, source_name: str | None = None) -> Assessment
     else:
         repaired, how = repair_mojibake(text)
         repaired = repaired.removeprefix("\ufeff")
-    lines = [line.removesuffix("\r") for line in repaired.split("\n")]
+    # Lines are "\n" lines; a stray "\r" inside one would end a line for markdown-it.
+    lines = [line.removesuffix("\r").replace("\r", " ") for line in repaired.split("\n")]
     if marker_canary(repaired) is not None:
         assessment = read_native(lines)
     else:

@@ -176,3 +176,24 @@ def test_a_checklist_with_a_team_and_an_approved_column_is_still_a_checklist() -
     # Under an "Approvals" heading, names and roles alone are a sign-off table.
     text = "# Go-live\n\n## Approvals\n\n| Name | Role |\n|---|---|\n| Ana | Security lead |\n"
     assert parse_assessment(text).items == []
+
+
+def test_answers_in_paragraphs_of_their_own_still_answer_the_question_above() -> None:
+    text = (
+        "# ORR: Ledger\n\n## Security\n\n**SEC-1. Are secrets in a vault?**\n\nAnswer: Yes.\n"
+        "Risk: None\n\n**SEC-2. Is MFA enforced for admins?**\n\nAnswer: No.\n\nRisk: High\n\n"
+        "- [x] Pen test done\n"
+    )
+    items = parse_assessment(text).items
+    assert [(i.key, i.status, i.priority) for i in items] == [
+        ("SEC-1", Status.DONE, None),
+        ("SEC-2", Status.TODO, Priority.HIGH),
+        (None, Status.DONE, None),
+    ]
+
+
+def test_a_stray_carriage_return_does_not_end_a_line() -> None:
+    # Found by the property test: markdown-it ended a line at a lone "\r", so the item's
+    # line number pointed past the document's last "\n" line.
+    [item] = parse_assessment("\r0\n[ ] 1. Backups").items
+    assert (item.line, item.title) == (2, "Backups")
