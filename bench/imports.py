@@ -15,6 +15,7 @@ import itertools
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.common import ctx, database, postgres_available, summary, table, timings
 from commands import importing
@@ -71,6 +72,21 @@ def full_import(store: Store, text: str) -> Callable[[], None]:
     return run
 
 
+def _plain_markdown_it() -> Any:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    global _PLAIN
+    if _PLAIN is None:
+        md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+        _PLAIN = md.use(tasklists_plugin).use(front_matter_plugin)
+    return _PLAIN
+
+
+_PLAIN: Any = None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=30)
@@ -92,6 +108,19 @@ def main() -> None:
             f"{median:.1f}",
             f"{p99:.1f}",
             f"{median / PARSE_TARGET_MS:.2f}",
+        ]
+    )
+    # The floor: markdown-it's own tokenizer, configured as the importer's, on the same text
+    # in the same run (the importer's shortcuts off); "vs target" is the parse's multiple.
+    floor, floor_p99 = summary(timings(lambda: _plain_markdown_it().parse(bench_text), args.runs))
+    rows.append(
+        [
+            "generated",
+            f"{items}",
+            "markdown-it tokens alone (floor)",
+            f"{floor:.1f}",
+            f"{floor_p99:.1f}",
+            f"parse = {median / floor:.2f}× this",
         ]
     )
     for engine in engines:
