@@ -42,13 +42,15 @@ class Plan:
 def launch_graph(session: Session, launch: Launch, today: date) -> tuple[Graph, dict[str, int]]:
     """The launch's items and dependencies (and key → id)."""
     assert launch.id is not None
+    # Read once, not per row: these are ORM attributes, and a launch has thousands of items.
+    require_verified = bool(launch.require_verified_critical)
+    scenario = launch.scenario
     nodes = []
     ids: dict[str, int] = {}
     for (
         item_id,
         key,
         title,
-        _category,
         priority,
         status,
         owner,
@@ -57,14 +59,12 @@ def launch_graph(session: Session, launch: Launch, today: date) -> tuple[Graph, 
         scenarios,
         blocked_reason,
         waiver_until,
-        verified_at,
+        unverified,
     ) in readiness.graph_items(session, launch_id=launch.id):
-        state = Status(status)
+        state = _STATUS[status]
+        rank = _PRIORITY[priority]
         claimed_critical = (
-            launch.require_verified_critical
-            and state == Status.DONE
-            and verified_at is None
-            and priority == Priority.CRITICAL.value
+            require_verified and state == Status.DONE and unverified and rank == Priority.CRITICAL
         )
         ready = (state == Status.DONE and not claimed_critical) or (
             state == Status.WAIVED and (waiver_until is None or waiver_until >= today)
@@ -75,17 +75,21 @@ def launch_graph(session: Session, launch: Launch, today: date) -> tuple[Graph, 
                 item_id,
                 key,
                 title,
-                Priority(priority),
+                rank,
                 state,
                 owner,
                 due,
                 effort_days(effort),
-                items.is_required(scenarios, launch.scenario),
+                items.is_required(scenarios, scenario),
                 ready,
                 blocked_reason,
             )
         )
     return Graph.of(nodes, readiness.edges(session, launch_id=launch.id)), ids
+
+
+_STATUS = {s.value: s for s in Status}
+_PRIORITY = {p.value: p for p in Priority}
 
 
 def plan(

@@ -162,13 +162,14 @@ def open_needs(session: Session, *, item_id: int) -> list[str]:
 
 
 def graph_items(session: Session, *, launch_id: int) -> list[tuple[Any, ...]]:
-    """Every item of the launch as (id, key, title, category, priority, status, owner, due,
-    effort, scenarios, blocked_reason): what the critical path and the path to GO need."""
+    """The launch's items that are not done, and its critical ones only claimed, as (id, key,
+    title, priority, status, owner, due, effort, scenarios, blocked_reason, waiver_until,
+    unverified): what the critical path and the path to GO need, and no more (a launch has
+    thousands of items, and every column costs its conversion)."""
     stmt = core_select(
         col(Item.id),
         col(Item.key),
         col(Item.title),
-        col(Item.category),
         col(Item.priority),
         col(Item.status),
         col(Item.owner),
@@ -177,7 +178,7 @@ def graph_items(session: Session, *, launch_id: int) -> list[tuple[Any, ...]]:
         col(Item.scenarios),
         col(Item.blocked_reason),
         col(Item.waiver_until),
-        col(Item.verified_at),
+        col(Item.verified_at).is_(None),
     ).where(
         col(Item.launch_id) == launch_id,
         # Done items are ready and need no node, except critical ones only claimed (a
@@ -187,4 +188,5 @@ def graph_items(session: Session, *, launch_id: int) -> list[tuple[Any, ...]]:
             and_(col(Item.verified_at).is_(None), col(Item.priority) == "critical"),
         ),
     )
-    return [tuple(row) for row in session.execute(stmt)]
+    # Core rows, not the ORM's loading: thousands of plain tuples.
+    return [tuple(row) for row in session.connection().execute(stmt)]
