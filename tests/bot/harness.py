@@ -11,7 +11,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
@@ -277,3 +277,20 @@ def serve(store: Store, fake: FakeSlack, **overrides: Any) -> Iterator[Served]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def eventually(check: Callable[[], Any], timeout: float = 8.0) -> Any:
+    """check()'s value once it neither raises (an assertion, or a lookup that found nothing
+    yet) nor returns False: served work is acknowledged first and applied right after."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = check()
+            if value is not False:
+                return value
+        except (AssertionError, StopIteration, IndexError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s")
+        time.sleep(0.02)

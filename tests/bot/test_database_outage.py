@@ -15,7 +15,6 @@ from storage.models import Event, Item
 from tests.bot.harness import CHANNEL, serve
 from tests.commands.helpers import ok
 from tests.conftest import NOW, TABLES, make_ctx
-from tests.fakes.slack_api import FakeSlack
 from tests.fakes.tcp_proxy import BlackholeProxy
 
 pytestmark = pytest.mark.postgres
@@ -46,12 +45,6 @@ def proxied(postgres_url: str, proxy: BlackholeProxy):
     store = open_store(url.render_as_string(hide_password=False), timeouts=TIMEOUTS)
     yield store
     store.dispose()
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack(token="xoxb-test-token") as slack:
-        yield slack
 
 
 def seed(store: Store) -> None:

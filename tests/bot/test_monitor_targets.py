@@ -10,13 +10,6 @@ from sqlalchemy import func, select
 
 from storage.models import Monitor
 from tests.bot.harness import CHANNEL, serve
-from tests.fakes.slack_api import FakeSlack
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack(token="xoxb-test-token") as slack:
-        yield slack
 
 
 def monitors(store) -> int:

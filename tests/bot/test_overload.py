@@ -2,20 +2,12 @@
 
 import threading
 
-import pytest
 from sqlalchemy import func, select
 
 from commands import importing
 from storage.models import Item
 from tests.bot.harness import serve
 from tests.bot.test_slack_commands import seed_launch
-from tests.fakes.slack_api import FakeSlack
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack(token="xoxb-test-token") as slack:
-        yield slack
 
 
 def test_past_the_bound_of_answers_to_come_a_request_is_told_readybot_is_busy(

@@ -11,13 +11,6 @@ from storage.models import Event, Item, Outbox
 from tests.bot.harness import CHANNEL, serve
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
-from tests.fakes.slack_api import FakeSlack
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack(token="xoxb-test-token") as slack:
-        yield slack
 
 
 @pytest.fixture

@@ -14,15 +14,8 @@ from bot.render import ids
 from tests.bot.harness import serve
 from tests.commands.helpers import fingerprint, ok
 from tests.conftest import make_ctx
-from tests.fakes.slack_api import FakeSlack
 
 FORM = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack(token="xoxb-test-token") as slack:
-        yield slack
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.render import ids
 from bot.settings import Settings
 from storage.models import Event, Item, Launch, MessageItem
-from tests.bot.harness import CHANNEL, TEAM, Served, serve
+from tests.bot.harness import CHANNEL, TEAM, Served, eventually, serve
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
 from tests.fakes.slack_api import FakeSlack, Fault
@@ -50,17 +50,6 @@ def launch(store, name: str = "Checkout v2", channel: str | None = CHANNEL) -> N
 def items_of(store) -> list[Item]:
     with store.read() as session:
         return list(session.exec(select(Item).order_by(Item.id)).scalars())
-
-
-def eventually(check, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
 
 
 def settle(seconds: float = 0.4) -> None:
@@ -210,7 +199,7 @@ def test_submitting_the_shortcut_modal_adds_an_open_item_with_the_permalink_as_e
         link = session.exec(select(MessageItem)).scalars().one()
     assert created.actor == "U1ALICE" and created.after["evidence"] == permalink
     assert (link.channel_id, link.message_ts, link.item_id) == (CHANNEL, ts, item.id)
-    told = eventually(lambda: ephemerals(fake, "U1ALICE")[0] if ephemerals(fake) else _missing())
+    told = eventually(lambda: ephemerals(fake, "U1ALICE")[0])
     assert told["channel"] == CHANNEL and item.key in told["text"]
     status = served.command("status").json()
     assert "0/100" in json.dumps(status["blocks"])  # counted open
@@ -224,7 +213,7 @@ def test_the_shortcut_on_a_message_that_is_already_an_item_says_which(served, st
     launch(store)
     ts = fake.add_message(CHANNEL, "Page the on-call rota", user=BOB)
     reaction(served, ts)
-    eventually(lambda: len(items_of(store)) == 1 or _missing())
+    eventually(lambda: len(items_of(store)) == 1)
     key = items_of(store)[0].key
     shortcut(served, ts)
     view = opened_view(fake)
@@ -294,7 +283,7 @@ def test_three_people_reacting_add_the_message_once(served, store, fake) -> None
     ts = fake.add_message(CHANNEL, "Backups: run a restore test", user=BOB)
     for user in ("U1ALICE", CAROL, DAN):
         assert reaction(served, ts, user=user).status_code == 200
-    eventually(lambda: len(ephemerals(fake)) == 3 or _missing())
+    eventually(lambda: len(ephemerals(fake)) == 3)
     (item,) = items_of(store)
     assert item.title == "Backups: run a restore test" and item.owner == BOB
     assert item.source == "reaction" and item.status == "todo" and item.verified_at is None
@@ -315,7 +304,7 @@ def test_the_same_reaction_delivered_twice_adds_once_and_answers_once(served, st
     ts = fake.add_message(CHANNEL, "Alerting on 5xx rate", user=BOB)
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     reaction(served, ts, event_id="EvSAME")
-    eventually(lambda: len(items_of(store)) == 1 or _missing())
+    eventually(lambda: len(items_of(store)) == 1)
     reaction_again = served.event(
         {
             "type": "reaction_added",
@@ -348,7 +337,7 @@ def test_reactions_reaching_two_replicas_at_once_add_one_item(store, fake) -> No
             thread.start()
         for thread in threads:
             thread.join(timeout=20)
-        eventually(lambda: len(items_of(store)) == 2 or _missing())
+        eventually(lambda: len(items_of(store)) == 2)
         settle(0.6)
     assert sorted(i.title for i in items_of(store)) == [
         "Capacity plan signed off",
@@ -394,7 +383,7 @@ def test_a_skin_tone_still_counts_and_the_emoji_is_configurable(store, fake) -> 
         settle()
         assert items_of(store) == []
         reaction(served, ts, emoji="heavy_plus_sign::skin-tone-3", event_id="EvTone")
-        eventually(lambda: len(items_of(store)) == 1 or _missing())
+        eventually(lambda: len(items_of(store)) == 1)
 
 
 def test_a_reply_in_a_thread_is_read_from_the_thread_and_answered_there(
@@ -569,7 +558,5 @@ def test_a_failing_unfurl_is_logged_not_raised(served, store, fake, caplog) -> N
     with caplog.at_level("WARNING"):
         link_shared(served, f"{PUBLIC}/launches/{launch_id}")
         fake.wait_for("chat.unfurl")
-        eventually(
-            lambda: any("cannot_unfurl_url" in r.getMessage() for r in caplog.records) or _missing()
-        )
+        eventually(lambda: any("cannot_unfurl_url" in r.getMessage() for r in caplog.records))
     assert served.http.get("/healthz").status_code == 200

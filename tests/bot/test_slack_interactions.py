@@ -9,16 +9,10 @@ from sqlalchemy import select
 
 from bot.render import ids
 from storage.models import Event, Item
-from tests.bot.harness import CHANNEL, serve
+from tests.bot.harness import CHANNEL, eventually, serve
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
-from tests.fakes.slack_api import FakeSlack, Fault
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack(token="xoxb-test-token") as slack:
-        yield slack
+from tests.fakes.slack_api import Fault
 
 
 @pytest.fixture
@@ -37,18 +31,6 @@ def seed(store) -> int:
 def item(store, key: str) -> Item:
     with store.read() as session:
         return session.exec(select(Item).where(Item.key == key)).scalars().one()
-
-
-def eventually(check, timeout: float = 5.0):
-    """Interactions are acknowledged first and applied right after: wait for the effect."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
 
 
 def status_is(store, key: str, status: str):

@@ -1,6 +1,5 @@
 """Monitors through `readybot serve`: the command, the heartbeat hook, the alert's buttons."""
 
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -8,17 +7,10 @@ from sqlalchemy import select
 
 from bot.render import alerts as ui
 from storage.models import Monitor
-from tests.bot.harness import CHANNEL, serve
+from tests.bot.harness import CHANNEL, eventually, serve
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
 from tests.fakes.monitor_target import FakeTarget, Reply
-from tests.fakes.slack_api import FakeSlack
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack(token="xoxb-test-token") as slack:
-        yield slack
 
 
 @pytest.fixture
@@ -30,17 +22,6 @@ def served(store, fake):
         READYBOT_PUBLIC_URL="https://ready.example.com",
     ) as running:
         yield running
-
-
-def eventually(check, timeout: float = 8.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except (AssertionError, StopIteration, IndexError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def monitor_row(store) -> Monitor:

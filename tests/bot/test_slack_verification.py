@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from commands import importing
 from scheduler.monitors.net import AddressPolicy
 from scheduler.monitors.runner import MonitorRunner
 from storage.models import Item, MonitorEvent
-from tests.bot.harness import CHANNEL, serve
+from tests.bot.harness import CHANNEL, eventually, serve
 from tests.commands.helpers import events, item, ok
 from tests.conftest import make_ctx
 from tests.fakes.monitor_target import FakeTarget, Reply
@@ -38,12 +37,6 @@ DOC = """# Checkout v2 — readiness
 
 
 @pytest.fixture
-def fake():
-    with FakeSlack(token="xoxb-test-token") as slack:
-        yield slack
-
-
-@pytest.fixture
 def served(store, fake):
     with serve(store, fake, READYBOT_MONITOR_ALLOW="127.0.0.1/32") as running:
         yield running
@@ -51,22 +44,6 @@ def served(store, fake):
 
 def ctx(user: str = ALICE, now: datetime | None = None):
     return make_ctx(user, channel=CHANNEL, now=now or datetime.now(UTC))
-
-
-def eventually(check, timeout: float = 8.0):
-    """check()'s value once it neither raises nor returns False (up to `timeout` s)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = check()
-            if value is not False:
-                return value
-        except (AssertionError, StopIteration, IndexError, KeyError):
-            if time.monotonic() > deadline:
-                raise
-        if time.monotonic() > deadline:
-            raise AssertionError("still false after waiting")
-        time.sleep(0.05)
 
 
 def answer(response, fake: FakeSlack, name: str) -> str:
