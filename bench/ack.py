@@ -38,12 +38,10 @@ import httpx
 import psutil
 from slack_sdk.signature import SignatureVerifier
 
-from bench.common import CATEGORIES, big_launch, table
-from bench.serve import SECRET, TOKEN, free_port, start
+from bench.common import CATEGORIES, table
+from bench.serve import SECRET, TOKEN, bench_setup, free_port, start
 from bench.spy import breakdown
 from bench.spy import record as spy_record
-from storage.engine import open_store
-from storage.migrate import upgrade
 from tests.fakes.slack_api import FakeSlack
 
 CONCURRENCY = (1, 5, 50)
@@ -259,20 +257,7 @@ def main() -> None:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, FakeSlack(token=TOKEN) as fake:
-        db_url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        store = open_store(db_url)
-        upgrade(store)
-        big_launch(store, args.items)
-        store.dispose()
-        # auth.test must name the launch's workspace, or readybot's gate refuses every request.
-        fake.add_workspace(token=TOKEN, team_id="TBENCH", team_name="Bench")
-        env = {
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_API_URL": fake.base_url,
-            "DATABASE_URL": db_url,
-            "READYBOT_ADMINS": "bench",
-        }
+        env = bench_setup(Path(folder), fake, args.items)
         extra = dict(kv.split("=", 1) for kv in args.readybot_env.split(",") if kv)
         servers = {}
         log = open(Path(folder) / "readybot.log", "wb")  # noqa: SIM115 - closed below

@@ -40,6 +40,25 @@ SECRET = "8f742231b10e8888abcd99a0b1c2d3e4"
 TOKEN = "xoxb-bench-token"
 
 
+def bench_setup(folder: Path, fake: FakeSlack, items: int) -> dict[str, str]:
+    """A SQLite database in `folder` with a launch of `items` items, the fake Slack told of
+    its workspace, and the environment that serves readybot on them."""
+    db_url = f"sqlite:///{folder / 'bench.db'}"
+    store = open_store(db_url)
+    upgrade(store)
+    big_launch(store, items)
+    store.dispose()
+    # auth.test must name the launch's workspace, or readybot's gate refuses every request.
+    fake.add_workspace(token=TOKEN, team_id="TBENCH", team_name="Bench")
+    return {
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": fake.base_url,
+        "DATABASE_URL": db_url,
+        "READYBOT_ADMINS": "bench",
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -190,21 +209,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as folder, FakeSlack(token=TOKEN) as fake:
-        db_url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        store = open_store(db_url)
-        upgrade(store)
-        big_launch(store, args.items)
-        store.dispose()
-        # auth.test must name the launch's workspace, or readybot's gate refuses every request.
-        fake.add_workspace(token=TOKEN, team_id="TBENCH", team_name="Bench")
-        env = {
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_API_URL": fake.base_url,
-            "DATABASE_URL": db_url,
-            "LOG_LEVEL": "WARNING",
-            "READYBOT_ADMINS": "bench",
-        }
+        env = {**bench_setup(Path(folder), fake, args.items), "LOG_LEVEL": "WARNING"}
         bare = [
             sys.executable,
             "-m",
