@@ -31,6 +31,10 @@ def message_facts(channel: str, ts: str, message: SlackMessage) -> dict[str, Any
     return encode(MessageRefresh(channel, ts, message.text, message.blocks))
 
 
+def post_key(team_id: str, channel: str, dedupe_key: str) -> str:
+    return f"update:{team_id}:{channel}:of:{dedupe_key}"
+
+
 def queue_message(
     store: Store, *, team_id: str, channel: str, ts: str, message: SlackMessage, now: datetime
 ) -> None:
@@ -45,6 +49,28 @@ def queue_message(
             dedupe_key=f"{key}:{uuid.uuid4().hex}",
             facts=message_facts(channel, ts, message),
             now=now,
+            coalesce_key=key,
+        )
+
+
+def queue_post_update(
+    store: Store, *, team_id: str, channel: str, of: str, message: SlackMessage, now: datetime
+) -> None:
+    """Queue showing `message` in place of the one the outbox row `of` (a dedupe key)
+    posts, whether or not it has been posted yet: the refresh waits for the post and takes
+    its ts then. So a change that comes while the post is on its way is not lost, which
+    looking the ts up now would miss (None until the post's answer is stored)."""
+    key = post_key(team_id, channel, of)
+    with store.write() as session:
+        outbox.enqueue(
+            session,
+            kind=OutboxKind.UPDATE,
+            team_id=team_id,
+            channel_id=channel,
+            dedupe_key=f"{key}:{uuid.uuid4().hex}",
+            facts=message_facts(channel, "", message),
+            now=now,
+            parent_key=of,
             coalesce_key=key,
         )
 

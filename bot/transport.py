@@ -110,10 +110,13 @@ class SlackTransport:
         client = await self.client_for(claimed.team_id)
         match composed:
             case Edit():
+                ts = composed.ts or parent_ts  # a refresh of a post queued before it landed
+                if not ts:
+                    return Permanent("the message it would refresh was never posted")
                 return await _refreshed(
                     client.chat_update(
                         channel=composed.channel,
-                        ts=composed.ts,
+                        ts=ts,
                         text=composed.message.text,
                         blocks=composed.message.blocks,
                     )

@@ -30,7 +30,7 @@ from commands.decision.model import CallView, Choice
 from commands.replies import CallReply, ErrorReply, Message, Reply
 from commands.run import execute_command
 from commands.verbs.decision import CastVote, CloseCall, SignOff
-from storage import decisions, outbox
+from storage import decisions
 from storage.vocabulary import Via
 
 log = logging.getLogger(__name__)
@@ -279,27 +279,19 @@ async def _after_vote(
 
 async def _show_call(runtime: Runtime, client: AsyncWebClient, reply: Reply) -> None:
     """Show the call anew in its channel, through the outbox (retried; only the newest of
-    several quick votes is sent). A closed call's result is posted by the outbox too, which
-    rewrites the message itself."""
+    several quick votes is sent). The refresh waits for the call message if it is still on
+    its way, so a vote cast the moment it appears is shown too. A closed call's result is
+    posted by the outbox, which rewrites the message itself."""
     if not isinstance(reply, CallReply):
         return
     call: CallView = reply.call
-    ts = await runtime.run(_call_ts, runtime, call.id)
-    if ts is None:
-        return  # not posted yet: the outbox posts it as it is now
-    message = ui.call_message(call)
     await runtime.run(
-        refresh.queue_message,
+        refresh.queue_post_update,
         runtime.store,
         team_id=call.team_id,
         channel=call.channel_id,
-        ts=ts,
-        message=message,
+        of=call_key(call.id),
+        message=ui.call_message(call),
         now=runtime.clock(),
     )
     runtime.wake_delivery()
-
-
-def _call_ts(runtime: Runtime, call_id: int) -> str | None:
-    with runtime.store.read() as session:
-        return outbox.sent_ts(session, dedupe_key=call_key(call_id))

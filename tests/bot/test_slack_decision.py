@@ -20,7 +20,7 @@ from storage.models import Event, GoNoGoCall, Item, Signoff, Vote
 from tests.bot.harness import CHANNEL, eventually, serve
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_api import FakeSlack, Fault
 
 ALICE, BOB, CAROL, DAVE, ADMIN = "U1ALICE", "U2BOB", "U3CAROL", "U4DAVE", "UADMIN"
 
@@ -169,6 +169,22 @@ def test_a_full_call_with_quorum_decides_go_and_posts_the_result_once(served, st
     assert len(results) == 1
     assert call_row(store).decision == "GO" and call_row(store).close_reason == "quorum"
     assert [e.after["choice"] for e in audit(store, "voted")] == ["go", "go"]
+
+
+def test_a_vote_cast_while_the_call_is_still_being_posted_is_shown(served, store, fake) -> None:
+    # The call is in the channel, but Slack's answer (its ts) has not reached readybot yet:
+    # the vote's refresh waits for the post instead of being dropped.
+    launch_with_owners(store, ready=True)
+    served.deliver()  # the launch's own announcements first: the slow answer is the call's
+    fake.fail("chat.postMessage", Fault(late=1.0))
+    served.command("gonogo", user=ALICE)
+    posted = eventually(lambda: call_message(fake))
+    assert not fake.calls_to("chat.update")
+    vote_click(served, Choice.GO, BOB, posted)
+    updated = eventually(
+        lambda: next(c for c in fake.calls_to("chat.update") if BOB in json.dumps(c.body))
+    )
+    assert updated.body["ts"] == posted["ts"]
 
 
 def test_the_last_click_counts_and_a_non_voter_is_refused_privately(served, store, fake) -> None:

@@ -42,6 +42,9 @@ class Fault:
     # Carry the call out (e.g. post the message) and only then answer with the fault: the
     # "Slack posted it but the answer was lost" case.
     apply: bool = False
+    # Carry the call out, then wait this long before answering (Slack slow to answer a post
+    # that is already visible in the channel).
+    late: float = 0.0
 
 
 class FakeSlack:
@@ -455,6 +458,10 @@ class FakeSlack:
                 if fault:
                     if fault.delay:
                         time.sleep(fault.delay)
+                    if fault.late:
+                        answered = fake.answer(method, body, self.headers.get("Authorization"))
+                        time.sleep(fault.late)
+                        return self._json(200, answered)
                     if fault.apply:
                         fake.answer(method, body, self.headers.get("Authorization"))
                     if fault.status != 200:
