@@ -59,13 +59,16 @@ Handler = Callable[["Store", "Context", Any], "Reply"]
 class VerbSpec:
     """One verb: its help, the parser of the text after it, the command types the parser
     returns, and the handler that runs them. `slow` verbs (import, export) are always
-    answered after the acknowledgement."""
+    answered after the acknowledgement. `read_only` verbs never write: their answer
+    depends only on the database, who asks, where, the text and the time, so an edge may
+    give the same answer again while the database is unchanged (bot.answers)."""
 
     help: Verb
     parse: Callable[[str], Command]
     commands: tuple[type[Command], ...]
     run: Handler
     slow: bool = False
+    read_only: bool = False
 
 
 @dataclass

@@ -53,5 +53,6 @@ REGISTRY.add(
         _parse,
         (Help,),
         _run,
+        read_only=True,
     )
 )

@@ -116,6 +116,7 @@ REGISTRY.add(
         _parse_list,
         (ListItems,),
         _run_list,
+        read_only=True,
     )
 )
 
@@ -632,6 +633,7 @@ REGISTRY.add(
         _parse_history,
         (History,),
         lambda store, ctx, cmd: history(store, ctx, ref=cmd.ref, page=cmd.page),
+        read_only=True,
     )
 )
 REGISTRY.add(

@@ -204,6 +204,7 @@ REGISTRY.add(
         lambda _rest: Launches(),
         (Launches,),
         lambda store, ctx, _cmd: launching.launches(store, ctx),
+        read_only=True,
     )
 )
 

@@ -59,5 +59,6 @@ REGISTRY.add(
         parse_status,
         (Status,),
         _run,
+        read_only=True,
     )
 )
