@@ -16,6 +16,12 @@ class Metrics:
             ["verb", "outcome"],
             registry=self.registry,
         )
+        self.answers_reused = Counter(
+            "readybot_answers_reused_total",
+            "Read-only commands answered again while the database was unchanged (bot.answers)",
+            ["verb"],
+            registry=self.registry,
+        )
         self.requests = Counter(
             "readybot_requests_total",
             "Slack requests handled, by kind",

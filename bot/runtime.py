@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.answers import Answers, Blind
 from bot.metrics import Metrics
 from commands.context import Context
 
@@ -86,6 +87,8 @@ class Runtime:
     schedules: SchedulerService | None = None  # re-synced after `/ready digest …` changes
     followups: FollowUps = field(default_factory=FollowUps)
     slow: SlowWork = field(default_factory=SlowWork)
+    # Read-only answers given again while the database is unchanged (`serve` watches it).
+    answers: Answers[Any] = field(default_factory=lambda: Answers(Blind(), utc_now))
 
     @property
     def check_monitor(self) -> Callable[[int], str] | None:

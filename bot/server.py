@@ -167,6 +167,7 @@ def create_web(service: Service) -> Starlette:
             if socket_handler is not None:
                 await socket_handler.close_async()
             await asyncio.gather(*tasks, return_exceptions=True)
+            runtime.answers.close()
 
     return Starlette(routes=routes, lifespan=lifespan)
 

@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.answers import Answers
 from bot.app import create_app
 from bot.metrics import Metrics
 from bot.middleware import WorkspaceGate
@@ -35,6 +36,7 @@ from scheduler.monitors.net import AddressPolicy
 from scheduler.monitors.paths import BackupRoots
 from scheduler.monitors.runner import MonitorRunner
 from scheduler.service import SchedulerService
+from storage.changes import ChangeWatch
 from storage.engine import Store
 from storage.vocabulary import OutboxKind
 
@@ -134,6 +136,7 @@ def build_service(
         delivery=deliverer,
         monitors=monitors,
         schedules=schedules,
+        answers=Answers(ChangeWatch(store), utc_now),
     )
     client = web_client(
         token=None if settings.multi_workspace else token,

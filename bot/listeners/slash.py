@@ -22,6 +22,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import answers
 from bot.listeners.common import response_payload
 from bot.middleware import context_of
 from bot.render import modals
@@ -34,11 +35,10 @@ from commands.run import (
     INTERNAL_ERROR_PREFIX,
     error_reply,
     execute_command,
-    is_slow,
     with_retries,
 )
 from commands.text import clean
-from commands.verbs import Command
+from commands.verbs import REGISTRY, Command
 from commands.verbs.digest import changes_schedule
 from storage.engine import Store
 
@@ -100,7 +100,15 @@ async def handle_command(
         await ack(response_type="ephemeral", text=BUSY.format(verb=verb))
         return
     ctx = context_of(context)
-    slow = is_slow(parsed)
+    spec = REGISTRY.spec_of(parsed)
+    key = answers.key_of(ctx, clean(text)) if spec.read_only else None
+    if key is not None and (again := runtime.answers.get(key)) is not None:
+        await _acknowledge(ack, again)  # nothing committed since it was made: no thread hop
+        runtime.metrics.answers_reused.labels(verb).inc()
+        _count(runtime, verb, again.shown)
+        return
+    mark = runtime.answers.mark() if key is not None else None
+    slow = spec.slow
     work = asyncio.ensure_future(
         runtime.run(_run, runtime.store, ctx, parsed, text, render=not slow)
     )
@@ -108,17 +116,23 @@ async def handle_command(
         done, _ = await asyncio.wait({work}, timeout=FAST_BUDGET)
         if done:
             ran = work.result()
-            assert ran.payload is not None
-            if ran.encoded is not None:
-                ack.response = BoltResponse(status=200, body=ran.encoded)  # what ack() makes
-            else:
-                await ack(**ran.payload)
+            await _acknowledge(ack, ran)
+            if key is not None and not isinstance(ran.reply, ErrorReply):
+                runtime.answers.keep(key, mark, ctx.now, ran)
             _count(runtime, verb, ran.shown)
             _after(runtime, parsed)
             return
     await ack(response_type="ephemeral", text=WORKING)
     runtime.slow.pending += 1
     runtime.spawn(_answer_later(runtime, work, parsed, verb, respond), what=f"/ready {verb}")
+
+
+async def _acknowledge(ack: AsyncAck, ran: _Ran) -> None:
+    assert ran.payload is not None
+    if ran.encoded is not None:
+        ack.response = BoltResponse(status=200, body=ran.encoded)  # what ack() makes
+    else:
+        await ack(**ran.payload)
 
 
 @dataclass(frozen=True)
