@@ -60,6 +60,10 @@ MAX_REFERENCE_WORDS = 10
 _TYPO_SCORE = 85  # rapidfuzz ratio for "sertificate" ~ "certificate"
 _UNSPACED_TYPO_SCORE = 80  # partial ratio: one character off in five, for 数据库备份
 _SUGGEST_SCORE = 50
+# A reference shaped like a key (`SECC-12`, `sec41`) was meant as one: suggest the keys
+# nearest it (rapidfuzz ratio), before titles. `SECC-12` ~ `SEC-12` scores 92, `SEC-120` 86.
+_KEY_SHAPED = re.compile(r"^[^\W\d_]+-?\d+$")
+_KEY_SCORE = 75
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class ItemIndex:
         # (key, its place in by_key), sorted: the keys a prefix starts are one run of them.
         self._sorted_keys = sorted((key, n) for n, key in enumerate(self.by_key))
         self._key_items = list(self.by_key.values())
+        self._keys_folded: list[str] | None = None
         self._vocab: dict[str, set[int]] = {}
         for position, item in enumerate(self.items):
             for word in item.words:
@@ -191,6 +196,12 @@ class ItemIndex:
                 return []
         return [self.items[p] for p in sorted(positions or ())]
 
+    def _folded_keys(self) -> list[str]:
+        """Every key, folded, in by_key's order; made on first use."""
+        if self._keys_folded is None:
+            self._keys_folded = [fold(item.key) for item in self._key_items]
+        return self._keys_folded
+
     def _suggestion_choices(self) -> tuple[Choices, list[Indexed]]:
         """`key title` of every item (one per key), folded and prepared once: what suggestions
         rank."""
@@ -206,8 +217,23 @@ class ItemIndex:
         return self._choices
 
     def suggestions(self, text: str, limit: int = 3) -> list[Candidate]:
-        """The `limit` items whose `key title` is closest to `text` (rapidfuzz WRatio, at least
-        _SUGGEST_SCORE), best first."""
+        """The `limit` items closest to `text`, best first: if its first word is shaped like
+        a key, the nearest keys (at least _KEY_SCORE); otherwise, or if none is that near,
+        those whose `key title` is closest to the whole text (rapidfuzz WRatio, at least
+        _SUGGEST_SCORE)."""
+        words = text.split()
+        if words and _KEY_SHAPED.match(first := fold(words[0])):
+            keyed = process.extract(
+                first,
+                self._folded_keys(),
+                scorer=fuzz.ratio,
+                processor=None,
+                limit=limit,
+                score_cutoff=_KEY_SCORE,
+            )
+            if keyed:
+                found = [self._key_items[position] for _, _, position in keyed]
+                return [Candidate(item.key, item.title) for item in found]
         choices, owners = self._suggestion_choices()
         ranked = choices.best(fold(text), limit=limit, cutoff=_SUGGEST_SCORE)
         found = [self.by_key[owners[position].key.upper()] for _, position in ranked]

@@ -51,6 +51,44 @@ def test_an_unknown_reference_suggests_the_closest_items() -> None:
     assert "SEC-1" in [c.key for c in err.value.suggestions]
 
 
+MANY = ItemIndex(
+    [
+        (id_, f"{prefix}-{n}", f"{word} item {n}")
+        for id_, (prefix, word, n) in enumerate(
+            (
+                (prefix, word, n)
+                for n in range(1, 121)
+                for prefix, word in (("SEC", "Harden"), ("INF", "Provision"), ("COM", "Review"))
+            ),
+            start=1,
+        )
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("SECC-13 waiting on the vendor", "SEC-13"),  # a doubled letter
+        ("sec13", "SEC-13"),  # no dash
+        ("SE-13 now", "SEC-13"),  # a letter short
+        ("INF-1000", "INF-100"),  # a digit too many
+        ("ＩＮＦ－14", "INF-14"),  # full-width, as some keyboards type
+    ],
+)
+def test_a_mistyped_key_suggests_the_nearest_keys_first(typed: str, meant: str) -> None:
+    with pytest.raises(UnknownItem) as err:
+        split_reference(MANY, typed)
+    keys = [c.key for c in err.value.suggestions]
+    assert keys[0] == meant and len(keys) <= 3
+
+
+def test_a_key_shaped_word_near_no_key_suggests_by_title_as_before() -> None:
+    with pytest.raises(UnknownItem) as err:
+        split_reference(MANY, "XYZQW-99999 harden item 7")
+    assert "SEC-7" in [c.key for c in err.value.suggestions]
+
+
 def test_split_takes_a_leading_key_and_leaves_the_reason() -> None:
     item, rest = split_reference(ITEMS, "SSL waiting on the CA")
     assert (item.id, rest) == (1, "waiting on the CA")
