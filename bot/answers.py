@@ -13,6 +13,7 @@ committed, by this process or any other on the same file, ends every answer made
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -72,6 +73,10 @@ class Answers(Generic[T]):
         self._clock = clock
         self.fresh_for = fresh_for
         self._entries: LRU[Key, _Entry[T]] = LRU(size)
+        # Answers being made, touched on the event loop only: the same question asked
+        # meanwhile waits for that answer instead of making another (when an answer expires
+        # under load, fifty people asking do not make fifty).
+        self._making: dict[Key, tuple[int, asyncio.Future[T]]] = {}
 
     def mark(self) -> int | None:
         """Take before making an answer; give it to `keep` with the answer."""
@@ -91,6 +96,25 @@ class Answers(Generic[T]):
         if not timedelta(0) <= age < self.fresh_for or self._watch.mark() != entry.mark:
             return None
         return entry.answer
+
+    def being_made(self, key: Key, mark: int | None) -> asyncio.Future[T] | None:
+        """The answer to `key` being made under `mark` (nothing committed since it began)."""
+        making = self._making.get(key)
+        if mark is None or making is None or making[0] != mark:
+            return None
+        return making[1]
+
+    def making(self, key: Key, mark: int | None, answer: asyncio.Future[T]) -> None:
+        """`answer` to `key` is being made under `mark`, until it is done."""
+        if mark is None:
+            return
+        self._making[key] = (mark, answer)
+
+        def done(_: asyncio.Future[T]) -> None:
+            if self._making.get(key, (None, None))[1] is answer:
+                del self._making[key]
+
+        answer.add_done_callback(done)
 
     def close(self) -> None:
         self._watch.close()

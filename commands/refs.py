@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from commands.errors import AmbiguousItem, Candidate, UnknownItem
+from commands.lru import LRU
 
 if TYPE_CHECKING:
     from commands.suggest import Choices
@@ -141,6 +142,10 @@ class ItemIndex:
         for word in self._vocab:
             unspaced = not word.isascii() and is_unspaced(word)
             (self._unspaced_words if unspaced else self._vocab_words).append(word)
+        self._vocab_words.sort()  # the words a prefix starts are one run of them
+        # What each word typed finds: the index never changes, and people type the same few
+        # words (`ssl`, `cert`) again and again.
+        self._found: LRU[str, frozenset[int]] = LRU(128)
         self._choices: tuple[Choices, list[Indexed]] | None = None  # built on first use
 
     # -- keys ---------------------------------------------------------------
@@ -157,20 +162,26 @@ class ItemIndex:
         return [self._key_items[n] for n in sorted(found)]  # in the launch's order
 
     # -- titles -------------------------------------------------------------
-    def _positions_for_word(self, word: str) -> set[int]:
+    def _positions_for_word(self, word: str) -> frozenset[int]:
+        return self._found.get_or_make(word, partial(self._find_word, word))
+
+    def _find_word(self, word: str) -> frozenset[int]:
         if is_unspaced(word):
-            return self._positions_for_run(word)
+            return frozenset(self._positions_for_run(word))
         found = set(self._vocab.get(word, ()))
         if len(word) >= _min_prefix(word):
-            for vocab_word in self._vocab_words:
-                if vocab_word.startswith(word) and vocab_word != word:
-                    found |= self._vocab[vocab_word]
+            words = self._vocab_words
+            at = bisect_left(words, word)
+            while at < len(words) and words[at].startswith(word):
+                if words[at] != word:
+                    found |= self._vocab[words[at]]
+                at += 1
         if len(word) >= 4:
             for vocab_word, _score, _ in process.extract(
                 word, self._vocab_words, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE, limit=None
             ):
                 found |= self._vocab[vocab_word]
-        return found
+        return frozenset(found)
 
     def _positions_for_run(self, run: str) -> set[int]:
         """A run of an unspaced script matches the title runs containing it; from four
@@ -188,7 +199,7 @@ class ItemIndex:
 
     def title_matches(self, query_words: Sequence[str]) -> list[Indexed]:
         """Items whose titles contain every query word (exactly, as a prefix, or with a typo)."""
-        positions: set[int] | None = None
+        positions: frozenset[int] | None = None
         for word in query_words:
             hits = self._positions_for_word(word)
             positions = hits if positions is None else positions & hits

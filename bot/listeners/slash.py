@@ -109,9 +109,13 @@ async def handle_command(
         return
     mark = runtime.answers.mark() if key is not None else None
     slow = spec.slow
-    work = asyncio.ensure_future(
-        runtime.run(_run, runtime.store, ctx, parsed, text, render=not slow)
-    )
+    work = runtime.answers.being_made(key, mark) if key is not None else None
+    if work is None:
+        work = asyncio.ensure_future(
+            runtime.run(_run, runtime.store, ctx, parsed, text, render=not slow)
+        )
+        if key is not None:
+            runtime.answers.making(key, mark, work)
     if not slow:
         done, _ = await asyncio.wait({work}, timeout=FAST_BUDGET)
         if done:

@@ -4,6 +4,7 @@ and the passing of time, end a kept answer."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 import subprocess
@@ -173,3 +174,26 @@ def test_through_serve_time_passing_ends_a_kept_answer(store, fake) -> None:
         traveller.shift(timedelta(days=2))  # the launch date passes: nothing committed
         after = served.command("status").json()
         assert after != before
+
+
+def test_the_same_question_asked_while_its_answer_is_made_waits_for_that_answer() -> None:
+    async def scenario() -> None:
+        watch = Counter()
+        kept: Answers[str] = Answers(watch, lambda: T0)
+        key = key_of(make_ctx("U1", channel="C1", now=T0), "list")
+        other = key_of(make_ctx("U2", channel="C1", now=T0), "list")
+        made: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        kept.making(key, kept.mark(), made)
+        assert kept.being_made(key, kept.mark()) is made
+        assert kept.being_made(other, kept.mark()) is None
+        watch.value = 2  # committed since it began: it may miss that; make another
+        assert kept.being_made(key, kept.mark()) is None
+        watch.value = 1
+        made.set_result("answer")
+        await asyncio.sleep(0)  # done callbacks run on the next turn of the loop
+        assert kept.being_made(key, kept.mark()) is None  # done: nothing is being made
+        blind: Answers[str] = Answers(Blind(), lambda: T0)
+        blind.making(key, blind.mark(), made)
+        assert blind.being_made(key, blind.mark()) is None
+
+    asyncio.run(scenario())
