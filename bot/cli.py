@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.render.text import Cli
     from bot.settings import Settings
     from commands.context import Context
+    from commands.model import Verb
     from commands.monitors.draft import MonitorDraft
     from commands.replies import Reply
     from scheduler.monitors.runner import MonitorRunner
@@ -156,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help()
         return EXIT_USAGE
+    if args.command == "ready" and (answered := _help(args)) is not None:
+        return answered
     from pydantic import ValidationError
 
     from bot.settings import Settings
@@ -293,6 +296,46 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "gate":
         return _gate(store, settings, args, surface)
     raise CliError(f"unknown command {args.command}")
+
+
+def _help(args: argparse.Namespace) -> int | None:
+    """`ready help [verb]` answered from the verbs' declarations (commands.verb_help), with
+    the text the registry's `help` gives: no settings read, no database opened, neither the
+    ORM nor Slack imported. None when the text asks for something else, or when the
+    answer could differ from the usual path's, which then gives it: a `--launch` to check,
+    text over the length limit, a declaration that cannot be read."""
+    from commands import verb_help
+
+    verbs = verb_help.declared()
+    if verbs is None or args.launch:
+        return None
+    from commands.parse.words import MAX_TEXT
+    from commands.text import clean
+
+    text = " ".join(args.text)
+    rest = verb_help.help_request(clean(text), verbs)
+    if rest is None or len(rest) > MAX_TEXT:
+        return None
+    from bot.text_surfaces import Cli, error_text, help_text
+    from commands.basic_replies import ErrorReply, HelpReply
+    from commands.errors import UsageError
+
+    surface = Cli(args.command, _options(args), text)
+
+    def find(word: str) -> Verb | None:
+        return verb_help.find(verbs, word)
+
+    try:
+        name = verb_help.topic(rest, find, [verb.name for verb in verbs])
+    except UsageError as exc:
+        help_verb = find("help")
+        usage = f"/ready {help_verb.usage}" if help_verb else None
+        reply = ErrorReply(exc.message, usage, verb="help")
+        sys.stderr.write(error_text(reply, surface, find=find).rstrip() + "\n")
+        return EXIT_ERROR
+    detail = find(name) if name else None
+    sys.stdout.write(help_text(HelpReply(verbs, detail), surface).rstrip() + "\n")
+    return EXIT_OK
 
 
 def _export_decision(store: Store, ctx: Context, args: argparse.Namespace, surface: Cli) -> int:

@@ -11,11 +11,11 @@ from datetime import date, datetime
 from typing import Any
 
 from commands.assessment.preview import Preview
+from commands.basic_replies import ErrorReply as ErrorReply
+from commands.basic_replies import HelpReply as HelpReply
 from commands.claims import DocumentClaims
 from commands.claims import load as load_claims
 from commands.decision.model import CallView, CategoryState, DecisionRecord, Override
-from commands.errors import Candidate, LaunchHint
-from commands.model import Verb
 from commands.readiness import Plan
 from commands.scoring import Concerns, Forecast, ItemBrief, Score, Verdict
 from storage.models import Event, Item, Launch
@@ -179,29 +179,6 @@ class AlreadyApplied:
     """A Slack delivery that was applied before (Slack sent it twice): nothing more to do."""
 
     text: str = "That was already applied."
-
-
-@dataclass(frozen=True)
-class ErrorReply:
-    """What went wrong. `message` and `usage` are written for Slack (`/ready …`); `verb` and
-    `launch_hint` let other surfaces (the CLI, the console) write their own usage and fixes."""
-
-    message: str
-    usage: str | None = None
-    candidates: tuple[Candidate, ...] = ()  # ambiguous reference: which items it could be
-    suggestions: tuple[Candidate, ...] = ()  # unknown reference: the closest items
-    ambiguous: str | None = None  # the reference that matched several items, as typed
-    # Ambiguous reference in typed text: the command again with each candidate's key.
-    retries: tuple[str, ...] = ()
-    verb: str | None = None  # the verb `usage` belongs to (its name), when there is a usage
-    launch_hint: LaunchHint | None = None  # no launch to act on: why, and which launches exist
-    refused: bool = False  # not allowed: the user lacks the rights (NotAllowed)
-
-
-@dataclass(frozen=True)
-class HelpReply:
-    verbs: tuple[Verb, ...]
-    detail: Verb | None = None
 
 
 @dataclass(frozen=True)

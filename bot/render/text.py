@@ -1,29 +1,33 @@
 """Reply models rendered as text: for a terminal (the console and the one-shot CLI), and
 as the fallback text of Slack messages.
 
-Commands are written as the reader would type them there (the `Surface`): `/ready block
-SSL` in Slack, `block SSL` in the console, `readybot ready "block SSL"` on the command line.
-Errors and help are rendered for the surface; readybot's own sentences name commands as
-`` `/ready …` `` code spans, and those are rewritten too.
+Commands are written as the reader would type them there (the `Surface`, in
+bot.text_surfaces with the text of errors and help): `/ready block SSL` in Slack, `block
+SSL` in the console, `readybot ready "block SSL"` on the command line.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from functools import singledispatch
 
 from bot.render import decision_lines, import_report, plan_lines
 from bot.render.plan_lines import still_needs_note
+from bot.text_surfaces import CONSOLE as CONSOLE
+from bot.text_surfaces import SLACK, Surface, help_text, plain
+from bot.text_surfaces import Cli as Cli
+from bot.text_surfaces import Console as Console
+from bot.text_surfaces import at_user as _user
+from bot.text_surfaces import error_text as _error_text
+from bot.text_surfaces import shell_word as shell_word
 from commands import replies as r
 from commands import wording
 from commands.claims import note as claims_note
 from commands.decision.model import CallView
-from commands.errors import LaunchHint, Missing
+from commands.model import Verb
 from commands.scoring import CategoryScore, ItemBrief
-from commands.text import plural, replace_users, shorten, user
+from commands.text import plural, shorten, user
 from commands.transitions import describe_status
 from commands.verbs import REGISTRY
 
@@ -37,138 +41,9 @@ STATUS_MARK = {
 }
 
 
-def _user(user_id: str) -> str:
-    return f"@{user_id}"
-
-
-def plain(text: str) -> str:
-    return replace_users(text, _user)
-
-
 def bar(percent: int, width: int = BAR_WIDTH) -> str:
     filled = round(width * percent / 100)
     return "█" * filled + "░" * (width - filled)
-
-
-_COMMAND_SPAN = re.compile(r"`/ready ([^`]+)`")
-_SHELL_SAFE = re.compile(r"[A-Za-z0-9_./:@%+=,-]+")
-
-
-class Surface:
-    """Slack: commands are `/ready …`. The base of the console's and the CLI's surfaces."""
-
-    def command(self, text: str) -> str:
-        """A command as the reader types it, set off from the sentence around it."""
-        return f"`/ready {text}`"
-
-    def usage(self, form: str) -> str:
-        return f"/ready {form}"
-
-    def example(self, text: str) -> str:
-        return f"/ready {text}"
-
-    def choose_launch(self, hint: LaunchHint) -> str | None:
-        """How to name a launch when the command found none, or None to keep the message."""
-        return None
-
-    def more_rights(self) -> str | None:
-        """How to act with more rights after a refusal, where the reader can."""
-        return None
-
-    def rewrite(self, text: str) -> str:
-        """readybot's sentence with its `/ready …` code spans written for this surface."""
-        return _COMMAND_SPAN.sub(lambda m: self.command(m[1]), text)
-
-
-SLACK = Surface()
-
-
-class Console(Surface):
-    """The console: lines are typed as in Slack, without `/ready`."""
-
-    def command(self, text: str) -> str:
-        return f"`{text}`"
-
-    def usage(self, form: str) -> str:
-        return form
-
-    def example(self, text: str) -> str:
-        return text
-
-    def more_rights(self) -> str:
-        return "Full rights: start the console with --admin (`:whoami` shows yours)."
-
-
-CONSOLE = Console()
-
-
-def shell_word(word: str, *, always: bool = False) -> str:
-    """`word` for a POSIX shell: as is when nothing in it is special (unless `always`), else in
-    double quotes, or single quotes when double ones would expand something (`$`, `!`)."""
-    if not always and _SHELL_SAFE.fullmatch(word):
-        return word
-    if not any(c in word for c in '"$`\\!'):
-        return f'"{word}"'
-    return "'" + word.replace("'", "'\\''") + "'"
-
-
-@dataclass(frozen=True)
-class Cli(Surface):
-    """The one-shot command line: `readybot <subcommand> [options] ["<text>"]`.
-
-    `options` are those given (`--user bob`), repeated in every command it suggests, so a
-    suggestion acts as the same person in the same place; `text` is the `/ready` text that
-    was run, for the `--launch` fix."""
-
-    subcommand: str = "ready"
-    options: tuple[str, ...] = ()
-    text: str | None = None
-
-    def line(
-        self,
-        text: str | None,
-        *,
-        launch: str | None = None,
-        subcommand: str = "",
-        options: bool = True,
-        admin: bool = False,
-    ) -> str:
-        """A whole command line; `options` repeats the ones given."""
-        words = ["readybot", subcommand or self.subcommand]
-        if launch is not None:
-            words += ["--launch", shell_word(launch)]
-        if admin:
-            words.append("--admin")
-        if options:
-            words += [shell_word(option) for option in self.options]
-        if text is not None:
-            words.append(shell_word(text, always=True))
-        return " ".join(words)
-
-    def command(self, text: str) -> str:
-        if text.split(None, 1)[0] == "import":
-            return "readybot import FILE"  # markdown is read from a file, not typed
-        return self.line(text, subcommand="ready")
-
-    def usage(self, form: str) -> str:
-        return self.line(form, subcommand="ready", options=False)
-
-    def example(self, text: str) -> str:
-        return self.line(text, subcommand="ready", options=False)
-
-    def more_rights(self) -> str | None:
-        if self.subcommand != "ready" or self.text is None or "--admin" in self.options:
-            return None
-        return f"Full rights: add --admin, {self.line(self.text, admin=True)}"
-
-    def choose_launch(self, hint: LaunchHint) -> str | None:
-        if hint.missing is not Missing.UNBOUND or not hint.launches:
-            return None
-        names = ", ".join(hint.launches) + (f" and {hint.more:,} more" if hint.more else "")
-        return (
-            f"Which launch? There are several ({names}) and none is chosen here.\n"
-            f"  Choose one with --launch NAME: {self.line(self.text, launch=hint.launches[0])}"
-        )
 
 
 def render(reply: r.Reply, surface: Surface = SLACK) -> str:
@@ -202,50 +77,12 @@ def _(reply: r.AlreadyApplied) -> str:
 
 
 def error_text(reply: r.ErrorReply, surface: Surface = SLACK) -> str:
-    fix = surface.choose_launch(reply.launch_hint) if reply.launch_hint else None
-    lines = [f"✗ {fix or surface.rewrite(plain(reply.message))}"]
-    if reply.refused and (rights := surface.more_rights()):
-        lines.append(f"  {rights}")
-    if reply.candidates:
-        lines.append("  It could be:")
-        lines += [f"    {c.key:<10} {shorten(c.title, 70)}" for c in reply.candidates[:10]]
-        if reply.retries and surface is not SLACK:  # Slack offers a button per candidate
-            lines.append(f"  Again with its key, e.g. {surface.command(reply.retries[0])}")
-    if reply.suggestions:
-        lines.append("  Did you mean:")
-        lines += [f"    {c.key:<10} {shorten(c.title, 70)}" for c in reply.suggestions]
-    usage = _usage(reply, surface)
-    if usage:
-        lines.append(f"  Usage: {usage}")
-    return "\n".join(lines)
+    return _error_text(reply, surface, find=_help_of)
 
 
-def _usage(reply: r.ErrorReply, surface: Surface) -> str | None:
-    spec = REGISTRY.find(reply.verb) if reply.verb else None
-    if spec is None or surface is SLACK:
-        return reply.usage
-    return surface.usage(spec.help.usage)
-
-
-def help_text(reply: r.HelpReply, surface: Surface = SLACK) -> str:
-    if reply.detail:
-        verb = reply.detail
-        lines = [surface.usage(verb.usage), "", verb.summary]
-        if verb.details:
-            lines += ["", surface.rewrite(verb.details)]
-        if verb.examples:
-            lines += ["", "Examples:"] + [f"  {surface.example(e)}" for e in verb.examples]
-        if verb.aliases:
-            lines += ["", "Also: " + ", ".join(verb.aliases)]
-        return "\n".join(lines)
-    lines = ["readybot: the launch checklist, live. Commands:"]
-    groups: dict[str, list[str]] = {}
-    for verb in reply.verbs:
-        groups.setdefault(verb.group, []).append(f"  {verb.name:<9} {verb.summary}")
-    for group, entries in groups.items():
-        lines += ["", group, *entries]
-    lines += ["", f"{surface.command('help <command>')} shows details and examples."]
-    return "\n".join(lines)
+def _help_of(word: str) -> Verb | None:
+    spec = REGISTRY.find(word)
+    return spec.help if spec else None
 
 
 @_render.register

@@ -1,11 +1,15 @@
-"""`help`: the commands, or one in detail. Declared last, so it lists every other verb."""
+"""`help`: the commands, or one in detail. Declared last, so it lists every other verb.
+
+What it parses with is in commands.verb_help, which the command line also answers
+`readybot ready help` from without importing the verbs.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from commands import verb_help
 from commands.context import Context
-from commands.errors import UsageError
 from commands.model import REGISTRY, Command, Verb, VerbSpec
 from commands.replies import HelpReply, Reply
 from storage.engine import Store
@@ -17,23 +21,20 @@ class Help(Command):
 
 
 def unknown_verb_message(word: str) -> str:
-    from rapidfuzz import process
+    return verb_help.unknown_verb_message(word, _names())
 
-    shown = word[:30]
-    names = [verb.name for verb in REGISTRY.verbs]
-    best = process.extractOne(word.lower(), names, score_cutoff=75)
-    hint = f" Did you mean `{best[0]}`?" if best else ""
-    return f"I don't know the command “{shown}”.{hint} Type `/ready help` for the list."
+
+def _names() -> list[str]:
+    return [verb.name for verb in REGISTRY.verbs]
+
+
+def _find(word: str) -> Verb | None:
+    spec = REGISTRY.find(word)
+    return spec.help if spec else None
 
 
 def _parse(rest: str) -> Help:
-    if not rest:
-        return Help()
-    word = rest.split()[0].lower()
-    spec = REGISTRY.find(word)
-    if spec is None:
-        raise UsageError(unknown_verb_message(word), usage_verb="help")
-    return Help(spec.help.name)
+    return Help(verb_help.topic(rest, _find, _names()))
 
 
 def _run(_store: Store, _ctx: Context, cmd: Help) -> Reply:
