@@ -14,7 +14,8 @@ committed, by this process or any other on the same file, ends every answer made
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
@@ -23,6 +24,7 @@ from commands.context import Context
 from commands.lru import LRU
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Watch(Protocol):
@@ -78,43 +80,60 @@ class Answers(Generic[T]):
         # under load, fifty people asking do not make fifty).
         self._making: dict[Key, tuple[int, asyncio.Future[T]]] = {}
 
-    def mark(self) -> int | None:
-        """Take before making an answer; give it to `keep` with the answer."""
-        return self._watch.mark()
-
-    def keep(self, key: Key, mark: int | None, made_at: datetime, answer: T) -> None:
-        if mark is not None:
-            self._entries.put(key, _Entry(mark, made_at, answer))
-
     def get(self, key: Key) -> T | None:
         """The answer kept for `key`, if nothing was committed since its mark and it is
         fresh; None otherwise."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        age = self._clock() - entry.made_at
-        if not timedelta(0) <= age < self.fresh_for or self._watch.mark() != entry.mark:
-            return None
-        return entry.answer
+        entry = self._fresh(key)
+        return entry.answer if entry is not None and self._watch.mark() == entry.mark else None
 
-    def being_made(self, key: Key, mark: int | None) -> asyncio.Future[T] | None:
-        """The answer to `key` being made under `mark` (nothing committed since it began)."""
+    def answer(
+        self,
+        key: Key,
+        make: Callable[[], Awaitable[T]],
+        *,
+        made_at: datetime,
+        keep: Callable[[T], bool],
+    ) -> asyncio.Future[T]:
+        """The answer to `key`: the one being made, if nothing was committed since it began;
+        otherwise `make()`'s, kept once made if `keep` says so. On the event loop."""
+        mark = self._watch.mark()
         making = self._making.get(key)
-        if mark is None or making is None or making[0] != mark:
-            return None
-        return making[1]
-
-    def making(self, key: Key, mark: int | None, answer: asyncio.Future[T]) -> None:
-        """`answer` to `key` is being made under `mark`, until it is done."""
+        if mark is not None and making is not None and making[0] == mark:
+            return making[1]
+        future = asyncio.ensure_future(make())
         if mark is None:
-            return
-        self._making[key] = (mark, answer)
+            return future
+        self._making[key] = (mark, future)
 
-        def done(_: asyncio.Future[T]) -> None:
-            if self._making.get(key, (None, None))[1] is answer:
+        def made(done: asyncio.Future[T]) -> None:
+            if self._making.get(key, (None, None))[1] is done:
                 del self._making[key]
+            if done.cancelled():
+                return
+            if (error := done.exception()) is not None:
+                log.warning("answering %s failed: %s", key[-1][:40], error, exc_info=error)
+            elif keep(answer := done.result()):
+                self._entries.put(key, _Entry(mark, made_at, answer))
 
-        answer.add_done_callback(done)
+        future.add_done_callback(made)
+        return future
+
+    def due_for_renewal(self, key: Key) -> bool:
+        """Whether the answer kept for `key` is past half its freshness with no newer one
+        being made: made again now, in the background, while it is still given, so the
+        people asking never wait for the one after it."""
+        entry = self._fresh(key)
+        return (
+            entry is not None
+            and key not in self._making
+            and self._clock() - entry.made_at >= self.fresh_for / 2
+        )
+
+    def _fresh(self, key: Key) -> _Entry[T] | None:
+        entry = self._entries.get(key)
+        if entry is None or not timedelta(0) <= self._clock() - entry.made_at < self.fresh_for:
+            return None
+        return entry
 
     def close(self) -> None:
         self._watch.close()

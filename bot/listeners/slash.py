@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -101,34 +101,45 @@ async def handle_command(
         return
     ctx = context_of(context)
     spec = REGISTRY.spec_of(parsed)
-    key = answers.key_of(ctx, clean(text)) if spec.read_only else None
-    if key is not None and (again := runtime.answers.get(key)) is not None:
-        await _acknowledge(ack, again)  # nothing committed since it was made: no thread hop
-        runtime.metrics.answers_reused.labels(verb).inc()
-        _count(runtime, verb, again.shown)
-        return
-    mark = runtime.answers.mark() if key is not None else None
     slow = spec.slow
-    work = runtime.answers.being_made(key, mark) if key is not None else None
-    if work is None:
+    if spec.read_only:
+        key = answers.key_of(ctx, clean(text))
+        if (again := runtime.answers.get(key)) is not None:
+            await _acknowledge(ack, again)  # nothing committed since it was made: no thread hop
+            runtime.metrics.answers_reused.labels(verb).inc()
+            _count(runtime, verb, again.shown)
+            if runtime.answers.due_for_renewal(key):
+                _answer(runtime, key, replace(ctx, now=runtime.clock()), parsed, text)
+            return
+        work = _answer(runtime, key, ctx, parsed, text)
+    else:
         work = asyncio.ensure_future(
             runtime.run(_run, runtime.store, ctx, parsed, text, render=not slow)
         )
-        if key is not None:
-            runtime.answers.making(key, mark, work)
     if not slow:
         done, _ = await asyncio.wait({work}, timeout=FAST_BUDGET)
         if done:
             ran = work.result()
             await _acknowledge(ack, ran)
-            if key is not None and not isinstance(ran.reply, ErrorReply):
-                runtime.answers.keep(key, mark, ctx.now, ran)
             _count(runtime, verb, ran.shown)
             _after(runtime, parsed)
             return
     await ack(response_type="ephemeral", text=WORKING)
     runtime.slow.pending += 1
     runtime.spawn(_answer_later(runtime, work, parsed, verb, respond), what=f"/ready {verb}")
+
+
+def _answer(
+    runtime: Runtime, key: answers.Key, ctx: Context, command: Command, text: str
+) -> asyncio.Future[_Ran]:
+    """A read-only command's answer, made once for everyone asking the same meanwhile, and
+    kept to be given again (not an error: a database that did not answer is asked again)."""
+    return runtime.answers.answer(
+        key,
+        lambda: runtime.run(_run, runtime.store, ctx, command, text, render=True),
+        made_at=ctx.now,
+        keep=lambda ran: not isinstance(ran.reply, ErrorReply),
+    )
 
 
 async def _acknowledge(ack: AsyncAck, ran: _Ran) -> None:

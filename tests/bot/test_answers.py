@@ -49,11 +49,24 @@ class Counter:
         return None
 
 
+def kept_now(answers: Answers[str], key, answer: str, *, keep: bool = True) -> asyncio.Future:
+    """Make `answer` for `key` and wait until it is made (and kept, if `keep`)."""
+
+    async def make() -> str:
+        return answer
+
+    async def made() -> str:
+        future = answers.answer(key, make, made_at=answers._clock(), keep=lambda _: keep)
+        return await future
+
+    return asyncio.run(made())
+
+
 def test_an_answer_is_given_again_only_while_unchanged_and_fresh() -> None:
     watch, now = Counter(), [T0]
     kept: Answers[str] = Answers(watch, lambda: now[0], fresh_for=timedelta(seconds=1))
     key = key_of(make_ctx("U1", channel="C1", now=T0), "status")
-    kept.keep(key, kept.mark(), T0, "answer")
+    assert kept_now(kept, key, "answer") == "answer"
     assert kept.get(key) == "answer"
     assert kept.get(key_of(make_ctx("U2", channel="C1", now=T0), "status")) is None
     assert kept.get(key_of(make_ctx("U1", channel="C2", now=T0), "status")) is None
@@ -71,11 +84,95 @@ def test_an_answer_is_given_again_only_while_unchanged_and_fresh() -> None:
     assert kept.get(key) is None  # the watch cannot tell
 
 
-def test_an_answer_made_when_the_watch_cannot_tell_is_not_kept() -> None:
-    kept: Answers[str] = Answers(Blind(), lambda: T0)
+def test_an_answer_refused_by_keep_or_made_when_the_watch_cannot_tell_is_not_kept() -> None:
     key = key_of(make_ctx("U1", channel="C1", now=T0), "status")
-    kept.keep(key, kept.mark(), T0, "answer")
+    refused: Answers[str] = Answers(Counter(), lambda: T0)
+    kept_now(refused, key, "the database is not answering", keep=False)
+    assert refused.get(key) is None
+    blind: Answers[str] = Answers(Blind(), lambda: T0)
+    kept_now(blind, key, "answer")
+    assert blind.get(key) is None
+
+
+def test_the_same_question_asked_while_its_answer_is_made_waits_for_that_answer() -> None:
+    async def scenario() -> None:
+        watch = Counter()
+        kept: Answers[str] = Answers(watch, lambda: T0)
+        key = key_of(make_ctx("U1", channel="C1", now=T0), "list")
+        other = key_of(make_ctx("U2", channel="C1", now=T0), "list")
+        release = asyncio.Event()
+        made: list[str] = []
+
+        async def make() -> str:
+            made.append("made")
+            await release.wait()
+            return "answer"
+
+        first = kept.answer(key, make, made_at=T0, keep=lambda _: True)
+        assert kept.answer(key, make, made_at=T0, keep=lambda _: True) is first
+        assert kept.answer(other, make, made_at=T0, keep=lambda _: True) is not first
+        watch.value = 2  # committed since it began: it may miss that; make another
+        third = kept.answer(key, make, made_at=T0, keep=lambda _: True)
+        assert third is not first
+        release.set()
+        assert await first == await third == "answer"
+        assert len(made) == 3
+        await asyncio.sleep(0)  # done callbacks run on the loop's next turn
+        assert kept.get(key) == "answer"  # the one made under the current mark
+        blind: Answers[str] = Answers(Blind(), lambda: T0)
+        assert blind.answer(key, make, made_at=T0, keep=lambda _: True) is not blind.answer(
+            key, make, made_at=T0, keep=lambda _: True
+        )
+
+    asyncio.run(scenario())
+
+
+def test_an_answer_past_half_its_freshness_is_renewed_once_in_the_background() -> None:
+    now = [T0]
+    kept: Answers[str] = Answers(Counter(), lambda: now[0], fresh_for=timedelta(seconds=1))
+    key = key_of(make_ctx("U1", channel="C1", now=T0), "status")
+    assert not kept.due_for_renewal(key)  # nothing kept
+    kept_now(kept, key, "first")
+    now[0] = T0 + timedelta(milliseconds=400)
+    assert not kept.due_for_renewal(key)
+    now[0] = T0 + timedelta(milliseconds=500)
+    assert kept.due_for_renewal(key)
+
+    async def renew() -> None:
+        release = asyncio.Event()
+
+        async def make() -> str:
+            await release.wait()
+            return "second"
+
+        renewal = kept.answer(key, make, made_at=now[0], keep=lambda _: True)
+        assert not kept.due_for_renewal(key)  # one renewal at a time
+        assert kept.get(key) == "first"  # still given meanwhile
+        release.set()
+        await renewal
+
+    asyncio.run(renew())
+    assert kept.get(key) == "second"
+    now[0] = T0 + timedelta(milliseconds=1200)
+    assert kept.get(key) == "second"  # fresh from when it was renewed
+    now[0] = T0 + timedelta(seconds=2)
+    assert not kept.due_for_renewal(key)  # expired: made again when next asked, not renewed
+
+
+def test_an_answer_that_fails_is_logged_and_not_kept(caplog) -> None:
+    kept: Answers[str] = Answers(Counter(), lambda: T0)
+    key = key_of(make_ctx("U1", channel="C1", now=T0), "status")
+
+    async def make() -> str:
+        raise RuntimeError("render failed")
+
+    async def scenario() -> None:
+        with pytest.raises(RuntimeError):
+            await kept.answer(key, make, made_at=T0, keep=lambda _: True)
+
+    asyncio.run(scenario())
     assert kept.get(key) is None
+    assert "answering status failed" in caplog.text
 
 
 def test_the_watch_sees_commits_from_this_process_and_others_and_not_reads(sqlite_file) -> None:
@@ -144,25 +241,28 @@ def _reused(served, verb: str) -> float:
 def test_through_serve_status_is_given_again_until_something_changes(store, fake) -> None:
     seed_launch(store)
     with serve(store, fake) as served:
+        served.deliver()  # the seed's announcements: their sending commits too
         first = served.command("status").json()
-        again = served.command("status").json()
-        assert again == first
+        for _ in range(20):  # a busy machine may take a second between two requests
+            assert served.command("status").json() == first
+            if _reused(served, "status") or not store.is_sqlite:
+                break
         if not store.is_sqlite:
             assert _reused(served, "status") == 0  # nothing to watch: every status is made
             return
-        assert _reused(served, "status") == 1
+        reused = _reused(served, "status")
+        assert reused >= 1
         # A change through readybot, then one straight into the database (another process's
-        # `readybot ready` would do the same): each is in the next answer.
+        # `readybot ready` would do the same): each is in the next answer, made anew.
         assert "done" in served.command("done SSL cert is live").json()["text"]
         after_done = served.command("status").json()
         assert after_done != first
         ok(store, make_ctx("U1ALICE", channel=CHANNEL, now=datetime.now(UTC)), "add Pager rota")
         after_add = served.command("status").json()
-        assert "Pager rota" in str(after_add) or after_add != after_done
-        assert _reused(served, "status") == 1
+        assert after_add != after_done
         # Someone else asking is answered for themselves.
         served.command("status", user="U2BOB")
-        assert _reused(served, "status") == 1
+        assert _reused(served, "status") == reused
 
 
 def test_through_serve_time_passing_ends_a_kept_answer(store, fake) -> None:
@@ -174,26 +274,3 @@ def test_through_serve_time_passing_ends_a_kept_answer(store, fake) -> None:
         traveller.shift(timedelta(days=2))  # the launch date passes: nothing committed
         after = served.command("status").json()
         assert after != before
-
-
-def test_the_same_question_asked_while_its_answer_is_made_waits_for_that_answer() -> None:
-    async def scenario() -> None:
-        watch = Counter()
-        kept: Answers[str] = Answers(watch, lambda: T0)
-        key = key_of(make_ctx("U1", channel="C1", now=T0), "list")
-        other = key_of(make_ctx("U2", channel="C1", now=T0), "list")
-        made: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        kept.making(key, kept.mark(), made)
-        assert kept.being_made(key, kept.mark()) is made
-        assert kept.being_made(other, kept.mark()) is None
-        watch.value = 2  # committed since it began: it may miss that; make another
-        assert kept.being_made(key, kept.mark()) is None
-        watch.value = 1
-        made.set_result("answer")
-        await asyncio.sleep(0)  # done callbacks run on the next turn of the loop
-        assert kept.being_made(key, kept.mark()) is None  # done: nothing is being made
-        blind: Answers[str] = Answers(Blind(), lambda: T0)
-        blind.making(key, blind.mark(), made)
-        assert blind.being_made(key, blind.mark()) is None
-
-    asyncio.run(scenario())
