@@ -46,18 +46,29 @@ def find(verbs: Iterable[Verb], word: str) -> Verb | None:
     return next((v for v in verbs if word == v.name or word in v.aliases), None)
 
 
-def help_request(text: str, verbs: Iterable[Verb]) -> str | None:
-    """The text after the verb word when `text`, cleaned and as typed after `/ready`, asks for
-    help (`help block`, `/ready HELP`); None when it asks for anything else."""
+def normalise(text: str) -> str:
+    """Typed text as the parser reads it: one kind of line break and space, `/ready` off."""
     text = text.replace("\r\n", "\n").replace("\u00a0", " ").strip()
     if text.lower().startswith("/ready"):
         text = text[len("/ready") :].strip()
-    word, _, rest = text.partition(" ")
-    if "\n" in word:
-        word, _, tail = word.partition("\n")
+    return text
+
+
+def split_verb(text: str) -> tuple[str, str]:
+    """(the verb word, the rest); a verb may be followed by a newline ("import\\n## …")."""
+    verb_word, _, rest = text.partition(" ")
+    if "\n" in verb_word:
+        verb_word, _, tail = verb_word.partition("\n")
         rest = tail + (" " + rest if rest else "")
+    return verb_word, rest.strip()
+
+
+def help_request(text: str, verbs: Iterable[Verb]) -> str | None:
+    """The text after the verb word when `text`, cleaned and as typed after `/ready`, asks for
+    help (`help block`, `/ready HELP`); None when it asks for anything else."""
+    word, rest = split_verb(normalise(text))
     verb = find(verbs, word.lstrip("/")) if word else None
-    return rest.strip() if verb is not None and verb.name == "help" else None
+    return rest if verb is not None and verb.name == "help" else None
 
 
 def topic(rest: str, find: Callable[[str], Verb | None], names: Iterable[str]) -> str | None:

@@ -9,25 +9,10 @@ from __future__ import annotations
 
 from commands.errors import UsageError
 from commands.parse.words import MAX_IMPORT_TEXT, MAX_TEXT
+from commands.verb_help import normalise, split_verb
 from commands.verbs import REGISTRY, Command
 from commands.verbs.help import unknown_verb_message
 from commands.verbs.status import Status
-
-
-def normalise(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\u00a0", " ").strip()
-    if text.lower().startswith("/ready"):
-        text = text[len("/ready") :].strip()
-    return text
-
-
-def split_verb(text: str) -> tuple[str, str]:
-    """(the verb word, the rest); a verb may be followed by a newline ("import\\n## …")."""
-    verb_word, _, rest = text.partition(" ")
-    if "\n" in verb_word:
-        verb_word, _, tail = verb_word.partition("\n")
-        rest = tail + (" " + rest if rest else "")
-    return verb_word, rest.strip()
 
 
 def parse(text: str) -> Command:
