@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import re
 import socket
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
@@ -241,3 +242,40 @@ def _refusal_text(
 
 def _unique(addresses: Iterable[IPAddress]) -> list[IPAddress]:
     return list(dict.fromkeys(ip_address(a) for a in addresses))
+
+
+_CacheKey = tuple[AddressPolicy, Resolver | None, str, int]
+
+
+class AllowedCache:
+    """`resolve_allowed` remembered for a short while, for the checks of one batch.
+
+    An outcome (the allowed addresses, or the refusal) is kept for `ttl` seconds, never
+    longer: a DNS answer may change, and the system resolver does not say for how long it
+    holds. It is kept per policy object (a changed READYBOT_MONITOR_ALLOW is a new policy,
+    which finds nothing here) and per resolver. A name that does not resolve is not kept:
+    the next check asks again."""
+
+    def __init__(self, *, ttl: float = 5.0, clock: Callable[[], float] | None = None) -> None:
+        self.ttl = ttl
+        self._clock = clock or time.monotonic
+        self._kept: dict[_CacheKey, tuple[float, list[IPAddress] | Refused]] = {}
+
+    async def resolve(
+        self, host: str, port: int, policy: AddressPolicy, *, resolver: Resolver | None = None
+    ) -> list[IPAddress]:
+        """As `resolve_allowed` (same results and exceptions), from memory while fresh."""
+        key = (policy, resolver, host, port)  # the policy and resolver by identity
+        now = self._clock()
+        kept = self._kept.get(key)
+        if kept is not None and now < kept[0]:
+            outcome = kept[1]
+        else:
+            try:
+                outcome = await resolve_allowed(host, port, policy, resolver=resolver)
+            except Refused as refused:
+                outcome = refused
+            self._kept[key] = (now + self.ttl, outcome)
+        if isinstance(outcome, Refused):
+            raise Refused(outcome.reason)
+        return list(outcome)

@@ -100,7 +100,9 @@ class FakeTarget:
     """A scripted HTTP(S) service on `host` (127.0.0.1 by default), ephemeral port.
 
     `tls` is a server-side ssl.SSLContext (e.g. configured with a trustme certificate); its
-    SNI callback is replaced to record the names clients send."""
+    SNI callback is replaced to record the names clients send. With `keepalive` (seconds) it
+    speaks HTTP/1.1 and keeps a connection open for further requests until it has been idle
+    that long; without, every answer closes its connection (HTTP/1.0)."""
 
     def __init__(
         self,
@@ -108,6 +110,7 @@ class FakeTarget:
         *,
         host: str = "127.0.0.1",
         tls: ssl.SSLContext | None = None,
+        keepalive: float | None = None,
     ) -> None:
         self.routes: dict[str, Reply] = dict(routes or {})
         self.connections: list[tuple[str, int]] = []
@@ -121,6 +124,10 @@ class FakeTarget:
         if tls is not None:
             tls.sni_callback = self._record_sni
         self._server = _Server(self, host)
+        if keepalive is not None:  # HTTP/1.1, idle connections closed after `keepalive` s
+            handler = type("_KeepAlive", (_Handler,), {"protocol_version": "HTTP/1.1"})
+            handler.timeout = keepalive
+            self._server.RequestHandlerClass = handler
         self.host = host
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,))

@@ -252,3 +252,14 @@ def test_an_answer_with_one_private_address_refuses_the_whole_name(guard: Connec
     assert not result.ok
     assert "mixed.example resolves to 10.0.0.8, a private address" in result.detail
     assert guard.attempts == []
+
+
+def test_a_compressed_body_is_decoded_before_looking_for_the_text() -> None:
+    import gzip
+
+    reply = Reply(200, gzip.compress(b"all ok"), headers={"Content-Encoding": "gzip"})
+    with FakeTarget({"/health": reply}) as target:
+        result = check(HttpSpec(target.url("/health"), contains="all ok"))
+
+    assert result.ok, result.detail
+    assert result.facts["body_bytes"] == "6"

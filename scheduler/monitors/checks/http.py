@@ -4,8 +4,12 @@ Every hop is parsed (`check_url.parse_url`), resolved once and judged (`net.reso
 before any connection, and the client connects to the judged address itself: the URL's host
 is replaced by the IP, the `Host` header carries the real host, and for https the
 `sni_hostname` request extension makes TLS send and verify the real name. Redirects are
-followed by hand (at most MAX_REDIRECTS), each `Location` judged like the first URL. A fresh
-client per hop keeps a TLS connection made for one name from being reused for another.
+followed by hand (at most MAX_REDIRECTS), each `Location` judged like the first URL.
+
+Within a batch (`shared_connections`, which `run_many` opens) the checks share keep-alive
+connections (checks.keepalive: only ever reused for the same scheme, name, port and judged
+address) and remember each host's verdict for a few seconds (net.AllowedCache). A check
+outside a batch opens a connection per hop and resolves every hop, as a batch's first does.
 """
 
 from __future__ import annotations
@@ -20,14 +24,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
+import httpcore
 import httpx
 
 from commands.monitors.spec import CheckResult, HttpSpec
+from scheduler.monitors.checks.keepalive import Connections, Destination
 from scheduler.monitors.checks.tls import describe_tls_failure, system_ssl_context, tls_failure
 from scheduler.monitors.checks.url import Target, parse_url
 from scheduler.monitors.checks.wording import duration, size
 from scheduler.monitors.net import (
     AddressPolicy,
+    AllowedCache,
     IPAddress,
     Refused,
     Resolver,
@@ -59,34 +66,29 @@ class _Broken(Exception):
     """A connection, TLS or protocol failure at one hop, in words."""
 
 
-# A client shared by the checks of one batch (see `shared_client`). Building an httpx client
-# costs more than a check against a fast target (it probes for optional packages each time).
-_SHARED: contextvars.ContextVar[httpx.AsyncClient | None] = contextvars.ContextVar(
-    "shared_client", default=None
+@dataclass
+class _Batch:
+    connections: Connections
+    verdicts: AllowedCache
+
+
+# What the checks of one batch share (see `shared_connections`).
+_SHARED: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
+    "shared_connections", default=None
 )
 
 
-def _client(ssl_context: ssl.SSLContext, timeout: float) -> httpx.AsyncClient:
-    # No keep-alive: every request opens its own connection, so a connection made for one
-    # name (its SNI, its checked address) is never reused for another on the same IP.
-    return httpx.AsyncClient(
-        verify=ssl_context,
-        trust_env=False,
-        follow_redirects=False,
-        timeout=timeout,
-        limits=httpx.Limits(max_keepalive_connections=0, max_connections=None),
-    )
-
-
 @contextlib.asynccontextmanager
-async def shared_client(ssl_context: ssl.SSLContext | None, timeout: float) -> AsyncIterator[None]:
-    """Within this block, HTTP checks use one client (and never keep connections alive)."""
-    async with _client(ssl_context or system_ssl_context(), timeout) as client:
-        token = _SHARED.set(client)
-        try:
-            yield
-        finally:
-            _SHARED.reset(token)
+async def shared_connections(ssl_context: ssl.SSLContext | None) -> AsyncIterator[None]:
+    """Within this block, HTTP checks keep connections alive per destination and remember
+    address verdicts for a few seconds; leaving it closes the idle connections."""
+    batch = _Batch(Connections(ssl_context or system_ssl_context()), AllowedCache())
+    token = _SHARED.set(batch)
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+        await batch.connections.aclose()
 
 
 async def check_http(
@@ -110,7 +112,7 @@ async def check_http(
                 spec, policy=policy, timeout=timeout, max_body=max_body,
                 ssl_context=ssl_context or system_ssl_context(), resolver=resolver,
             )  # fmt: skip
-    except (TimeoutError, httpx.TimeoutException):
+    except (TimeoutError, httpx.TimeoutException, httpcore.TimeoutException):
         return _result(False, f"{head} timed out after {timeout:.1f} s", now, started)
     except _Failed as exc:
         return _result(False, f"{head} {exc}", now, started)
@@ -168,74 +170,126 @@ async def _fetch(
     resolver: Resolver | None,
 ) -> _Fetched:
     url = spec.url
+    batch = _SHARED.get()
+    resolve = batch.verdicts.resolve if batch is not None else resolve_allowed
     for hop in range(MAX_REDIRECTS + 1):
         via = f"redirect to {url}: " if hop else ""
         try:
             target = parse_url(url)
-            addresses = await resolve_allowed(target.host, target.port, policy, resolver=resolver)
+            addresses = await resolve(target.host, target.port, policy, resolver=resolver)
         except Refused as exc:
             raise _Failed(f"refused: {via}{exc.reason}") from exc
         except Unresolvable as exc:
             raise _Failed(f"failed: {via}{exc}") from exc
-        shared = _SHARED.get()
-        async with contextlib.AsyncExitStack() as stack:
-            client = (
-                shared
-                if shared is not None
-                else await stack.enter_async_context(_client(ssl_context, timeout))
-            )
+        async with _connections(batch, ssl_context) as connections:
             try:
-                response, address = await _open(client, target, addresses)
+                answer = await _open(connections, target, addresses, timeout)
             except _Broken as exc:
                 raise _Failed(f"failed: {via}{exc}") from exc
             try:
-                location = response.headers.get("location")
-                status = response.status_code
+                status = answer.response.status
+                location = answer.header(b"location")
                 if status in REDIRECTS and location and status != spec.expect_status:
                     if hop == MAX_REDIRECTS:
                         raise _Failed(f"failed: redirected more than {MAX_REDIRECTS} times")
                     url = urljoin(url, location)
                     continue
-                body, truncated = await _read(response, max_body)
+                body, truncated = await _read(answer, max_body)
             except _Broken as exc:
                 raise _Failed(f"failed: {via}{exc}") from exc
             finally:
-                await response.aclose()
-        return _Fetched(response.status_code, body, truncated, url, address, hop)
+                await answer.close(connections)
+        return _Fetched(status, body, truncated, url, answer.address, hop)
     raise AssertionError("unreachable: the loop returns or raises")
 
 
+@contextlib.asynccontextmanager
+async def _connections(
+    batch: _Batch | None, ssl_context: ssl.SSLContext
+) -> AsyncIterator[Connections]:
+    """The batch's connections, or (outside a batch, or for another TLS context) a set of
+    this hop's own that is closed after it."""
+    if batch is not None and batch.connections.ssl_context is ssl_context:
+        yield batch.connections
+        return
+    own = Connections(ssl_context, keepalive=False)
+    try:
+        yield own
+    finally:
+        await own.aclose()
+
+
+@dataclass
+class _Answer:
+    """A response whose body is still to be read, and the connection it came on."""
+
+    response: httpcore.Response
+    connection: httpcore.AsyncHTTPConnection
+    destination: Destination
+    address: IPAddress
+
+    def header(self, name: bytes) -> str | None:
+        """A response header's value as httpx gives it (decoded, repeated ones joined)."""
+        found = [(key, value) for key, value in self.response.headers if key.lower() == name]
+        return httpx.Headers(found).get(name.decode("ascii")) if found else None
+
+    async def close(self, connections: Connections) -> None:
+        await self.response.aclose()
+        await connections.release(self.destination, self.connection)
+
+
 async def _open(
-    client: httpx.AsyncClient, target: Target, addresses: list[IPAddress]
-) -> tuple[httpx.Response, IPAddress]:
+    connections: Connections, target: Target, addresses: list[IPAddress], timeout: float
+) -> _Answer:
     """Send the GET to the first address that accepts a connection. A TLS failure is final
     (every address serves the same name)."""
-    headers = {
-        "Host": target.host_header(),
-        "User-Agent": USER_AGENT,
-        "Accept-Encoding": "identity",
+    # The headers the httpx client sent, in its order.
+    headers = [
+        (b"Host", target.host_header().encode("ascii")),
+        (b"Accept", b"*/*"),
+        (b"Connection", b"keep-alive"),
+        (b"User-Agent", USER_AGENT.encode("ascii")),
+        (b"Accept-Encoding", b"identity"),
+    ]
+    extensions: dict[str, object] = {
+        "timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
     }
-    extensions: dict[str, str] = {}
     if target.scheme == "https" and ip_literal(target.host) is None:
         extensions["sni_hostname"] = target.host
     error: str = "no address"
     for address in addresses:
-        request = client.build_request(
-            "GET", target.url_for(address), headers=headers, extensions=extensions
+        destination = Destination(target.scheme, target.host, target.port, address)
+        request = httpcore.Request(
+            b"GET",
+            httpcore.URL(
+                scheme=target.scheme.encode("ascii"),
+                host=str(address).encode("ascii"),
+                port=target.port,
+                target=_raw_path(target.path),
+            ),
+            headers=headers,
+            extensions=extensions,
         )
         try:
-            return await client.send(request, stream=True), address
-        except httpx.ConnectError as exc:
+            response, connection = await connections.send(destination, request)
+        except httpcore.ConnectError as exc:
             tls = tls_failure(exc)
             if tls is not None:
                 raise _Broken(_tls_words(target.host, tls)) from exc
             why = str(exc) or type(exc).__name__
             error = f"could not connect to {address} port {target.port} ({why})"
-        except httpx.TimeoutException:
+        except httpcore.TimeoutException:
             raise
-        except httpx.HTTPError as exc:
+        except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
             raise _Broken(f"{type(exc).__name__}: {exc}") from exc
+        else:
+            return _Answer(response, connection, destination, address)
     raise _Broken(error)
+
+
+def _raw_path(path: str) -> bytes:
+    """The request target as httpx sends it (percent-encoding what is not URL-safe)."""
+    return httpx.URL(path).raw_path
 
 
 def _tls_words(host: str, error: ssl.SSLError) -> str:
@@ -244,16 +298,33 @@ def _tls_words(host: str, error: ssl.SSLError) -> str:
     return f"TLS handshake with {host} failed ({describe_tls_failure(error)})"
 
 
-async def _read(response: httpx.Response, max_body: int) -> tuple[bytes, bool]:
+async def _read(answer: _Answer, max_body: int) -> tuple[bytes, bool]:
     """At most `max_body` bytes of the (decoded) body, and whether more was left unread."""
     body = bytearray()
+    stream = answer.response.aiter_stream()
+    encoding = answer.header(b"content-encoding")
+    if encoding is not None and encoding.strip().lower() not in ("", "identity"):
+        stream = _decoded(answer.response, stream)  # decoded as httpx would
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in stream:
             body += chunk
             if len(body) >= max_body:
                 return bytes(body[:max_body]), True
-    except httpx.TimeoutException:
+    except (httpx.TimeoutException, httpcore.TimeoutException):
         raise
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpcore.NetworkError, httpcore.ProtocolError) as exc:
         raise _Broken(f"reading the body: {type(exc).__name__}: {exc}") from exc
     return bytes(body), False
+
+
+async def _decoded(response: httpcore.Response, raw: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """A compressed body (which `Accept-Encoding: identity` did not prevent), decoded by httpx."""
+
+    class _Raw(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            async for chunk in raw:
+                yield chunk
+
+    decoded = httpx.Response(response.status, headers=response.headers, stream=_Raw())
+    async for chunk in decoded.aiter_bytes():
+        yield chunk

@@ -23,7 +23,7 @@ from commands.monitors.spec import (
 )
 from scheduler.monitors.checks.backup import check_backup
 from scheduler.monitors.checks.cert import check_cert
-from scheduler.monitors.checks.http import check_http, shared_client
+from scheduler.monitors.checks.http import check_http, shared_connections
 from scheduler.monitors.net import AddressPolicy, Resolver
 from scheduler.monitors.paths import BackupRoots
 
@@ -123,7 +123,7 @@ async def run_many(
                 result = _crashed(f"check crashed: {type(exc).__name__}: {exc}", now)
             return key, result
 
-    async with shared_client(ssl_context, timeout):
+    async with shared_connections(ssl_context):
         pairs = await asyncio.gather(*(one(key, spec, prev) for key, spec, prev in checks))
     return dict(pairs)
 
