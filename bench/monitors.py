@@ -243,7 +243,7 @@ def sweep_http(
             sweeps = _RunnerSweeps(store, count, concurrency, port)
             figures = Figures(f"readybot runner, {engine}")
             # Where the runner reports its phases (older runners ignore the attribute).
-            sweeps.runner.on_sweep = figures.phases.append  # type: ignore[attr-defined]
+            sweeps.runner.on_sweep = figures.phases.append
             contenders.append((figures, sweeps.sweep))
         for figures, action in contenders:
             action()  # warm-up; the runner's first sweep takes every monitor from pending to up

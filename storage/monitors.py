@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, tuple_, update
 from sqlmodel import Session, col, select
 
-from storage.models import Monitor, MonitorEvent
+from storage.models import Item, Monitor, MonitorEvent
 
 
 def get_monitor(session: Session, *, monitor_id: int) -> Monitor | None:
     return session.get(Monitor, monitor_id)
+
+
+def get_many(session: Session, *, monitor_ids: Collection[int]) -> list[Monitor]:
+    """The monitors with these ids that still exist (unlocked), in no particular order."""
+    if not monitor_ids:
+        return []
+    return list(session.exec(select(Monitor).where(col(Monitor.id).in_(monitor_ids))).all())
 
 
 def lock(session: Session, *, monitor_id: int) -> Monitor | None:
@@ -30,31 +40,40 @@ def delete_monitor(session: Session, *, monitor: Monitor) -> None:
     session.flush()
 
 
+CLAIM_CHUNK = 500  # (id, next_check_at) pairs per UPDATE: well under every bind limit
+
+
 def claim_due(session: Session, *, now: datetime, worker: str, limit: int) -> list[Monitor]:
     """Take up to `limit` monitors whose check is due, moving each one's next check forward
-    with a conditional UPDATE: a monitor another replica took meanwhile is skipped."""
+    with a conditional UPDATE: a monitor another replica took meanwhile is skipped. One
+    UPDATE per interval (and per CLAIM_CHUNK monitors), each taking only the rows whose
+    next_check_at is still the one read here, and returning which it took."""
     candidates = session.exec(
         select(Monitor)
         .where(col(Monitor.paused).is_(False), col(Monitor.next_check_at) <= now)
         .order_by(col(Monitor.next_check_at))
         .limit(limit)
     ).all()
-    claimed = []
+    by_interval: dict[int, list[Monitor]] = {}
     for monitor in candidates:
-        taken = session.exec(
-            update(Monitor)
-            .where(
-                col(Monitor.id) == monitor.id,
-                col(Monitor.next_check_at) == monitor.next_check_at,
+        by_interval.setdefault(monitor.interval_seconds, []).append(monitor)
+    taken: set[int] = set()
+    for interval, group in by_interval.items():
+        for start in range(0, len(group), CLAIM_CHUNK):
+            chunk = group[start : start + CLAIM_CHUNK]
+            stmt = (
+                update(Monitor)
+                .where(
+                    tuple_(col(Monitor.id), col(Monitor.next_check_at)).in_(
+                        [(m.id, m.next_check_at) for m in chunk]
+                    )
+                )
+                .values(next_check_at=now + timedelta(seconds=interval), claimed_by=worker)
+                .returning(col(Monitor.id))
+                .execution_options(synchronize_session=False)
             )
-            .values(
-                next_check_at=now + timedelta(seconds=monitor.interval_seconds), claimed_by=worker
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount == 1:
-            claimed.append(monitor)
-    return claimed
+            taken.update(int(id_) for id_ in session.execute(stmt).scalars())
+    return [monitor for monitor in candidates if monitor.id in taken]
 
 
 def down_or_silenced_ids(session: Session) -> list[int]:
@@ -121,3 +140,74 @@ def events_since(session: Session, *, launch_id: int, since: datetime) -> list[M
         .order_by(col(MonitorEvent.at))
     )
     return list(session.exec(stmt).all())
+
+
+# -- results that change nothing but the monitor's own row ----------------------------------
+
+
+class Changed(Exception):
+    """A monitor changed between being read and its state being saved (`save_states`)."""
+
+
+@dataclass(frozen=True)
+class StateRow:
+    """A monitor's new state, to save if its version is still `version`."""
+
+    monitor_id: int
+    version: int
+    state: dict[str, Any]
+    status: str
+    paused: bool
+
+
+def save_states(session: Session, *, rows: list[StateRow], now: datetime) -> None:
+    """Save many monitors' states in one statement, each only if its version is still the
+    one read (the version moves on, as any state change does). Raises Changed, leaving the
+    caller to roll the transaction back, when any monitor changed meanwhile."""
+    if not rows:
+        return
+    table = Monitor.__table__  # type: ignore[attr-defined]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("m_id"), table.c.version == bindparam("m_version"))
+        .values(
+            state=bindparam("m_state"),
+            status=bindparam("m_status"),
+            paused=bindparam("m_paused"),
+            updated_at=now,
+            version=table.c.version + 1,
+        )
+    )
+    params = [
+        {
+            "m_id": row.monitor_id,
+            "m_version": row.version,
+            "m_state": row.state,
+            "m_status": row.status,
+            "m_paused": row.paused,
+        }
+        for row in sorted(rows, key=lambda r: r.monitor_id)  # one lock order for every writer
+    ]
+    saved = session.connection().execute(stmt, params).rowcount
+    if saved != len(rows):
+        raise Changed(f"{len(rows) - saved} of {len(rows)} monitors changed meanwhile")
+
+
+def linked_items(session: Session, *, item_ids: Collection[int]) -> dict[int, Item]:
+    """The items with these ids, by id (unlocked: read to decide, not to change)."""
+    if not item_ids:
+        return {}
+    stmt = select(Item).where(col(Item.id).in_(item_ids))
+    return {item.id: item for item in session.exec(stmt).all() if item.id is not None}
+
+
+def watching(session: Session, *, monitor_ids: Collection[int]) -> dict[int, list[Item]]:
+    """Items whose stability window runs on one of these monitors, by monitor id (unlocked)."""
+    if not monitor_ids:
+        return {}
+    stmt = select(Item).where(col(Item.stability_monitor_id).in_(monitor_ids))
+    found: dict[int, list[Item]] = {}
+    for item in session.exec(stmt).all():
+        if item.stability_monitor_id is not None:
+            found.setdefault(item.stability_monitor_id, []).append(item)
+    return found

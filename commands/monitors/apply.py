@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from commands import transitions
 from commands.context import Context
@@ -87,15 +88,22 @@ def save_state(
 ) -> None:
     """Write a MonitorState into the row (and its status and paused copies); `outage_id`
     records the open outage's `down` event, kept while the outage lasts."""
-    data = dump_state(state)
-    outage = outage_id if outage_id is not None else monitor.state.get("outage_id")
-    if outage is not None and state.down_since is not None:
-        data["outage_id"] = outage
-    monitor.state = data
+    monitor.state = state_data(monitor.state, state, outage_id=outage_id)
     monitor.status = state.status.value
     monitor.paused = state.paused
     monitor.updated_at = now
     monitor.version += 1
+
+
+def state_data(
+    previous: dict[str, Any], state: MonitorState, *, outage_id: int | None = None
+) -> dict[str, Any]:
+    """The `monitor.state` value for `state`, the row's `previous` one being replaced."""
+    data = dump_state(state)
+    outage = outage_id if outage_id is not None else previous.get("outage_id")
+    if outage is not None and state.down_since is not None:
+        data["outage_id"] = outage
+    return data
 
 
 def apply_result(
@@ -268,9 +276,9 @@ def _verify_by_monitor(
     linked done item; a stability window completes its item once the monitor has been up
     that long without a failed check, and a confirmed failure before the launch reopens it."""
     ctx = _context(monitor, now)
-    up = state.verdict == MonitorStatus.UP and state.consecutive_failures == 0
+    up = _up(state)
     linked = _linked(session, monitor) if up else None
-    if linked is not None and linked.status == Status.DONE and linked.verified_at is None:
+    if linked is not None and _verifies(linked):
         apply_change(
             session,
             ctx,
@@ -286,12 +294,7 @@ def _verify_by_monitor(
     before_launch = launch.target_date is None or local_today(launch, now) <= launch.target_date
     for item in readiness.watched_by(session, monitor_id=monitor.id or 0):
         hours = item.stability_hours or 0
-        since = state.streak_since if up else None
-        if (
-            item.status not in (Status.DONE, Status.WAIVED)
-            and since
-            and now - since >= timedelta(hours=hours)
-        ):
+        if _completes(item, state, now):
             fields = {
                 "status": Status.DONE,
                 "done_at": now,
@@ -314,3 +317,60 @@ def _verify_by_monitor(
             note = f"monitor {monitor.name[:100]} failed before the launch: the window starts again"
             reopen = transitions.reopen(ItemView.of(item))
             apply_change(session, ctx, launch, item, replace(reopen, note=note))
+
+
+def _up(state: MonitorState) -> bool:
+    return state.verdict == MonitorStatus.UP and state.consecutive_failures == 0
+
+
+def _verifies(linked: Item) -> bool:
+    """Whether an up monitor verifies its linked item now."""
+    return linked.status == Status.DONE and linked.verified_at is None
+
+
+def _completes(item: Item, state: MonitorState, now: datetime) -> bool:
+    """Whether the stability window `item` runs on this monitor completes it now."""
+    since = state.streak_since if _up(state) else None
+    hours = item.stability_hours or 0
+    return (
+        item.status not in (Status.DONE, Status.WAIVED)
+        and since is not None
+        and now - since >= timedelta(hours=hours)
+    )
+
+
+def apply_quiet(session: Session, *, results: dict[int, CheckResult], now: datetime) -> list[int]:
+    """Save, in one statement, every result that changes nothing but its monitor's own row
+    (no transition, so no event, alert or item change; no backup size to remember; no item
+    to verify or complete), exactly as `apply_result` would save it; returns the ids of the
+    others, for `apply_result` each in its own transaction. Raises monitors.Changed (the
+    caller rolls back and applies every result with `apply_result`) when a monitor changed
+    between being read here and being saved."""
+    found = monitors.get_many(session, monitor_ids=list(results))
+    linked = monitors.linked_items(
+        session, item_ids={m.item_id for m in found if m.item_id is not None}
+    )
+    watchers = monitors.watching(session, monitor_ids=[m.id for m in found if m.id is not None])
+    quiet: list[monitors.StateRow] = []
+    rest: list[int] = []
+    for monitor in found:
+        assert monitor.id is not None
+        result = results[monitor.id]
+        if monitor.paused:
+            continue  # apply_result leaves a paused monitor alone
+        new, changes = step(load_state(monitor.state), result, policy=policy_of(monitor), now=now)
+        item = linked.get(monitor.item_id) if monitor.item_id is not None else None
+        if (
+            changes
+            or (monitor.kind == "backup" and result.size is not None)
+            or (item is not None and _up(new) and _verifies(item))
+            or any(_completes(w, new, now) for w in watchers.get(monitor.id, []))
+        ):
+            rest.append(monitor.id)
+            continue
+        data = state_data(monitor.state, new)  # as save_state writes it
+        quiet.append(
+            monitors.StateRow(monitor.id, monitor.version, data, new.status.value, new.paused)
+        )
+    monitors.save_states(session, rows=quiet, now=now)
+    return rest

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from commands.monitors.apply import apply_result, previous_result, spec_of
+from commands.monitors.apply import apply_quiet, apply_result, previous_result, spec_of
 from commands.monitors.draft import MonitorDraft
 from commands.monitors.spec import CheckResult
 from scheduler.monitors.checks.run import run_many
@@ -44,6 +45,7 @@ class MonitorRunner:
     ssl_context: ssl.SSLContext | None = None
     on_queued: Callable[[], object] = lambda: None  # alerts were queued: deliver soon
     poll_seconds: float = 5.0
+    on_sweep: Callable[[dict[str, float]], object] = lambda phases: None  # seconds per phase
 
     def __post_init__(self) -> None:
         self._loop = WakeLoop(self.run_due, poll=self.poll_seconds, what="monitor")
@@ -68,10 +70,12 @@ class MonitorRunner:
 
     async def run_due(self) -> int:
         """Check every due monitor once; returns how many were checked."""
+        started = time.perf_counter()
         now = self.clock()
         claimed = await asyncio.to_thread(self._claim, now)
         if not claimed:
             return 0
+        claimed_at = time.perf_counter()
         active = [
             (m.id or 0, spec_of(m), previous_result(m)) for m in claimed if m.kind != "heartbeat"
         ]
@@ -90,9 +94,17 @@ class MonitorRunner:
         for monitor in claimed:
             if monitor.kind == "heartbeat":
                 results[monitor.id or 0] = heartbeat_result(monitor, now)
+        checked_at = time.perf_counter()
         queued = await asyncio.to_thread(self._apply_all, results, self.clock())
         if queued:
             self.on_queued()
+        self.on_sweep(
+            {
+                "claim": claimed_at - started,
+                "checks": checked_at - claimed_at,
+                "apply": time.perf_counter() - checked_at,
+            }
+        )
         return len(claimed)
 
     async def check_now(self, monitor_id: int) -> str:
@@ -138,7 +150,16 @@ class MonitorRunner:
             return rows.claim_due(session, now=now, worker=self.worker, limit=self.batch)
 
     def _apply_all(self, results: dict[int, CheckResult], now: datetime) -> int:
-        return sum(self._apply(monitor_id, result, now) for monitor_id, result in results.items())
+        """Results that change nothing but their monitor's row are saved together, in one
+        transaction; each of the others (transitions, alerts, items) in its own."""
+        rest = list(results)
+        if len(results) > 1:
+            try:
+                with self.store.write() as session:
+                    rest = apply_quiet(session, results=results, now=now)
+            except rows.Changed as changed:  # rolled back: each result on its own, as ever
+                log.info("monitor results applied one by one: %s", changed)
+        return sum(self._apply(monitor_id, results[monitor_id], now) for monitor_id in rest)
 
     def _apply(self, monitor_id: int, result: CheckResult | None, now: datetime) -> int:
         with self.store.write() as session:
