@@ -1,9 +1,11 @@
 """Run due monitor checks and apply what they find.
 
-Due monitors are claimed with a conditional UPDATE (storage.monitors.claim_due) and checked
-concurrently (bounded); each result is applied in its own transaction by
-commands.monitors.apply, which stores transitions, queues alerts and blocks or unblocks the
-linked item.
+Due monitors are claimed with conditional UPDATEs (storage.monitors.claim_due) and checked
+concurrently (bounded). Results are applied while the sweep goes on, a few hundred at a time:
+those that change nothing but their monitor's row in one statement
+(commands.monitors.apply.apply_quiet), each of the others in its own transaction
+(apply_result), which stores transitions, queues alerts and blocks or unblocks the linked
+item.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class MonitorRunner:
     ssl_context: ssl.SSLContext | None = None
     on_queued: Callable[[], object] = lambda: None  # alerts were queued: deliver soon
     poll_seconds: float = 5.0
+    apply_every: int = 200  # results applied together while the sweep goes on
     on_sweep: Callable[[dict[str, float]], object] = lambda phases: None  # seconds per phase
 
     def __post_init__(self) -> None:
@@ -69,19 +72,30 @@ class MonitorRunner:
         return asyncio.run(self.check_now(monitor_id))
 
     async def run_due(self) -> int:
-        """Check every due monitor once; returns how many were checked."""
+        """Check every due monitor once; returns how many were checked. Results are applied
+        while the sweep goes on, `apply_every` at a time (one apply at a time, in a worker
+        thread), the last ones once every check is done."""
         started = time.perf_counter()
         now = self.clock()
         claimed = await asyncio.to_thread(self._claim, now)
         if not claimed:
             return 0
         claimed_at = time.perf_counter()
+        chunks: asyncio.Queue[dict[int, CheckResult] | None] = asyncio.Queue()
+        applier = asyncio.ensure_future(self._applier(chunks))
+        pending: dict[int, CheckResult] = {}
+
+        def arrived(monitor_id: int, result: CheckResult) -> None:
+            pending[monitor_id] = result
+            if len(pending) >= self.apply_every:
+                chunks.put_nowait(dict(pending))
+                pending.clear()
+
         active = [
             (m.id or 0, spec_of(m), previous_result(m)) for m in claimed if m.kind != "heartbeat"
         ]
-        results: dict[int, CheckResult] = {}
-        if active:
-            results.update(
+        try:
+            if active:
                 await run_many(
                     active,
                     concurrency=self.concurrency,
@@ -89,23 +103,34 @@ class MonitorRunner:
                     now=now,
                     ssl_context=self.ssl_context,
                     backup_roots=self.backup_roots,
+                    on_result=arrived,
                 )
-            )
-        for monitor in claimed:
-            if monitor.kind == "heartbeat":
-                results[monitor.id or 0] = heartbeat_result(monitor, now)
-        checked_at = time.perf_counter()
-        queued = await asyncio.to_thread(self._apply_all, results, self.clock())
-        if queued:
-            self.on_queued()
+            for monitor in claimed:
+                if monitor.kind == "heartbeat":
+                    pending[monitor.id or 0] = heartbeat_result(monitor, now)
+            checked_at = time.perf_counter()
+            chunks.put_nowait(pending)
+        finally:
+            chunks.put_nowait(None)
+            await applier
         self.on_sweep(
             {
                 "claim": claimed_at - started,
                 "checks": checked_at - claimed_at,
-                "apply": time.perf_counter() - checked_at,
+                "apply after the checks": time.perf_counter() - checked_at,
             }
         )
         return len(claimed)
+
+    async def _applier(self, chunks: asyncio.Queue[dict[int, CheckResult] | None]) -> None:
+        while True:
+            chunk = await chunks.get()
+            if chunk is None:
+                return
+            if chunk:
+                queued = await asyncio.to_thread(self._apply_all, chunk, self.clock())
+                if queued:
+                    self.on_queued()
 
     async def check_now(self, monitor_id: int) -> str:
         """Run one monitor's check at once (`/ready monitor test`) and apply it like any other."""

@@ -195,3 +195,41 @@ def test_a_sweep_where_one_of_many_goes_down_alerts_once_and_blocks_its_item(sto
     assert len(alerts) == 1
     assert (health.status, health.blocked_by) == ("blocked", "monitor")
     assert statuses == ["down"] + ["up"] * 5
+
+
+def test_results_are_applied_while_a_slow_check_is_still_running(store) -> None:
+    seen: dict[str, list[str]] = {}
+    with FakeTarget({"/fast": Reply(200, b"ok"), "/slow": Reply(200, b"ok", delay=1.5)}) as target:
+        ctx = make_ctx("U1ALICE", channel=CHANNEL, now=datetime.now(UTC))
+        ok(store, ctx, "launch new Checkout")
+        ok(store, ctx, f"monitor add {target.url('/slow')} every 1m")
+        for n in range(4):
+            ok(store, ctx, f"monitor add {target.url('/fast')}?{n} every 1m")
+        with store.write() as session:
+            for m in session.exec(select(Monitor)).scalars():
+                m.next_check_at = datetime.now(UTC) - timedelta(seconds=1)
+        runner = MonitorRunner(
+            store=store,
+            worker="w1",
+            clock=lambda: datetime.now(UTC),
+            network=AddressPolicy(["127.0.0.1/32"]),
+            apply_every=2,
+        )
+
+        def look_while_slow() -> None:
+            deadline = datetime.now(UTC) + timedelta(seconds=5)
+            while datetime.now(UTC) < deadline:
+                with store.read() as session:
+                    statuses = {m.name: m.status for m in session.exec(select(Monitor)).scalars()}
+                if sum(s == "up" for s in statuses.values()) == 4:
+                    seen["during"] = sorted(statuses.values())
+                    return
+                threading.Event().wait(0.05)
+
+        looker = threading.Thread(target=look_while_slow)
+        looker.start()
+        assert asyncio.run(runner.run_due()) == 5
+        looker.join()
+    assert seen["during"] == ["pending", "up", "up", "up", "up"]  # the slow one still running
+    with store.read() as session:
+        assert {m.status for m in session.exec(select(Monitor)).scalars()} == {"up"}

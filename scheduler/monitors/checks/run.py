@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -89,9 +89,10 @@ async def run_many(
     ssl_context: ssl.SSLContext | None = None,
     resolver: Resolver | None = None,
     backup_roots: BackupRoots = NO_BACKUPS,
+    on_result: Callable[[K, CheckResult], object] | None = None,
 ) -> dict[K, CheckResult]:
     """Run `(key, spec, previous)` checks, at most `concurrency` at once, and return a result
-    per key. Each check has its own `timeout`, so a slow target costs only its own slot: the
+    per key (each also given to `on_result` as soon as it is known). Each check has its own `timeout`, so a slow target costs only its own slot: the
     batch takes about as long as its slowest check (more when checks outnumber
     `concurrency`). A check that crashes becomes a failed result and is logged; the others
     still run. Raises ValueError, before running anything, if a spec is a HeartbeatSpec."""
@@ -121,6 +122,8 @@ async def run_many(
             except Exception as exc:
                 log.exception("monitor check %r crashed", key)
                 result = _crashed(f"check crashed: {type(exc).__name__}: {exc}", now)
+            if on_result is not None:
+                on_result(key, result)
             return key, result
 
     async with shared_connections(ssl_context):
