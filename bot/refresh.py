@@ -40,17 +40,9 @@ def queue_message(
 ) -> None:
     """Queue showing `message` in place of the one posted at `ts` in `channel`."""
     key = message_key(team_id, channel, ts)
-    with store.write() as session:
-        outbox.enqueue(
-            session,
-            kind=OutboxKind.UPDATE,
-            team_id=team_id,
-            channel_id=channel,
-            dedupe_key=f"{key}:{uuid.uuid4().hex}",
-            facts=message_facts(channel, ts, message),
-            now=now,
-            coalesce_key=key,
-        )
+    _queue(
+        store, OutboxKind.UPDATE, team_id, channel, key, message_facts(channel, ts, message), now
+    )
 
 
 def queue_post_update(
@@ -61,18 +53,8 @@ def queue_post_update(
     its ts then. So a change that comes while the post is on its way is not lost, which
     looking the ts up now would miss (None until the post's answer is stored)."""
     key = post_key(team_id, channel, of)
-    with store.write() as session:
-        outbox.enqueue(
-            session,
-            kind=OutboxKind.UPDATE,
-            team_id=team_id,
-            channel_id=channel,
-            dedupe_key=f"{key}:{uuid.uuid4().hex}",
-            facts=message_facts(channel, "", message),
-            now=now,
-            parent_key=of,
-            coalesce_key=key,
-        )
+    facts = message_facts(channel, "", message)
+    _queue(store, OutboxKind.UPDATE, team_id, channel, key, facts, now, parent_key=of)
 
 
 def queue_home(
@@ -80,14 +62,30 @@ def queue_home(
 ) -> None:
     """Queue publishing `view` as `user_id`'s App Home tab."""
     key = home_key(team_id, user_id)
+    _queue(store, OutboxKind.HOME, team_id, user_id, key, encode(HomeRefresh(user_id, view)), now)
+
+
+def _queue(
+    store: Store,
+    kind: OutboxKind,
+    team_id: str,
+    channel: str,
+    key: str,
+    facts: dict[str, Any],
+    now: datetime,
+    *,
+    parent_key: str | None = None,
+) -> None:
+    """One refresh under `key`: it supersedes any of the same key still waiting."""
     with store.write() as session:
         outbox.enqueue(
             session,
-            kind=OutboxKind.HOME,
+            kind=kind,
             team_id=team_id,
-            channel_id=user_id,
+            channel_id=channel,
             dedupe_key=f"{key}:{uuid.uuid4().hex}",
-            facts=encode(HomeRefresh(user_id, view)),
+            facts=facts,
             now=now,
+            parent_key=parent_key,
             coalesce_key=key,
         )

@@ -100,8 +100,3 @@ def error_reply(exc: CommandError, *, verb: str | None = None) -> ErrorReply:
         launch_hint=exc.hint if isinstance(exc, NoLaunch) else None,
         refused=isinstance(exc, NotAllowed),
     )
-
-
-def is_slow(command: Command) -> bool:
-    """Whether the command is always answered after the acknowledgement (import, export)."""
-    return REGISTRY.spec_of(command).slow

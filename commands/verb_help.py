@@ -9,8 +9,8 @@ in. The declarations stay the one source: a test keeps `declared()` equal to
 makes `declared()` None, so that the caller falls back to the registry rather than guess.
 
 `topic` and `unknown_verb_message` are what `help` parses with, shared by the verb itself
-(commands.verbs.help) and the command line; `help_request` finds the verb word as
-commands.parse.text does (which imports the verbs), and a test keeps the two in step.
+(commands.verbs.help) and the command line; `normalise` and `split_verb` find the verb word
+for both this module's `help_request` and the parser (commands.parse.text).
 """
 
 from __future__ import annotations

@@ -138,6 +138,19 @@ def test_two_claimers_at_once_share_the_due_monitors_without_overlap(store) -> N
     assert not set(taken["w0"]) & set(taken["w1"])
 
 
+def sweep_each_minute(store, traveller, *, sweeps: int, checks: int) -> None:
+    """`sweeps` sweeps a minute apart by one runner, each checking `checks` monitors."""
+    runner = MonitorRunner(
+        store=store,
+        worker="w1",
+        clock=lambda: datetime.now(UTC),
+        network=AddressPolicy(["127.0.0.1/32"]),
+    )
+    for _ in range(sweeps):
+        traveller.shift(timedelta(minutes=1, seconds=1))
+        assert asyncio.run(runner.run_due()) == checks
+
+
 def test_a_sweep_of_several_monitors_still_verifies_the_done_item_of_an_up_one(store) -> None:
     with (
         FakeTarget({"/health": Reply(200, b"ok")}) as service,
@@ -152,15 +165,7 @@ def test_a_sweep_of_several_monitors_still_verifies_the_done_item_of_an_up_one(s
         with store.write() as session:  # claimed done, as an import leaves it: not verified
             done = session.exec(select(Item).where(Item.key == "HEALTH")).scalars().one()
             done.verified_at = done.verified_via = done.verified_by = None
-        runner = MonitorRunner(
-            store=store,
-            worker="w1",
-            clock=lambda: datetime.now(UTC),
-            network=AddressPolicy(["127.0.0.1/32"]),
-        )
-        for _ in range(2):
-            traveller.shift(timedelta(minutes=1, seconds=1))
-            assert asyncio.run(runner.run_due()) == 2
+        sweep_each_minute(store, traveller, sweeps=2, checks=2)
     with store.read() as session:
         health = session.exec(select(Item).where(Item.key == "HEALTH")).scalars().one()
     assert health.verified_at is not None and health.verified_via == "monitor"
@@ -177,15 +182,7 @@ def test_a_sweep_where_one_of_many_goes_down_alerts_once_and_blocks_its_item(sto
         ok(store, ctx, f"monitor add {service.url('/down')} item HEALTH every 1m")
         for n in range(5):
             ok(store, ctx, f"monitor add {service.url('/up')}?{n} every 1m")
-        runner = MonitorRunner(
-            store=store,
-            worker="w1",
-            clock=lambda: datetime.now(UTC),
-            network=AddressPolicy(["127.0.0.1/32"]),
-        )
-        for _ in range(5):
-            traveller.shift(timedelta(minutes=1, seconds=1))
-            assert asyncio.run(runner.run_due()) == 6
+        sweep_each_minute(store, traveller, sweeps=5, checks=6)
     with store.read() as session:
         events = session.exec(select(MonitorEvent)).scalars().all()
         alerts = session.exec(select(Outbox).where(Outbox.kind == "alert")).scalars().all()
