@@ -16,6 +16,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.render.home import home_view
 from bot.render.messages import render_message
@@ -107,13 +108,9 @@ def store_checklist(store: Store, checklist: list[Spec], scenario: str, bar: int
     owner = make_ctx(channel=f"C-PROP-{number}", team=f"T-PROP-{number}")
     ok(store, owner, f"launch new Property {number} scenario {scenario}")
     with store.write() as session:
-        launch = (
-            session.exec(
-                select(Launch).where(Launch.name == f"Property {number}")  # type: ignore[arg-type]
-            )
-            .scalars()
-            .one()
-        )  # type: ignore[attr-defined]
+        launch = session.execute(
+            select(Launch).where(col(Launch.team_id) == owner.team_id)
+        ).scalar_one()
         launch.bar = bar
         launch.revision += 1
         for seq, spec in enumerate(checklist, start=1):
