@@ -434,3 +434,62 @@ def test_counts_done_draft_only_yearless_dates_and_evidence_links() -> None:
     assert by_title(assessment, "Picker quick-start guide").status is Status.IN_PROGRESS
     printer = by_title(assessment, "Label printer driver")
     assert printer.evidence_items == ("https://wiki.example.com/x/zebra-test",)
+
+
+def test_a_tracker_export_takes_keys_owners_and_components_from_their_columns() -> None:
+    assessment = read("46-jira-export.md")
+
+    rotate = by_title(assessment, "Rotate the acquirer API keys before cut-over")
+    assert (rotate.key, rotate.owner, rotate.priority, rotate.due) == (
+        "PAY-812",
+        "Dana Whitfield",
+        Priority.CRITICAL,  # Jira's "Highest"
+        date(2026, 2, 9),
+    )
+    assert by_title(assessment, "Latency SLO alert wired to PagerDuty").owner is None  # Unassigned
+    assert (
+        by_title(assessment, "Status page component for the new gateway").priority is Priority.LOW
+    )
+    assert by_title(assessment, "Customer support macros updated").status is Status.WAIVED
+
+
+def test_an_id_column_is_the_key_and_the_words_beside_it_the_title() -> None:
+    assessment = read("48-compliance-audit.md")
+
+    mfa = by_title(assessment, "MFA enforced for all workforce accounts")
+    assert mfa.key == "CC6.1" and mfa.category == "CC6 — Logical and Physical Access"
+    claims = assessment.claims
+    assert (claims.done, claims.total, claims.verdict) == (7, 12, "NO-GO")
+
+
+def test_a_runbook_s_steps_lose_their_step_numbers_and_its_go_no_go_line_is_a_verdict() -> None:
+    assessment = read("49-go-live-runbook.md")
+
+    assert assessment.claims.verdict == "NO-GO"
+    assert assessment.target_date == date(2026, 3, 28)
+    sign_off = by_title(assessment, "Sign-off from the clinical safety officer")
+    assert (sign_off.status, sign_off.blocked_reason) == (
+        Status.BLOCKED,
+        "Waiting on the hazard log review",
+    )
+
+
+def test_a_rank_that_counts_other_things_does_not_rank_the_item() -> None:
+    assessment = read("50-crlf-bom.md")
+
+    assert by_title(assessment, "All P1 bugs closed").priority is None
+    assert assessment.target_date == date(2026, 4, 6)
+
+
+def test_an_optimistic_document_s_claims_are_read_and_disagree_with_readybot() -> None:
+    assessment = read("53-optimistic-claims.md")
+
+    assert (assessment.claims.percent, assessment.claims.verdict) == (92, "GO")
+    assert disagreements(assessment.claims, 38, False) == [
+        "the document says 92/100, readybot computes 38/100 (54 points apart)",
+        "the document says GO, readybot says NO-GO",
+    ]
+
+
+def test_a_facts_table_names_the_target_date() -> None:
+    assert read("52-confluence-status.md").target_date == date(2026, 5, 4)
