@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import and_, case, func, literal, or_, true, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, or_, true, union_all
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -59,9 +60,28 @@ def item_refs(session: Session, *, launch_id: int) -> list[tuple[int, str, str]]
     return [(int(id_ or 0), key, title) for id_, key, title in session.exec(stmt).all()]
 
 
+# Statements on the path of every change, built once (building one costs more than running it).
+_ITEM_BY_KEY = select(Item).where(
+    col(Item.launch_id) == bindparam("launch"), col(Item.key) == bindparam("key")
+)
+_ITEM_FOR_UPDATE = (
+    select(Item)
+    .where(col(Item.id) == bindparam("item"))
+    .with_for_update()
+    # The row as the lock returns it, not as this transaction may have read it before.
+    .execution_options(populate_existing=True)
+)
+
+
 def item_id_by_key(session: Session, *, launch_id: int, key: str) -> int | None:
-    stmt = select(Item.id).where(col(Item.launch_id) == launch_id, col(Item.key) == key.upper())
-    return session.exec(stmt).first()
+    """The id of the item with this key. The item itself is read with it, so a change that
+    follows (`get_item`) finds it loaded in this transaction."""
+    found = session.exec(_ITEM_BY_KEY, params={"launch": launch_id, "key": key.upper()}).first()
+    if found is None:
+        return None
+    # The session's identity map holds rows weakly: keep this one for the transaction.
+    session.info.setdefault("items_read", []).append(found)
+    return found.id
 
 
 def item_in_launch(session: Session, *, launch_id: int, item_id: int) -> bool:
@@ -75,10 +95,14 @@ def launch_of_item(session: Session, *, team_id: str, item_id: int) -> int | Non
 
 
 def get_item(session: Session, *, item_id: int, for_update: bool = False) -> Item:
-    stmt = select(Item).where(col(Item.id) == item_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    return session.exec(stmt).one()
+    """The item; with `for_update`, locked for this transaction. SQLite writers hold the
+    database lock already, so an item this transaction has read is current as it is."""
+    if for_update and session.get_bind().dialect.name != "sqlite":
+        return session.exec(_ITEM_FOR_UPDATE, params={"item": item_id}).one()
+    found = session.get(Item, item_id)
+    if found is None:
+        raise NoResultFound(f"item {item_id} is gone")
+    return found
 
 
 def find_item(session: Session, *, item_id: int) -> Item | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam
+from sqlalchemy.exc import NoResultFound
 from sqlmodel import Session, col, select
 
 from storage.models import ChannelBinding, Launch, Workspace
@@ -91,10 +92,26 @@ def add_launch(session: Session, *, launch: Launch) -> Launch:
     return launch
 
 
+_LOCK_LAUNCH = (
+    select(Launch)
+    .where(col(Launch.id) == bindparam("launch"))
+    .with_for_update()
+    # The row as the lock returns it, not as this transaction may have read it before: a
+    # writer that committed in between must not have its revision overwritten.
+    .execution_options(populate_existing=True)
+)
+
+
 def lock_launch(session: Session, *, launch_id: int) -> Launch:
-    """The launch row, locked for this transaction (PostgreSQL; SQLite writers hold the
-    database lock already). Every writer takes the launch first, so writers queue in one order."""
-    return session.exec(select(Launch).where(col(Launch.id) == launch_id).with_for_update()).one()
+    """The launch row, locked for this transaction. Every writer takes the launch first, so
+    writers queue in one order. SQLite writers hold the database lock from BEGIN IMMEDIATE
+    on, so the launch this transaction read is current: no second read."""
+    if session.get_bind().dialect.name == "sqlite":
+        launch = session.get(Launch, launch_id)
+        if launch is None:
+            raise NoResultFound(f"launch {launch_id} is gone")
+        return launch
+    return session.exec(_LOCK_LAUNCH, params={"launch": launch_id}).one()
 
 
 def touch(launch: Launch, *, now: datetime) -> None:

@@ -5,21 +5,29 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from storage.models import Draft, ProcessedRequest
+
+# One statement on the hot path of every write from Slack: a Core INSERT that skips a row
+# already there (no ORM flush, no exception to unwind), built once per dialect.
+_TABLE = ProcessedRequest.__table__  # type: ignore[attr-defined]
+_REMEMBER = {
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT.
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key),
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.key),
+}
 
 
 def remember_request(session: Session, *, team_id: str, key: str, now: datetime) -> bool:
     """Record a Slack delivery (action_ts, view id …) in this transaction; False when it was
     recorded before, i.e. Slack sent it twice and it was applied the first time."""
-    session.add(ProcessedRequest(team_id=team_id, key=key[:200], at=now))
-    try:
-        session.flush()
-    except IntegrityError:
-        return False
-    return True
+    connection = session.connection()
+    result = connection.execute(
+        _REMEMBER[connection.dialect.name], {"team_id": team_id, "key": key[:200], "at": now}
+    )
+    return result.first() is not None
 
 
 def save_draft(

@@ -26,6 +26,7 @@ from storage import items, launches, readiness
 from storage.audit import jsonable, snapshot
 from storage.engine import Session, Store
 from storage.models import Item, Launch
+from storage.saving import save_now
 
 # (context, launch, the item as it is, the free text after the reference) -> the change
 Decide = Callable[[Context, Launch, ItemView, str], Change]
@@ -72,6 +73,8 @@ def apply_change(
     revoke_for_change(session, ctx, launch, item, before, change.action)
     items.stamp(item, now=ctx.now)
     launches.touch(launch, now=ctx.now)
+    save_now(session, item)
+    save_now(session, launch)
     event = record(
         session,
         ctx,

@@ -4,6 +4,7 @@ import threading
 
 from commands.replies import ErrorReply
 from commands.run import execute
+from storage import launches
 from tests.commands.helpers import events, item, ok
 from tests.conftest import make_ctx
 
@@ -67,3 +68,37 @@ def test_simultaneous_adds_never_hand_out_the_same_key(store) -> None:
     assert {e.item_key for e in events(store) if e.action == "created"} == {
         f"OPS-{n}" for n in range(1, 41)
     }
+
+
+def test_simultaneous_changes_to_different_items_each_move_the_launch_revision(store) -> None:
+    """Every change bumps its launch's revision, which keys every cached report and index: two
+    writers that read the launch before either took its lock must still count twice (a writer
+    working from the revision it read before the lock would overwrite the other's bump)."""
+    alice, bob = make_ctx("alice"), make_ctx("bob")
+    ok(store, alice, "launch new Checkout")
+    ok(store, alice, "add Configure SSL key SSL")
+    ok(store, alice, "add Backups tested key BAK")
+    with store.read() as session:
+        before = launches.all_launches(session)[0].revision
+    start = threading.Barrier(2)
+    failures: list[str] = []
+
+    def work(ctx, key: str) -> None:
+        start.wait()
+        for n in range(ROUNDS):
+            reply = execute(store, ctx, f"note {key} round {n}")
+            if isinstance(reply, ErrorReply):
+                failures.append(reply.message)
+
+    threads = [
+        threading.Thread(target=work, args=(alice, "SSL")),
+        threading.Thread(target=work, args=(bob, "BAK")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    with store.read() as session:
+        assert launches.all_launches(session)[0].revision == before + 2 * ROUNDS
