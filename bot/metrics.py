@@ -22,6 +22,13 @@ class Metrics:
             ["verb"],
             registry=self.registry,
         )
+        self.misses_answered = Counter(
+            "readybot_misses_answered_total",
+            "Change commands naming no item, answered while the database was unchanged "
+            "(bot.misses)",
+            ["verb"],
+            registry=self.registry,
+        )
         self.requests = Counter(
             "readybot_requests_total",
             "Slack requests handled, by kind",

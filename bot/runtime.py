@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.answers import Answers, Blind
 from bot.metrics import Metrics
+from bot.misses import Misses
 from commands.context import Context
 
 if TYPE_CHECKING:  # the command line builds a Runtime without delivery, monitors or schedules
@@ -89,6 +90,8 @@ class Runtime:
     slow: SlowWork = field(default_factory=SlowWork)
     # Read-only answers given again while the database is unchanged (`serve` watches it).
     answers: Answers[Any] = field(default_factory=lambda: Answers(Blind(), utc_now))
+    # Mistyped item references answered while the database is unchanged (bot.misses).
+    misses: Misses = field(default_factory=lambda: Misses(Blind()))
 
     @property
     def check_monitor(self) -> Callable[[int], str] | None:

@@ -16,6 +16,7 @@ from bot.answers import Answers
 from bot.app import create_app
 from bot.metrics import Metrics
 from bot.middleware import WorkspaceGate
+from bot.misses import Misses
 from bot.render.digest.templates import load_templates
 from bot.runtime import Runtime, utc_now
 from bot.settings import Settings
@@ -128,6 +129,7 @@ def build_service(
     )
     jobs = Jobs(store=store, worker=worker, clock=utc_now, slack=True, on_queued=deliverer.wake)
     schedules = SchedulerService(jobs, AsyncIOScheduler())
+    watch = ChangeWatch(store)  # closed with the answers
     runtime = Runtime(
         settings=settings,
         store=store,
@@ -136,7 +138,8 @@ def build_service(
         delivery=deliverer,
         monitors=monitors,
         schedules=schedules,
-        answers=Answers(ChangeWatch(store), utc_now),
+        answers=Answers(watch, utc_now),
+        misses=Misses(watch),
     )
     client = web_client(
         token=None if settings.multi_workspace else token,

@@ -19,6 +19,7 @@ class ErrorReply:
     usage: str | None = None
     candidates: tuple[Candidate, ...] = ()  # ambiguous reference: which items it could be
     suggestions: tuple[Candidate, ...] = ()  # unknown reference: the closest items
+    unknown: str | None = None  # the reference that matched no item, as typed
     ambiguous: str | None = None  # the reference that matched several items, as typed
     # Ambiguous reference in typed text: the command again with each candidate's key.
     retries: tuple[str, ...] = ()

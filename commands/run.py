@@ -95,6 +95,7 @@ def error_reply(exc: CommandError, *, verb: str | None = None) -> ErrorReply:
         REGISTRY.usage_of(name) if name else None,
         candidates=exc.candidates if isinstance(exc, AmbiguousItem) else (),
         suggestions=exc.suggestions if isinstance(exc, UnknownItem) else (),
+        unknown=exc.ref if isinstance(exc, UnknownItem) else None,
         ambiguous=exc.ref if isinstance(exc, AmbiguousItem) else None,
         verb=name,
         launch_hint=exc.hint if isinstance(exc, NoLaunch) else None,

@@ -29,6 +29,7 @@ from bot.render import modals
 from bot.runtime import Runtime
 from commands.context import Context
 from commands.errors import CommandError
+from commands.items.find import references
 from commands.parse.text import parse, verb_of
 from commands.replies import ErrorReply, Reply
 from commands.run import (
@@ -113,6 +114,13 @@ async def handle_command(
             return
         work = _answer(runtime, key, ctx, parsed, text)
     else:
+        if (missed := runtime.misses.reply(ctx, parsed)) is not None:
+            # Names no item, and nothing was committed since the channel's items were read:
+            # the reply it would get, with no worker thread, transaction or write lock.
+            await ack(**response_payload(missed, parsed))
+            runtime.metrics.misses_answered.labels(verb).inc()
+            _count(runtime, verb, missed)
+            return
         work = asyncio.ensure_future(
             runtime.run(_run, runtime.store, ctx, parsed, text, render=not slow)
         )
@@ -123,10 +131,20 @@ async def handle_command(
             await _acknowledge(ack, ran)
             _count(runtime, verb, ran.shown)
             _after(runtime, parsed)
+            _learn(runtime, ctx, ran.reply)
             return
     await ack(response_type="ephemeral", text=WORKING)
     runtime.slow.pending += 1
     runtime.spawn(_answer_later(runtime, work, parsed, verb, respond), what=f"/ready {verb}")
+
+
+def _learn(runtime: Runtime, ctx: Context, reply: Reply) -> None:
+    """After a reference that named no item: read the channel's items for the next ones."""
+    if not isinstance(reply, ErrorReply) or reply.unknown is None:
+        return
+    fill = runtime.misses.learn(ctx, lambda: runtime.run(references, runtime.store, ctx))
+    if fill is not None:
+        runtime.spawn(fill, what="reading a channel's item references")
 
 
 def _answer(
