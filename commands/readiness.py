@@ -108,8 +108,8 @@ def plan(
     graph, ids = launch_graph(session, launch, today)
     path = critical_path(graph, today=today, target=launch.target_date)
     to_go = None
-    if not go:
-        ready_weight, total_weight = weights(tallies)
+    ready_weight, total_weight = weights(tallies)
+    if not go and total_weight > 0:  # with no checklist yet there is no path, only a start
         must = [
             n.id
             for n in graph.nodes.values()

@@ -329,6 +329,11 @@ class Forecast:
     likely: date | None = None
     latest: date | None = None
     history_days: int = 0
+    required_items: int | None = None  # 0: no checklist yet, so nothing to forecast
+
+    @property
+    def nothing_required(self) -> bool:
+        return self.required_items == 0
 
     @property
     def ready_on(self) -> date | None:
@@ -363,10 +368,22 @@ def forecast(
     today: date,
     target: date | None,
     history_days: int | None = None,
+    required_items: int | None = None,
 ) -> Forecast:
+    """`required_items`: how many items the launch requires; with none (no checklist yet)
+    there is nothing to forecast, rather than nothing left to do."""
     window_days = max(1, window_days)
     history = window_days if history_days is None else history_days
-    base = Forecast(open_items, closed_recently, window_days, target, history_days=history)
+    base = Forecast(
+        open_items,
+        closed_recently,
+        window_days,
+        target,
+        history_days=history,
+        required_items=required_items,
+    )
+    if required_items == 0:
+        return base
     if open_items == 0:
         return replace(base, earliest=today, likely=today, latest=today)
     if history < MIN_HISTORY_DAYS or closed_recently < MIN_CLOSED:

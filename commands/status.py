@@ -122,6 +122,7 @@ def build_report(
                 closed_recently=closed,
                 window_days=window_days,
                 history_days=history_days,
+                required_items=current.total,
                 today=today,
                 target=launch.target_date,
             ),

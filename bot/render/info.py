@@ -14,7 +14,7 @@ from commands import wording
 from commands.text import plural
 from commands.transitions import describe_status
 
-PEOPLE_FIELDS = frozenset({"owner", "done_by", "blocked_by", "waived_by"})
+PEOPLE_FIELDS = frozenset({"owner", "done_by", "blocked_by", "waived_by", "verified_by"})
 EXPORT_TEXT = 7_000  # of a message's text budget, for the markdown itself
 CODE_CHUNK = 2_900  # escaped markdown per section, leaving room for the ``` fences
 _FENCE = re.compile(r"`{3,}")
@@ -55,7 +55,35 @@ def code_block(raw: str) -> str:
 # -- history ---------------------------------------------------------------------------
 
 
-HIDDEN_FIELDS = frozenset({"blocked_at", "done_at", "import_ref"})  # said by the event's own time
+# Said by the event's own time (or internal).
+HIDDEN_FIELDS = frozenset({"blocked_at", "done_at", "verified_at", "import_ref"})
+CHANGES_LIMIT = 300  # characters of an event's changes in a history line
+
+
+def changed_fields(event: r.EventView) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for what an event changed, in its order: fields whose value
+    moved, without those the event's own time says."""
+    if event.action == "created" or not event.after:
+        return []
+    before = event.before or {}
+    return [
+        (k, before.get(k), v)
+        for k, v in event.after.items()
+        if k not in HIDDEN_FIELDS and before.get(k) != v
+    ]
+
+
+def whole(parts: list[str], limit: int) -> str:
+    """`parts` joined with commas, as many whole ones as fit in `limit`, then `+N more`:
+    a value is never cut in the middle."""
+    shown: list[str] = []
+    used = 0
+    for part in parts:
+        if shown and used + len(part) + 2 > limit:
+            return ", ".join(shown) + f", +{len(parts) - len(shown)} more"
+        shown.append(part)
+        used += len(part) + 2
+    return ", ".join(shown)
 
 
 def _value(field: str, value: Any, timezone: str) -> str:
@@ -68,20 +96,20 @@ def _value(field: str, value: Any, timezone: str) -> str:
 
 def event_line(event: r.EventView, timezone: str = "UTC") -> str:
     """`Tue Dec 1, 18:30 · alice · done (status: blocked → done) “cert installed”`."""
-    changes = ""
-    if event.action != "created" and event.after:
-        changes = ", ".join(
+    changes = whole(
+        [
             f"{md.inline(wording.field_name(k), 30)}: "
-            f"{_value(k, (event.before or {}).get(k), timezone)} → {_value(k, v, timezone)}"
-            for k, v in event.after.items()
-            if k not in HIDDEN_FIELDS
-        )
+            f"{_value(k, before, timezone)} → {_value(k, after, timezone)}"
+            for k, before, after in changed_fields(event)
+        ],
+        CHANGES_LIMIT,
+    )
     note = f" “{md.inline(event.note, 120)}”" if event.note else ""
     who = md.inline(event.actor_name, 60) if event.actor_name else md.mention(event.actor)
     via = f" via {md.inline(event.via, 20)}" if event.via not in ("command", "button") else ""
     return (
         f"{wording.moment(event.at, timezone)} · {who}{via} · {md.inline(event.action, 32)}{note}"
-        + (f" ({md.truncate(changes, 300)})" if changes else "")
+        + (f" ({changes})" if changes else "")
     )
 
 

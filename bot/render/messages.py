@@ -89,18 +89,19 @@ def headline(reply: r.Reply) -> str:
             return f"{launch.name}: {verdict.label}{why} · {report.score.percent}/100 ready"
         case r.ItemChanged():
             detail = f" — {reply.detail}" if reply.detail and reply.action != "undone" else ""
+            cleared = " (this cleared its block)" if reply.cleared is not None else ""
             return (
                 f"{actor_text(reply.actor, reply.actor_name)} {_plain_verb(reply)} "
-                f"{reply.item.key} “{reply.item.title}”{detail}"
+                f"{reply.item.key} “{reply.item.title}”{detail}{cleared}"
             )
         case r.LaunchReply():
-            return render_text.render(reply).splitlines()[0].removeprefix("✓ ")
+            return render_text.render(reply, markers=True).splitlines()[0].removeprefix("✓ ")
         case r.Message(text=text):
             return text
         case r.ErrorReply(message=message):
             return f"⚠️ {message}"
         case _:
-            return render_text.render(reply)
+            return render_text.render(reply, markers=True)
 
 
 @singledispatch

@@ -52,7 +52,7 @@ def critical_path_line(path: CriticalPath | None, today: date) -> str | None:
     if path is None or not path.steps or (len(path.steps) < 2 and not path.days_late):
         return None
     shown = [_step(s, today) for s in path.steps[:PATH_STEPS]]
-    more = f" → … +{len(path.steps) - PATH_STEPS}" if len(path.steps) > PATH_STEPS else ""
+    more = f" → … +{len(path.steps) - PATH_STEPS:,}" if len(path.steps) > PATH_STEPS else ""
     text = "🛤️ Critical path: " + " → ".join(shown) + more
     if path.finish is not None:
         text += f" · done {wording.day(path.finish)} at the earliest"
@@ -74,11 +74,11 @@ def path_to_go_line(to_go: PathToGo | None, shown: frozenset[str] = frozenset())
     count = len(to_go.keys)
     above = [k for k in to_go.keys if k in shown]
     rest = [k for k in to_go.keys if k not in shown]
-    named = [f"the {len(above)} above"] if above else []
+    named = [f"the {len(above):,} above"] if above else []
     named += [f"`{k}`" for k in rest[:GO_KEYS]]
-    more = f" +{len(rest) - GO_KEYS} more" if len(rest) > GO_KEYS else ""
+    more = f" +{len(rest) - GO_KEYS:,} more" if len(rest) > GO_KEYS else ""
     return (
-        f"🏁 Shortest path to GO ({count} item{'s' if count != 1 else ''} → "
+        f"🏁 Shortest path to GO ({count:,} item{'s' if count != 1 else ''} → "
         f"{to_go.score}/100): {', '.join(named)}{more}"
     )
 
@@ -106,7 +106,7 @@ def _named(keys: tuple[str, ...]) -> str:
     """`` `SSL`, `CDN` and 2 more ``: the first few keys, the rest counted."""
     names = [f"`{k}`" for k in keys[:HOLDS_UP_SHOWN]]
     if len(keys) > HOLDS_UP_SHOWN:
-        names.append(f"{len(keys) - HOLDS_UP_SHOWN} more")
+        names.append(f"{len(keys) - HOLDS_UP_SHOWN:,} more")
     return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
 
 
@@ -115,4 +115,4 @@ def path_to_go_short(to_go: PathToGo | None) -> str | None:
     if to_go is None or not to_go.reachable:
         return None
     count = len(to_go.keys)
-    return f"🏁 {count} item{'s' if count != 1 else ''} from GO (→ {to_go.score}/100)"
+    return f"🏁 {count:,} item{'s' if count != 1 else ''} from GO (→ {to_go.score}/100)"

@@ -25,6 +25,10 @@ from storage.vocabulary import ItemFilter, Priority
 BLOCKER_ROWS = 3  # blockers shown as rows; more are counted
 TOP_ROWS = 5  # "the items that matter most"
 WEAKEST_CATEGORIES = 3
+START_HINT = (
+    "📋 Start the checklist: `/ready add <title> #category !priority`, "
+    "or paste an assessment with `/ready import`"
+)
 VERDICT_MARK = {Call.NO_GO: "⛔ NO-GO", Call.CONDITIONS: "🟡 GO with conditions", Call.GO: "✅ GO"}
 
 
@@ -47,6 +51,8 @@ def target_text(launch: r.LaunchView, today: date) -> str:
 
 def forecast_text(forecast: Forecast) -> str:
     """`Dec 8 – Dec 12 (1.4 items/day)`, or why there is none yet."""
+    if forecast.nothing_required:
+        return "none until there is a checklist"
     if forecast.open_items == 0:
         return "everything required is closed"
     if not forecast.enough_data or forecast.earliest is None or forecast.latest is None:
@@ -76,9 +82,15 @@ def summary(reply: r.StatusReply, shown: frozenset[str] = frozenset()) -> str:
     ahead = report.plan
     lines = [
         f"*{plan_lines.scores(score.percent, ahead)}* {progress(score.percent)} "
-        f"{score.ready:,} of {plural(score.total, 'item')} done or waived",
+        + (
+            f"{score.ready:,} of {plural(score.total, 'item')} done or waived"
+            if score.total
+            else "no items yet"
+        ),
         verdict_line(verdict),
     ]
+    if not score.total:
+        lines.append(md.text(START_HINT))
     for extra in (
         plan_lines.path_to_go_line(ahead.path_to_go, shown),
         plan_lines.critical_path_line(ahead.critical_path, reply.today),
@@ -124,7 +136,7 @@ def weakest(categories: Iterable[CategoryScore], count: int = WEAKEST_CATEGORIES
         return None
     worst = sorted(open_ones, key=lambda c: (c.percent, -c.total, c.category.casefold()))[:count]
     shown = " · ".join(
-        f"{md.inline(c.category, 40)} {c.percent}% ({c.ready}/{c.total})" for c in worst
+        f"{md.inline(c.category, 40)} {c.percent}% ({c.ready:,}/{c.total:,})" for c in worst
     )
     return f"Weakest: {shown}"
 

@@ -13,12 +13,13 @@ from datetime import date
 from functools import singledispatch
 
 from bot.render import decision_lines, import_report, plan_lines
+from bot.render.info import PEOPLE_FIELDS, changed_fields, whole
 from bot.render.plan_lines import still_needs_note
+from bot.render.status import START_HINT
 from bot.text_surfaces import CONSOLE as CONSOLE
 from bot.text_surfaces import SLACK, Surface, help_text, plain
 from bot.text_surfaces import Cli as Cli
 from bot.text_surfaces import Console as Console
-from bot.text_surfaces import at_user as _user
 from bot.text_surfaces import error_text as _error_text
 from bot.text_surfaces import shell_word as shell_word
 from commands import replies as r
@@ -28,6 +29,7 @@ from commands.decision.model import CallView
 from commands.model import Verb
 from commands.scoring import CategoryScore, ItemBrief
 from commands.text import plural, shorten, user
+from commands.text import user as _user
 from commands.transitions import describe_status
 from commands.verbs import REGISTRY
 
@@ -46,10 +48,12 @@ def bar(percent: int, width: int = BAR_WIDTH) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def render(reply: r.Reply, surface: Surface = SLACK) -> str:
+def render(reply: r.Reply, surface: Surface = SLACK, *, markers: bool = False) -> str:
     """`reply` as text for `surface` (by default Slack's, for message fallbacks). The
     commands readybot suggests (`/ready launch date <date>`) are written for the surface;
-    an export is the user's document and stays as it is."""
+    an export is the user's document and stays as it is. People read `@U123` unless
+    `markers`: then they stay `commands.text.user` markers, which a Slack fallback turns
+    into real mentions (a notification then names them)."""
     if isinstance(reply, r.ErrorReply):
         text = error_text(reply, surface)
     elif isinstance(reply, r.HelpReply):
@@ -58,7 +62,7 @@ def render(reply: r.Reply, surface: Surface = SLACK) -> str:
         text = _render(reply)
     else:
         text = surface.rewrite(_render(reply))
-    return text.rstrip() + "\n"
+    return (text if markers else plain(text)).rstrip() + "\n"
 
 
 @singledispatch
@@ -106,7 +110,7 @@ def _brief_line(item: ItemBrief, today: date, extra: str = "") -> str:
 
 
 def _category_line(category: CategoryScore) -> str:
-    return f"  {shorten(category.category, 28):<28} {bar(category.percent, 10)} {category.percent:>3}%  ({category.ready}/{category.total})"
+    return f"  {shorten(category.category, 28):<28} {bar(category.percent, 10)} {category.percent:>3}%  ({category.ready:,}/{category.total:,})"
 
 
 @_render.register
@@ -116,12 +120,18 @@ def _(reply: r.StatusReply) -> str:
     ahead = report.plan
     lines = [
         f"{launch.name}: {verdict.label}  ·  {plan_lines.scores(score.percent, ahead)}  "
-        f"({score.ready} of {plural(score.total, 'item')} done or waived)",
+        + (
+            f"({score.ready:,} of {plural(score.total, 'item')} done or waived)"
+            if score.total
+            else "(no items yet)"
+        ),
         f"  {bar(score.percent)} {score.percent}%",
     ]
     if verdict.reasons:
         why = "Why NO-GO" if not verdict.go else "Conditions"
         lines.append(f"  {why}: " + plain(verdict.counts))
+    if not score.total:
+        lines.append("  " + plain(START_HINT))
     for extra in (
         plan_lines.path_to_go_line(ahead.path_to_go),
         plan_lines.critical_path_line(ahead.critical_path, today),
@@ -178,6 +188,8 @@ def _(reply: r.StatusReply) -> str:
 def forecast_text(report: r.StatusReport) -> str:
     """The forecast in words: a range once there is enough history."""
     f = report.forecast
+    if f.nothing_required:
+        return "none until there is a checklist"
     if f.open_items == 0:
         return "everything required is done or waived"
     if not f.enough_data or f.earliest is None or f.latest is None:
@@ -270,6 +282,9 @@ def _(reply: r.ItemChanged) -> str:
         details[0] += f" · due {wording.day(item.due_date)}"
     if item.scenarios:
         details.append(f"  required for: {', '.join(item.scenarios)}")
+    if reply.cleared is not None:
+        reason = f" ({shorten(reply.cleared, 200)})" if reply.cleared else ""
+        details.insert(0, f"  This cleared its block{reason}.")
     if reply.still_needs:
         details.append("  ⚠ " + still_needs_note(reply.still_needs))
     return "✓ " + describe_change(reply) + "\n" + "\n".join(details)
@@ -295,17 +310,18 @@ def _(reply: r.HistoryReply) -> str:
     lines.append(f"  History ({plural(reply.total, 'event')}{page}):")
     tz = reply.launch.timezone
     for event in reply.events:
-        change = ", ".join(
-            f"{wording.field_name(k)}: {_value(k, (event.before or {}).get(k), tz)} → "
-            f"{_value(k, v, tz)}"
-            for k, v in (event.after or {}).items()
-            if event.action != "created" and k not in ("blocked_at", "done_at", "import_ref")
+        change = whole(
+            [
+                f"{wording.field_name(k)}: {_value(k, before, tz)} → {_value(k, after, tz)}"
+                for k, before, after in changed_fields(event)
+            ],
+            160,
         )
         note = f" “{shorten(event.note, 80)}”" if event.note else ""
         who = event.actor_name or _user(event.actor)
         lines.append(
             f"    {wording.moment(event.at, tz)} · {who} via {event.via} · {event.action}{note}"
-            + (f" ({shorten(change, 120)})" if change else "")
+            + (f" ({change})" if change else "")
         )
     if reply.page < reply.pages:
         lines.append(f"  Older: history {item.key} page {reply.page + 1}")
@@ -313,6 +329,8 @@ def _(reply: r.HistoryReply) -> str:
 
 
 def _value(field: str, value: object, timezone: str) -> str:
+    if value not in (None, "") and field in PEOPLE_FIELDS:
+        return _user(str(value))
     return shorten(wording.field_value(field, value, timezone), 40)
 
 
