@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
-# 【F:path†L1-L35】, 【F:path†L7】, 【F:path】; the "F:" (file) prefix is optional.
+# 【F:path†L1-L35】, 【F:path†L7】, 【F:path】; the "F:" (file) prefix is optional. A
+# repaired "â€ L1" is "” L1": the dagger's last byte (a no-break space) became a space.
 _FILE_CITATION = re.compile(
-    r"【\s*(?:F:)?(?P<path>[^†】\s][^†】]*?)\s*(?:†\s*L(?P<start>\d+)(?:\s*-\s*L?(?P<end>\d+))?\s*)?】"
+    r"【\s*(?:F:)?(?P<path>[^†】\s][^†】]*?)\s*"
+    r"(?:[†”]\s*L(?P<start>\d+)(?:\s*-\s*L?(?P<end>\d+))?\s*)?】"
 )
 # Markers without a file: 【12†source】, 【4:2†report.pdf】, [cite: 3], [cite_start].
 _BARE_MARKER = re.compile(r"【[^】]*】|\[cite(?:_start|_end)?(?::\s*[\d,\s]+)?\]")
@@ -42,4 +44,6 @@ def take_citations(text: str) -> tuple[str, list[str]]:
 
     text = _FILE_CITATION.sub(keep, text)
     text = _BARE_MARKER.sub(" ", text)
+    # "behind the load balancer 【F:nginx.conf†L1】." : no space left before the full stop.
+    text = re.sub(r"[ \t]+(?=[.,;:!?)])", "", text)
     return text, found

@@ -46,6 +46,7 @@ class Section:
     fields: dict[str, str] = field(default_factory=dict)  # every field line, first wins
     field_lines: list[Line] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # prose, for a heading that is an item
+    evidence: list[str] = field(default_factory=list)  # that prose's citations and links
     heading_line: Line | None = None
     item_count: int = 0  # items read in this section and its subsections
     labels_here: int = 0  # topical label lines directly in this section

@@ -38,7 +38,7 @@ def heading_item(section: Section, sink: Sink) -> Draft | None:
         # "### OPS 6. How do you mitigate deployment risks?" over "Response:" / "Risk level:"
         key, parts.title, rest = question_title(line.text)
         parts.key, parts.note = key or parts.key, rest
-    elif not (parts.key or names & _SIGNALS) or not is_real_title(parts.title):
+    elif not (parts.key or names & _SIGNALS or _finding(section)) or not is_real_title(parts.title):
         return None
     draft = Draft(title=parts.title, line=line.number, section=section.parent)
     draft.source = sink.source(line.number)
@@ -55,7 +55,7 @@ def heading_item(section: Section, sink: Sink) -> Draft | None:
     )
     draft.notes += [note for note in section.notes if note]
     draft.notes = [note for note in [parts.note, *draft.notes] if note]
-    draft.evidence += [*line.evidence, *line.links]
+    draft.evidence += [*line.evidence, *line.links, *section.evidence]
     for field_line in section.field_lines:  # "- Evidence: [Q1 review](https://...)"
         links = [*field_line.evidence, *field_line.links]
         labelled = label_value(field_line)
@@ -64,6 +64,16 @@ def heading_item(section: Section, sink: Sink) -> Draft | None:
         draft.evidence += links
     section.parent.heading_items += 1
     return draft
+
+
+def _finding(section: Section) -> bool:
+    """ "### 1. TLS Not Configured ❌" over a paragraph, among "Critical gaps" (or marked
+    with a status of its own): a finding written as a heading, explained in prose."""
+    line, parent = section.heading_line, section.parent
+    if line is None or parent is None or not any(section.notes):
+        return False
+    gap = any(node.role in (Role.CRITICAL, Role.GAPS) for node in parent.ancestors()[:2])
+    return gap or (status_from_emoji(line.text) is not None and parent.heading_items > 0)
 
 
 def _answered(section: Section) -> bool:

@@ -22,6 +22,8 @@ _FAVOURED = (
     set(STATUS_EMOJI)
     | set(PRIORITY_EMOJI)
     | set("❗❓❕❔➡⬅⬆⬇⭐✨⚡⚙⏰⌛✏✍❤✳✴❇➕➖➗➜➤▶◀⚪⚫⬛⬜\ufe0f\u200d")
+    # The brackets of an assistant's citation ("【F:src/a.ts†L1-L9】"): 【 is E3 80 90.
+    | set("【】")
 )
 # A joiner only joins emoji: "”" (E2 80 9D, the commonest lost byte of all: every closing
 # quote of a Word or Docs text) is what "â€" stood for anywhere else.

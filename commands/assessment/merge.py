@@ -260,7 +260,23 @@ def restates(title: str, items: list[ParsedItem], categories: set[str]) -> Parse
         common = len(words & other)
         if common >= 2 and common * 3 >= 2 * min(len(words), len(other)):
             return item
-    return None
+    return _restates_with_notes(words, items)
+
+
+def _restates_with_notes(words: frozenset[str], items: list[ParsedItem]) -> ParsedItem | None:
+    """The item a step names by its title and describes in the item's own notes: "Configure
+    TLS certificates on the load balancer" restates "HTTPS/TLS" whose note says "served over
+    plain HTTP behind the load balancer". A title word in common, three words in common
+    with title and notes, and they make at least half the step's subject."""
+    best, best_common = None, 0
+    for item in items:
+        title = subject(item.title)
+        if not title & words or not item.notes:
+            continue
+        common = len(words & (title | subject(" ".join(item.notes.split("\n")[:3]))))
+        if common >= 3 and 2 * common >= len(words) and common > best_common:
+            best, best_common = item, common
+    return best
 
 
 @lru_cache(maxsize=8192)

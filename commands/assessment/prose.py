@@ -43,6 +43,10 @@ _SENTENCE = re.compile(r"[.!?]\s+\S")
 _TARGET_LABELS = frozenset(
     {"target date", "launch date", "go-live date", "target launch date", "release date"}
 )
+# Labels that name the target only when a date follows ("Target: 99.9% uptime" does not).
+_LOOSE_TARGET_LABELS = frozenset(
+    {"target", "target release", "go live", "go-live", "launch", "cut-over date", "cutover date"}
+)
 _SCENARIO_LABELS = frozenset({"scenario", "deployment scenario", "deployment", "exposure"})
 
 
@@ -123,6 +127,7 @@ def read_paragraph(paragraph: Paragraph, sink: Sink, assessment: Assessment) -> 
         sink.skip("links" if line.is_link_only else _reason(sink))
         if line.text and (not labelled or question_label(labelled[0])):
             sink.section.notes.append(line.note)  # "Answer: ..." of a question heading too
+            sink.section.evidence += [*line.evidence, *line.links]
     return labels
 
 
@@ -136,9 +141,12 @@ def _reason(sink: Sink) -> str:
 
 def launch_fact(assessment: Assessment, label: str, value: str) -> bool:
     name = " ".join(label.casefold().split())
-    if name in _TARGET_LABELS:
-        assessment.target_date = assessment.target_date or parse_date(value)
-        return True
+    if name in _TARGET_LABELS or name in _LOOSE_TARGET_LABELS:
+        # "March 28, 2026 · Decision meeting: March 26": the first of several facts.
+        first = re.split(r"\s+[·|•]\s+|;\s+", value.strip(), maxsplit=1)[0]
+        when = parse_date(first)
+        assessment.target_date = assessment.target_date or when
+        return name in _TARGET_LABELS or when is not None
     if name in _SCENARIO_LABELS and stated_scenario(value) is not None:
         scenario = stated_scenario(value)
         assessment.scenario = assessment.scenario or (scenario.value if scenario else None)

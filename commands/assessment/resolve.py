@@ -116,12 +116,15 @@ _ORDER = [Priority.CRITICAL, Priority.HIGH, Priority.MEDIUM, Priority.LOW]
 
 
 def _fold(into: ParsedItem, step: ParsedItem) -> None:
-    """What a restating step adds to its item: a higher priority, more evidence."""
+    """What a restating step adds to its item: a higher priority, notes, more evidence."""
     ranks = [p for p in (into.priority, step.priority) if p is not None]
     into.priority = min(ranks, key=_ORDER.index) if ranks else None
     into.owner = into.owner or step.owner
     into.due = into.due or step.due
     into.effort = into.effort or step.effort
+    if step.notes:  # what the restatement says besides: "served over plain HTTP"
+        notes = [*(into.notes or "").split("\n"), *step.notes.split("\n")]
+        into.notes = "\n".join(dict.fromkeys(note for note in notes if note)) or None
     if step.evidence_items:
         into.evidence_items = tuple(dict.fromkeys(into.evidence_items + step.evidence_items))
         into.evidence = "\n".join(into.evidence_items)

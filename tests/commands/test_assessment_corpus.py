@@ -493,3 +493,37 @@ def test_an_optimistic_document_s_claims_are_read_and_disagree_with_readybot() -
 
 def test_a_facts_table_names_the_target_date() -> None:
     assert read("52-confluence-status.md").target_date == date(2026, 5, 4)
+
+
+def test_a_seed_shaped_assessment_merges_its_gaps_table_rows_and_next_steps() -> None:
+    assessment = read("56-llm-assessment-seed-shaped.md")
+
+    tls = by_title(assessment, "HTTPS/TLS")
+    assert tls.priority is Priority.CRITICAL  # a critical gap, said again in the table
+    assert tls.evidence_items == ("deploy/nginx.conf, lines 1–20",)  # lost bytes and all
+    assert "The app is served over plain HTTP behind the load balancer." in (tls.notes or "")
+    merged = {(merge.title, merge.into_title) for merge in assessment.merges}
+    assert merged == {
+        ("TLS Not Configured", "HTTPS/TLS"),
+        ("Configure TLS certificates on the load balancer", "HTTPS/TLS"),
+        ("Schedule nightly database backups and test a restore", "No Automated Backups"),
+        ("Raise the minimum password length to 12", "Password policy"),
+    }
+    assert by_title(assessment, "Electronic signatures").critical_in == ("regulated",)
+    intake = by_title(assessment, "Sample intake with barcode scanning")
+    assert intake.evidence_items == ("labtrack/intake/views.py, lines 10–88",)
+    assert (assessment.claims.score, assessment.claims.verdict) == (68, "NO-GO")
+
+
+def test_a_step_that_shares_one_word_with_an_item_and_nothing_with_its_notes_stays_apart() -> None:
+    text = (
+        "# Launch\n\n## Security\n\n| Check | Status | Notes |\n|---|---|---|\n"
+        "| Backups | ❌ | Nightly dumps to S3 are not set up |\n\n"
+        "## Next steps\n\n1. Document the backup retention for auditors\n"
+    )
+    assessment = parse_assessment(text)
+
+    assert [item.title for item in assessment.items] == [
+        "Backups",
+        "Document the backup retention for auditors",
+    ]

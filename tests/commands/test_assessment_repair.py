@@ -329,3 +329,13 @@ def test_known_lossy_mojibake_is_repaired_and_never_leaves_a_half_character(
     broken: str, fixed: str
 ) -> None:
     assert repair_mojibake(broken) == (fixed, "cp1252")
+
+
+def test_it_repairs_a_citation_bracket_whose_undefined_byte_was_lost() -> None:
+    # 【 is E3 80 90: Windows-1252 has no 0x90, so "ã€" is all that arrives.
+    broken = "- âœ… Intake works ã€F:app/views.pyâ€\xa0L10-L88ã€‘\n- âŒ Backups\n"
+
+    repaired, how = repair_mojibake(broken)
+
+    assert how == "cp1252"
+    assert repaired == "- ✅ Intake works 【F:app/views.py†L10-L88】\n- ❌ Backups\n"
