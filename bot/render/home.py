@@ -17,6 +17,7 @@ from bot.render import mrkdwn as md
 from bot.render.decision_lines import category_line, signoff_summary
 from bot.render.items import Rows, brief_line, item_line, progress
 from bot.render.status import verdict_label, verdict_line
+from commands import wording
 from commands.home import HomeLaunch, HomeReply
 from commands.scoring import Call
 from commands.text import plural
@@ -29,7 +30,9 @@ def home_view(reply: HomeReply) -> dict[str, Any]:
     if not reply.launches:
         return {"type": "home", "blocks": getting_started()}
     layout = b.Layout(b.MAX_VIEW_BLOCKS, b.VIEW_TEXT_BUDGET)
-    layout.add(b.context(f"Updated {reply.updated_at:%a %b %-d, %H:%M} UTC · `/ready help`"))
+    zone = reply.launches[0].launch.timezone  # the first launch's time, as its status says
+    updated = f"{wording.moment(reply.updated_at, zone)} {md.inline(zone, 60)}"
+    layout.add(b.context(f"Updated {updated} · `/ready help`"))
     for index, section in enumerate(reply.launches):
         later = len(reply.launches) - index - 1
         _launch(layout, section, reserve=later * PER_LAUNCH_BLOCKS + 1, viewer=reply.user_id)

@@ -197,12 +197,16 @@ def status_blocks(reply: r.StatusReply) -> list[b.Block]:
         b.section(summary(reply, shown) + "\n" + when_line(reply)),
     )
     rows = Rows(layout, reserve_blocks=2, reserve_text=600)
-    for i, brief in enumerate(blocked[:BLOCKER_ROWS]):
+    shown_blockers = blocked[:BLOCKER_ROWS]
+    hidden_blockers = report.concerns.blocked_count - len(shown_blockers)
+    for i, brief in enumerate(shown_blockers):
         heading = f"*Blocked ({report.concerns.blocked_count:,})*\n" if i == 0 else ""
         line = brief_line(brief, today, reason=True)
         line += md.text(plan_lines.holds_up_tail(report.plan, brief.key))
+        if i == len(shown_blockers) - 1 and hidden_blockers > 0:
+            # Said with the blockers, not among the notes at the bottom.
+            line += f"\n_+{hidden_blockers:,} more blocked — `/ready list blocked`_"
         rows.brief(brief, launch.id, heading + line)
-    hidden_blockers = report.concerns.blocked_count - min(len(blocked), BLOCKER_ROWS)
     top = top_items(report, {brief.key for brief in blocked[:BLOCKER_ROWS]})
     heading = "*Next up*\n"
     for brief in top:
@@ -211,8 +215,6 @@ def status_blocks(reply: r.StatusReply) -> list[b.Block]:
             heading = ""
     rows.close()
     notes = []
-    if hidden_blockers > 0:
-        notes.append(f"+{hidden_blockers:,} more blocked — `/ready list blocked`")
     if worst := weakest(report.score.categories):
         notes.append(worst)
     if signed := decision_lines.signoff_summary(report.signoffs):

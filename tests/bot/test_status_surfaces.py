@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.render.check import check_message
+from bot.render.home import home_view
 from bot.render.messages import render_message
 from bot.render.text import CONSOLE, Cli, render
+from commands.home import home
 from commands.replies import StatusReply
 from commands.run import execute
 from storage.engine import Store
@@ -94,6 +96,10 @@ def test_a_5000_item_status_shows_the_verdict_within_a_dozen_blocks(store) -> No
     assert "*⛔ NO-GO:* 1,250 critical open · 625 blocked" in summary
     assert "2,500 of 5,000 items done or waived" in summary
     # Large numbers read with separators wherever they show.
+    # The blockers not shown are counted with the blockers, before the items that matter most.
+    texts = [b.get("text", {}).get("text", "") for b in message.blocks]
+    more = next(i for i, t in enumerate(texts) if "+622 more blocked — `/ready list blocked`" in t)
+    assert more < next(i for i, t in enumerate(texts) if t.startswith("*Next up*"))
     numbers = re.sub(r"\b20\d\d\b|K\d+-\d+", "", "\n".join(visible(message.blocks)))
     assert not re.search(r"\d{4}", numbers), numbers
 
@@ -174,3 +180,11 @@ def test_fallback_texts_mention_people_instead_of_printing_their_ids(store, comm
     assert f"<@{BOB}>" in message.text
     assert not BARE_ID.search(message.text), message.text
     assert "\x00" not in message.text
+
+
+def test_the_home_says_when_it_was_updated_in_the_launchs_time(store) -> None:
+    ctx = make_ctx(ALICE)
+    ok(store, ctx, "launch new Demo date 2026-12-04 tz Europe/Paris")
+    view = home_view(home(store, ctx))
+    updated = view["blocks"][0]["elements"][0]["text"]
+    assert updated.startswith("Updated Fri Nov 20, 16:00 Europe/Paris"), updated
