@@ -23,7 +23,8 @@ _PERCENT = re.compile(r"(?<![\d.])(\d{1,3})(?:\.\d+)?\s*%")
 _COUNTS = re.compile(
     r"\b(?:completed?|done|passed|passing|ready|closed|checked|finished)\b[^0-9\n]{0,20}"
     r"(?<![\d/])(\d{1,4})\s*(?:/|of|out of)\s*(\d{1,4})\b"
-    r"|(?<![\d/])(\d{1,4})\s*(?:/|of|out of)\s*(\d{1,4})\s*(?:items?|checks?|tasks?)?\s*"
+    r"|(?<![\d/])(\d{1,4})\s*(?:/|of|out of)\s*(\d{1,4})\s*"
+    r"(?:items?|checks?|tasks?|controls?|requirements?|criteria|steps?|tests?)?\s*"
     r"(?:completed?|done|passed|passing|ready|closed|checked|finished)\b",
     re.I,
 )
@@ -36,11 +37,12 @@ _NO_GO = re.compile(
 )
 _GO = re.compile(
     r"\bgo\b(?![- ]live)(?!\s+production)|\bready for (?:production|launch|go[- ]live)\b|\bapproved for"
-    r"|\bproduction[- ]ready\b|\bready[^:\n]{0,30}:\s*(?:✅|🟢|yes\b)|\blaunch ready\b",
+    r"|\bproduction[- ]ready\b|\bready[^:\n]{0,30}:\s*(?:✅|🟢|yes\b)|\blaunch ready\b"
+    r"|\bready to (?:launch|go[- ]live|ship|deploy|go)\b",
     re.I,
 )
 _VERDICT_CONTEXT = re.compile(
-    r"\b(?:verdict|decision|recommendation|go[/ ]no[- ]go|ready for|overall|readiness"
+    r"\b(?:verdict|decision|recommendation|go\s*[/ ]\s*no[- ]go|ready for|overall|readiness"
     r"|conclusion|go[- ]live|do not go)\b",
     re.I,
 )
@@ -115,9 +117,15 @@ def read_claim(text: str, number: int, claims: Claims) -> bool:
     return found
 
 
+_FIRST_CLAUSE = re.compile(r"\s+[—–]\s+|\s+-\s+|(?<=[.!;])\s+")
+
+
 def _verdict(text: str) -> str | None:
     # A verdict is a short statement ("Verdict: NO-GO", "Ready for go-live: ❌ NO"), not
-    # a sentence that mentions readiness.
+    # a sentence that mentions readiness; "Overall: 🟡 Conditional GO — ship if ..." opens
+    # with one.
+    if len(text.split()) > 12:
+        text = _FIRST_CLAUSE.split(text, maxsplit=1)[0]
     if not _VERDICT_CONTEXT.search(text) or len(text.split()) > 12:
         return None
     if _NO_GO.search(text):

@@ -48,7 +48,8 @@ _FILLER = re.compile(
 _WEAK_FILLER = re.compile(r"\b(?:features|items|tasks|areas|work)\b", re.I)
 # "Required Before Using Domain", "Must Fix Before Launch", "Fix Soon After Launch".
 _QUALIFIER = re.compile(
-    r"\b(?:required|needed|must[- ]\w+|fix soon|fix|to do|todo|do)\s+(?:before|after|prior to)\b.*",
+    r"\b(?:required|needed|must[- ](?:be[- ])?\w+|fix soon|fix|to do|todo|do)\s+"
+    r"(?:before|after|prior to)\b.*",
     re.I,
 )
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.):]?|[A-Za-z][.)])\s+")
@@ -173,12 +174,28 @@ def _topic(text: str, plain: str) -> str | None:
         len(word) > 3 for word in re.findall(r"[^\W\d_]+", body)
     )
     # "CASES ETL - Daily Export Processing", "Infrastructure Compliance: ✅ 90% Complete":
-    # the first part that names something is the topic; the rest elaborates.
-    for part in _PART_SEPARATOR.split(body):
+    # the first part that names something is the topic; the rest elaborates. A code
+    # ("CC6 — Logical and Physical Access", "A.9: Access control") keeps its name.
+    separators = list(_PART_SEPARATOR.finditer(body))
+    parts = _PART_SEPARATOR.split(body)
+    for index, part in enumerate(parts):
         topic = _topical(part, stated=stated)
+        if topic and _CODE.fullmatch(topic) and index + 1 < len(parts):
+            named = _topical(parts[index + 1], stated=stated)
+            if named:
+                topic = f"{topic}{separators[index].group()}{named}"
+        if topic.casefold() in _STRUCTURE:
+            return None  # "## Detail" under a summary table: the same items, at length
         if topic:
             return truncate(_title_case(topic) if shouting else _capitalise(topic), CATEGORY_MAX)
     return None
+
+
+_STRUCTURE = frozenset({"detail", "details", "item details", "detailed findings"})
+
+
+# A control or section code: "CC6", "A.9", "SEC-2", "PR.AC", "§ 164.312".
+_CODE = re.compile(r"(?:§\s*)?[A-Z]{1,4}[-.]?\d+(?:\.\d+)*|[A-Z]{2}\.[A-Z]{2}")
 
 
 def _capitalise(text: str) -> str:
@@ -217,6 +234,9 @@ def role_heading_name(text: str) -> str | None:
     as a category name, for items that have no topical heading above them."""
     plain = _NUMBERING.sub("", strip_emoji(plain_text(text)))
     name = collapse_spaces(_PARENTHETICAL.sub(" ", plain)).strip(_EDGE_PUNCTUATION)
+    rank, *rest = _PART_SEPARATOR.split(name, maxsplit=1)
+    if rest and _RANK_PART.fullmatch(rank.strip()) and rest[0].strip(_EDGE_PUNCTUATION):
+        name = rest[0].strip(_EDGE_PUNCTUATION)  # "P0 — must be fixed before launch"
     if not name:
         return None
     shouting = not any(char.islower() for char in name)

@@ -21,15 +21,15 @@ gaps success review report status checklist checklists analysis launch pre prela
 live golive summary current state evaluation audit for the a an of to and our we need
 release deployment deploy operational operations final readiness-checklist prr template
 scorecard tracker plan v1 v2 draft list service services microservice application app
-orr questionnaire well-architected architected well
+orr questionnaire well-architected architected well runbook gate tracking tracker check
 """
 _GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
 # The last word of a title part that names the kind of document ("Security review").
-_KIND_TEXT = "review assessment report audit checklist plan analysis questionnaire orr"
+_KIND_TEXT = "review assessment report audit checklist plan analysis questionnaire orr runbook gate"
 _KINDS = [[word] for word in _KIND_TEXT.split()]
 _TITLE_PARTS = re.compile(r"\s+(?:--|[-–—|])\s+|:\s+")
 _WORDS = re.compile(r"[\w’']+")
-_LEADING_GENERIC = re.compile(r"^(?:[\w’'-]+\s+)*?(?:for|of)\s+(?P<rest>.+)$", re.I)
+_LEADING_GENERIC = re.compile(r"^(?:[\w’'.-]+\s+)*?(?:for|of)\s+(?P<rest>.+)$", re.I)
 _PRODUCT_LABEL = re.compile(
     r"^\s*(?:[-*]\s+)?(?:\*\*|__)?(?:product|project|application|app|service|system|platform"
     r"|product name|project name|service name)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<name>[^*_\n|]{2,60})",
@@ -49,10 +49,18 @@ def is_generic(text: str) -> bool:
     return all(word in _GENERIC_WORDS or word.isdigit() for word in words)
 
 
+# "[Tracking] ...", "[RFC] ...": an issue tracker's tag before the title.
+_LEADING_TAG = re.compile(r"^\s*\[[^\[\]]{1,20}\]\s*")
+# "PAY-Launch": a tracker's project key, beside the words that name the launch.
+_PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9]{1,9}-\S+")
+
+
 def _distinctive(title: str) -> str | None:
-    plain = plain_text(title)
+    plain = _LEADING_TAG.sub("", plain_text(title)) or plain_text(title)
     parts = [part.strip() for part in _TITLE_PARTS.split(plain) if part.strip()]
     distinctive = [part for part in parts if not is_generic(part)]
+    if len(distinctive) > 1 and _PROJECT_KEY.fullmatch(distinctive[0]):
+        distinctive = distinctive[1:]
     if not distinctive:
         return None
     if len(parts) > 1:

@@ -10,8 +10,10 @@ from commands.assessment.inline_render import Line
 from commands.assessment.vocabulary import (
     priority_from_label,
     status_from_emoji,
+    status_from_value,
     status_phrase,
 )
+from storage.vocabulary import Status
 
 _TITLE_HEADERS = (
     "item",
@@ -29,6 +31,7 @@ _TITLE_HEADERS = (
     "deliverable",
     "activity",
     "title",
+    "summary",
     "name",
     "feature",
     "capability",
@@ -64,7 +67,12 @@ _ROLE_HEADERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("due", re.compile(r"^(?:due|due date|deadline|target date|target|eta|by when|date due)$")),
     ("effort", re.compile(r"^(?:effort|estimate|time|hours|size|time estimate)$")),
-    ("category", re.compile(r"^(?:category|area|section|domain|scope|pillar|group|theme|type)$")),
+    (
+        "category",
+        re.compile(
+            r"^(?:category|area|section|domain|scope|pillar|group|theme|type|components?|component/s|epic)$"
+        ),
+    ),
     (
         "evidence",
         re.compile(
@@ -102,6 +110,8 @@ class Columns:
     roles: dict[int, str] = field(default_factory=dict)
     applies: list[int] = field(default_factory=list)
     title_has_status: bool = False
+    # "| Yes | No | N/A |" columns, one marked per row: the marked column's status.
+    answers: dict[int, Status] = field(default_factory=dict)
 
 
 def _key(cell: Line) -> str:
@@ -156,7 +166,18 @@ def find_columns(
             _STATUS_HEADERS.match(key) or (not key and status_from_emoji(header[index].text))
         ) and columns.status is None:
             columns.status = index
+    if columns.status is None and columns.checkbox is None:
+        columns.answers = _answer_columns(keys, rows, columns)
     columns.title = _title_column(keys, rows, columns)
+    if columns.title >= 0 and _share(_column(rows, columns.title), _is_id) >= 0.8:
+        # "| PAY-812 | Rotate the keys |", "| CC6.1 | MFA enforced |": the ids are keys,
+        # the words beside them the title.
+        ids = columns.title
+        columns.roles[ids] = "key"
+        columns.title = _title_column(keys, rows, columns)
+        if columns.title < 0:
+            del columns.roles[ids]
+            columns.title = ids
     if columns.title < 0:
         return None
     for index, key in enumerate(keys):
@@ -173,7 +194,7 @@ def find_columns(
                 break
     if columns.status is None and columns.checkbox is None:
         _status_by_content(rows, columns)
-    used = {columns.title, columns.status, columns.checkbox, *columns.applies}
+    used = {columns.title, columns.status, columns.checkbox, *columns.applies, *columns.answers}
     for index in range(len(keys)):
         if index not in used:
             columns.roles.setdefault(index, "other")  # kept as "Header: value" notes
@@ -183,13 +204,51 @@ def find_columns(
             _share(title_cells, lambda c: status_from_emoji(c.text)) >= _STATUS_SHARE
         )
     has_state = (
-        columns.status is not None or columns.checkbox is not None or columns.title_has_status
+        columns.status is not None
+        or columns.checkbox is not None
+        or columns.title_has_status
+        or bool(columns.answers)
     )
     # Rows with an owner or a due date are tasks, whatever else the table says.
     tasks = bool({"priority", "owner", "due"} & set(columns.roles.values()))
     if not (has_state or stateless or columns.applies or tasks):
         return None
     return columns
+
+
+_ANSWERS: dict[str, Status] = {
+    "yes": Status.DONE,
+    "y": Status.DONE,
+    "compliant": Status.DONE,
+    "in place": Status.DONE,
+    "no": Status.TODO,
+    "n": Status.TODO,
+    "non-compliant": Status.TODO,
+    "not compliant": Status.TODO,
+    "partial": Status.IN_PROGRESS,
+    "partially": Status.IN_PROGRESS,
+    "n/a": Status.WAIVED,
+    "na": Status.WAIVED,
+    "not applicable": Status.WAIVED,
+}
+_ANSWER_MARK = re.compile(r"^(?:[✅✔✓☑☒✗✘❌xX●•*+]|yes|y)$", re.I)
+
+
+def _answer_columns(keys: list[str], rows: list[list[Line]], columns: Columns) -> dict[int, Status]:
+    """ "| Question | Yes | No | N/A |" with an X in one of them: columns headed by answers
+    (two at least, one saying done and one not), whose cells are marks or empty."""
+    answers: dict[int, Status] = {}
+    for index, key in enumerate(keys):
+        if index in columns.applies:
+            continue
+        status = _ANSWERS.get(key) or (status_from_value(key) if len(key) <= 20 else None)
+        cells = _column(rows, index)
+        if status is not None and all(_ANSWER_MARK.match(c.text.strip()) for c in cells):
+            answers[index] = status
+    said = set(answers.values())
+    if len(answers) < 2 or Status.DONE not in said or said == {Status.DONE}:
+        return {}
+    return answers
 
 
 def _status_by_content(rows: list[list[Line]], columns: Columns) -> None:
@@ -203,8 +262,20 @@ def _status_by_content(rows: list[list[Line]], columns: Columns) -> None:
     columns.status = best
 
 
+_ID_CELL = re.compile(r"[A-Za-z]{1,10}[-_.]?\d+(?:\.\d+)*[a-z]?|#?\d+(?:\.\d+)*\.?")
+
+
+def _is_id(cell: Line) -> bool:
+    """Whether a cell is an id and nothing else: "PAY-812", "CC6.1", "SEC-3", "#4", "12"."""
+    return bool(_ID_CELL.fullmatch(plain_text(cell.text).strip()))
+
+
+def _names_role(key: str) -> bool:
+    return any(pattern.match(key) for _, pattern in _ROLE_HEADERS)
+
+
 def _title_column(keys: list[str], rows: list[list[Line]], columns: Columns) -> int:
-    taken = {columns.status, columns.checkbox, *columns.applies, *columns.roles}
+    taken = {columns.status, columns.checkbox, *columns.applies, *columns.roles, *columns.answers}
     for name in _TITLE_HEADERS:
         for index, key in enumerate(keys):
             if index not in taken and key == name:
@@ -218,6 +289,8 @@ def _title_column(keys: list[str], rows: list[list[Line]], columns: Columns) -> 
         cells = _column(rows, index)
         if (
             cells
+            and not _names_role(keys[index])
+            and _share(cells, _is_id) < 0.8
             and _share(cells, lambda c: sum(ch.isalpha() for ch in c.text) >= 3) >= 0.5
             and not _share(cells, is_status_cell) >= _STATUS_SHARE
         ):

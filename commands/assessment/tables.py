@@ -40,6 +40,8 @@ from commands.assessment.vocabulary import (
 from storage.vocabulary import Priority, Status
 
 _SUMMARY_ROW = re.compile(r"^(?:overall|total|totals|sum|average|score|grand total)\b", re.I)
+# Cells that say nothing: an owner nobody is yet, a date not set.
+_NOBODY = frozenset({"-", "—", "–", "n/a", "tbd", "tba", "?", "unassigned", "none", "nobody"})
 _MARKED = re.compile(r"[✅✔✓☑☒xX●•*+]|yes|required|y\b", re.I)
 
 
@@ -67,6 +69,8 @@ def read_table(table: Table, sink: Sink) -> None:
     stateless = role in (Role.NEXT, Role.CRITICAL, Role.GAPS)
     columns = find_columns(table.header, [row.cells for row in rows], stateless=stateless)
     if columns is None:
+        if len(table.header) == 2:
+            _read_facts(table, sink)  # "| **Target release** | 2026-05-04 |"
         sink.skip("tables that are not checklists", len(rows) + 2)
         return
     if sink.section.role is Role.PLAN and columns.checkbox is None:
@@ -97,6 +101,14 @@ def read_table(table: Table, sink: Sink) -> None:
                 sink.emit(draft)
         else:
             sink.emit(draft)
+
+
+def _read_facts(table: Table, sink: Sink) -> None:
+    """A two-column table of facts about the launch: each row read as "Label: value"."""
+    for cells in [table.header, *table.rows]:
+        if len(cells) == 2 and cells[0].text.strip() and cells[1].text.strip():
+            label, value = plain_text(cells[0].text).strip(" :"), plain_text(cells[1].text)
+            sink.fact(Line(cells[0].number, text=f"{label}: {value}", note=f"{label}: {value}"))
 
 
 def _continues(cells: list[Line], title: int) -> bool:
@@ -174,6 +186,9 @@ def _notes_status(cells: list[Line], columns: Columns) -> Status | None:
 
 
 def _row_status(cells: list[Line], columns: Columns) -> Status | None:
+    if columns.answers:
+        marked = [status for i, status in columns.answers.items() if cells[i].text.strip()]
+        return marked[0] if len(marked) == 1 else Status.TODO  # none, or two: not answered
     for index in (columns.checkbox, columns.status):
         if index is None:
             continue
@@ -192,7 +207,7 @@ def _fill_roles(draft: Draft, cells: list[Line], columns: Columns, *, use_catego
     for index, role in columns.roles.items():
         cell = cells[index]
         text = cell.text.strip()
-        if not text or text in ("-", "—", "–", "n/a", "N/A", "TBD", "tbd", "?"):
+        if not text or text.casefold() in _NOBODY:
             if role == "evidence":
                 draft.evidence += [*cell.evidence, *cell.links]
             continue

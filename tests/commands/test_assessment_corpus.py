@@ -527,3 +527,36 @@ def test_a_step_that_shares_one_word_with_an_item_and_nothing_with_its_notes_sta
         "Backups",
         "Document the backup retention for auditors",
     ]
+
+
+def test_yes_no_na_columns_say_the_status_by_where_the_mark_is() -> None:
+    assessment = read("60-yes-no-na-questionnaire.md")
+
+    statuses = [item.status for item in assessment.items]
+    assert statuses == [
+        Status.DONE,
+        Status.DONE,
+        Status.TODO,
+        Status.TODO,
+        Status.WAIVED,  # N/A
+        Status.DONE,
+    ]
+    assert by_title(assessment, "Is there 24x7 support coverage?").notes == "Business hours only"
+
+
+def test_a_blank_yes_no_questionnaire_is_a_checklist_with_nothing_done() -> None:
+    text = "# Q\n\n| Question | Yes | No |\n|---|---|---|\n| Backups? | | |\n| DR plan? | | |\n"
+
+    assessment = parse_assessment(text)
+
+    assert [(item.title, item.status) for item in assessment.items] == [
+        ("Backups?", Status.TODO),
+        ("DR plan?", Status.TODO),
+    ]
+
+
+def test_a_verdict_opens_a_long_line_and_a_summary_table_does_not_double_the_items() -> None:
+    assert read("61-emoji-findings-bullets.md").claims.verdict == "GO"  # "Conditional GO — ..."
+    report = read("59-go-live-report-summary-detail.md")
+    assert (report.claims.done, report.claims.total, report.claims.verdict) == (2, 5, "NO-GO")
+    assert by_title(report, "Penetration test remediated").due == date(2026, 5, 20)
