@@ -20,7 +20,7 @@ from commands import wording
 from commands.claims import note as claims_note
 from commands.scoring import Call, CategoryScore, Forecast, ItemBrief, Verdict
 from commands.text import plural
-from storage.vocabulary import ItemFilter, Priority
+from storage.vocabulary import ItemFilter, Priority, Status
 
 BLOCKER_ROWS = 3  # blockers shown as rows; more are counted
 TOP_ROWS = 5  # "the items that matter most"
@@ -167,6 +167,16 @@ def top_items(report: r.StatusReport, exclude: set[str]) -> list[ItemBrief]:
     return chosen
 
 
+def condition_items(report: r.StatusReport) -> tuple[list[ItemBrief], int]:
+    """GO with conditions: the waived and open high items it is conditional on (the first of
+    each, waivers first), and how many there are; nothing otherwise."""
+    if report.verdict.call != Call.CONDITIONS:
+        return [], 0
+    concerns = report.concerns
+    found = list({b.key: b for b in (*concerns.waived, *concerns.open_high)}.values())
+    return found, concerns.waived_count + concerns.open_high_count
+
+
 def footer(launch_id: int, *, categories: bool) -> b.Block:
     launch = str(launch_id)
     buttons = [b.button("Refresh", ids.ACTION_STATUS_REFRESH, launch)]
@@ -188,9 +198,10 @@ def status_blocks(reply: r.StatusReply) -> list[b.Block]:
     launch, report, today = reply.launch, reply.report, reply.today
     layout = b.Layout(b.MAX_MESSAGE_BLOCKS, b.MESSAGE_TEXT_BUDGET)
     blocked = report.concerns.blocked
+    conditions, conditions_count = condition_items(report)
+    first = [*blocked[:BLOCKER_ROWS], *conditions[:BLOCKER_ROWS]]
     shown = frozenset(
-        [b.key for b in blocked[:BLOCKER_ROWS]]
-        + [t.key for t in top_items(report, {b.key for b in blocked[:BLOCKER_ROWS]})]
+        [b.key for b in first] + [t.key for t in top_items(report, {b.key for b in first})]
     )
     layout.add(
         b.header(launch.name, suffix=f" — {verdict_label(report.verdict)}"),
@@ -207,7 +218,18 @@ def status_blocks(reply: r.StatusReply) -> list[b.Block]:
             # Said with the blockers, not among the notes at the bottom.
             line += f"\n_+{hidden_blockers:,} more blocked — `/ready list blocked`_"
         rows.brief(brief, launch.id, heading + line)
-    top = top_items(report, {brief.key for brief in blocked[:BLOCKER_ROWS]})
+    # GO with conditions: the conditions, with their owners (nothing is blocked then).
+    shown_conditions = conditions[:BLOCKER_ROWS]
+    for i, brief in enumerate(shown_conditions):
+        heading = f"*Conditions ({conditions_count:,})*\n" if i == 0 else ""
+        line = brief_line(brief, today) + (
+            " — waived" if brief.status == Status.WAIVED else " — high, open"
+        )
+        if i == len(shown_conditions) - 1 and conditions_count > len(shown_conditions):
+            more = conditions_count - len(shown_conditions)
+            line += f"\n_+{more:,} more — `/ready list waived`, `/ready list high`_"
+        rows.brief(brief, launch.id, heading + line)
+    top = top_items(report, {brief.key for brief in first})
     heading = "*Next up*\n"
     for brief in top:
         line = brief_line(brief, today) + md.text(plan_lines.waits_for_tail(report.plan, brief.key))

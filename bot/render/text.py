@@ -15,7 +15,7 @@ from functools import singledispatch
 from bot.render import decision_lines, import_report, plan_lines
 from bot.render.info import PEOPLE_FIELDS, changed_fields, whole
 from bot.render.plan_lines import still_needs_note
-from bot.render.status import START_HINT
+from bot.render.status import START_HINT, condition_items
 from bot.text_surfaces import CONSOLE as CONSOLE
 from bot.text_surfaces import SLACK, Surface, help_text, plain
 from bot.text_surfaces import Cli as Cli
@@ -32,6 +32,7 @@ from commands.text import plural, shorten, user
 from commands.text import user as _user
 from commands.transitions import describe_status
 from commands.verbs import REGISTRY
+from storage.vocabulary import Status
 
 BAR_WIDTH = 20
 STATUS_MARK = {
@@ -157,6 +158,17 @@ def _(reply: r.StatusReply) -> str:
             reason = f"  — {shorten(i.blocked_reason, 80)}" if i.blocked_reason else ""
             reason += plain(plan_lines.holds_up_tail(ahead, i.key))
             lines.append(_brief_line(i, today, reason))
+    conditions, conditions_count = condition_items(report)
+    if conditions:
+        lines += ["", f"  Conditions ({conditions_count:,}):"]
+        for i in conditions:
+            shown.add(i.key)
+            waived = i.status == Status.WAIVED
+            lines.append(_brief_line(i, today, "  — waived" if waived else "  — high, open"))
+        if conditions_count > len(conditions):
+            lines.append(
+                f"    +{conditions_count - len(conditions):,} more: list waived, list high"
+            )
     top: list[ItemBrief] = []
     for i in (*concerns.open_critical, *report.overdue, *report.next_due):
         if i.key not in shown and len(top) < 5:

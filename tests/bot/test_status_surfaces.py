@@ -188,3 +188,27 @@ def test_the_home_says_when_it_was_updated_in_the_launchs_time(store) -> None:
     view = home_view(home(store, ctx))
     updated = view["blocks"][0]["elements"][0]["text"]
     assert updated.startswith("Updated Fri Nov 20, 16:00 Europe/Paris"), updated
+
+
+def test_go_with_conditions_lists_the_conditions_with_their_owners(store) -> None:
+    ctx = make_ctx(ALICE)
+    ok(store, ctx, "launch new Cond date 2026-12-04")
+    for n in range(8):
+        ok(store, ctx, f"add Thing {n} #Ops !medium")
+    ok(store, ctx, f"add Pen test #Sec !high <@{BOB}|bob>")
+    ok(store, ctx, "add Legal review #Legal !critical <@U0CAROL|carol>")
+    for n in range(1, 9):
+        ok(store, ctx, f"done OPS-{n}")
+    ok(store, ctx, "waive LEG-1 counsel approved until 2026-12-20")
+    reply = ok(store, ctx, "status")
+    message = render_message(reply)
+    assert_glance(message, "🟡 GO with conditions")
+    texts = [b.get("text", {}).get("text", "") for b in message.blocks]
+    rows = "\n".join(t for t in texts if "`LEG-1`" in t or "`SEC-1`" in t)
+    assert rows.startswith("*Conditions (2)*\n")
+    assert "`LEG-1` Legal review · <@U0CAROL> — waived" in rows
+    assert f"`SEC-1` Pen test · <@{BOB}> — high, open" in rows
+    assert sum(t.count("`SEC-1`") for t in texts) == 1  # not again under Next up
+    shown = render(reply, CONSOLE)
+    assert "Conditions (2):" in shown
+    assert "LEG-1" in shown.split("Conditions (2):")[1] and "@U0CAROL  — waived" in shown
