@@ -4,8 +4,9 @@
 
 Measures the whole command path without Slack: parse, the transaction, scoring and
 the reply model, plus rendering to text (what the console shows). `status` is
-measured twice: on an unchanged launch (the report is reused while the launch's
-revision stands) and right after a change (the report is computed afresh).
+measured three ways: on an unchanged launch (the report is reused while the launch's
+revision stands), right after a note (the report is made afresh, the plan is kept: a note
+cannot move it) and right after a block or unblock (everything is computed afresh).
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ def command(store: Store, text: str) -> Callable[[], None]:
     return run
 
 
-def status_after_change(store: Store, runs: int) -> list[float]:
-    change, status = command(store, "note SSL bench"), command(store, "status")
+def status_after_change(store: Store, runs: int, *changes: str) -> list[float]:
+    """`status` right after each change, taking `changes` in turn."""
+    made = [command(store, text) for text in changes]
+    status = command(store, "status")
     result = []
-    for _ in range(runs):
-        change()  # bumps the launch's revision: the next status is computed afresh
+    for n in range(runs):
+        made[n % len(made)]()  # bumps the launch's revision: the next status is made afresh
         started = time.perf_counter()
         status()
         result.append((time.perf_counter() - started) * 1000)
@@ -81,7 +84,12 @@ def measure(engine: str, size: int, runs: int) -> list[list[str]]:
         timings(block_by_title_then_unblock, max(20, runs // 5))
         cases = {
             "status, unchanged launch (cached by revision)": timings(status, runs),
-            "status right after a change (computed)": status_after_change(store, runs),
+            "status right after a note (plan kept)": status_after_change(
+                store, runs, "note SSL bench"
+            ),
+            "status right after a block or unblock (all computed)": status_after_change(
+                store, runs, "block SSL waiting on the CA", "unblock SSL"
+            ),
             "block (item found by key)": blocks[5:],
             "block (item found by title words)": titled[5:],
         }

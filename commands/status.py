@@ -13,7 +13,7 @@ from commands.decision.signoffs import category_states
 from commands.items.find import item_index
 from commands.launching import current_launch, local_today, view
 from commands.lru import LRU
-from commands.readiness import plan
+from commands.readiness import Plan, plan
 from commands.refs import resolve
 from commands.replies import ItemView, StatusReply, StatusReport, WhatIf
 from commands.scoring import (
@@ -46,8 +46,14 @@ def _briefs(rows: list[BriefRow]) -> tuple[ItemBrief, ...]:
 
 
 def build_report(
-    session: Session, ctx: Context, launch: Launch, today: date
+    session: Session,
+    ctx: Context,
+    launch: Launch,
+    today: date,
+    plans: LRU[tuple[object, ...], Plan] | None = None,
 ) -> tuple[StatusReport, list[Tally]]:
+    """The status report of `launch`; with `plans`, the plan is taken from there while
+    nothing it depends on has changed (see `_plan_key`)."""
     assert launch.id is not None
     lid, scenario = launch.id, launch.scenario
     counts = summarise(items.status_counts(session, launch_id=lid, scenario=scenario, today=today))
@@ -107,7 +113,17 @@ def build_report(
     current = score(counts.tallies)
     judged = verdict(concerns, score=current, bar=launch.bar)
     named = (*concerns.blocked, *lists.get("overdue", ()))
-    ahead = plan(session, launch, today, counts.tallies, go=judged.go, named=named)
+
+    def make_plan() -> Plan:
+        return plan(session, launch, today, counts.tallies, go=judged.go, named=named)
+
+    ahead = (
+        plans.get_or_make(
+            _plan_key(ctx, launch, today, counts.tallies, judged.go, named), make_plan
+        )
+        if plans is not None
+        else make_plan()
+    )
     report = StatusReport(
         score=current,
         verdict=judged,
@@ -137,6 +153,32 @@ def build_report(
     return report, counts.tallies
 
 
+def _plan_key(
+    ctx: Context,
+    launch: Launch,
+    today: date,
+    tallies: list[Tally],
+    go: bool,
+    named: tuple[ItemBrief, ...],
+) -> tuple[object, ...]:
+    """What a plan depends on. `plan_revision` moves with every change to the launch's items
+    but a note's; the rest is what the launch's settings and the time may change, and, though
+    they move only with the plan revision, the tallies and the items named beside the plan."""
+    return (
+        launch.id,
+        launch.plan_revision,
+        launch.scenario,
+        launch.target_date,
+        launch.bar,
+        launch.require_verified_critical,
+        today,
+        ctx.now.replace(minute=0, second=0, microsecond=0),
+        tuple(tallies),
+        go,
+        named,
+    )
+
+
 class ReportCache:
     """Recent status reports, keyed by the launch's revision.
 
@@ -149,6 +191,8 @@ class ReportCache:
 
     def __init__(self, size: int = 256) -> None:
         self._reports: LRU[tuple[object, ...], tuple[StatusReport, list[Tally]]] = LRU(size)
+        # Plans outlive reports: a note makes a new report, with the plan it had (bench.commands).
+        self._plans: LRU[tuple[object, ...], Plan] = LRU(size)
 
     def get(
         self, session: Session, ctx: Context, launch: Launch, today: date
@@ -161,7 +205,9 @@ class ReportCache:
             today,
             ctx.now.replace(minute=0, second=0, microsecond=0),
         )
-        return self._reports.get_or_make(key, lambda: build_report(session, ctx, launch, today))
+        return self._reports.get_or_make(
+            key, lambda: build_report(session, ctx, launch, today, self._plans)
+        )
 
 
 _CACHES: WeakKeyDictionary[Any, ReportCache] = WeakKeyDictionary()  # by engine

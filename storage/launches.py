@@ -114,9 +114,12 @@ def lock_launch(session: Session, *, launch_id: int) -> Launch:
     return session.exec(_LOCK_LAUNCH, params={"launch": launch_id}).one()
 
 
-def touch(launch: Launch, *, now: datetime) -> None:
-    """Record a change to the launch or its items: the revision keys every cached report."""
+def touch(launch: Launch, *, now: datetime, plan: bool = True) -> None:
+    """Record a change to the launch or its items: the revision keys every cached report.
+    `plan=False` only for a change that cannot move the launch's plan (a note)."""
     launch.revision += 1
+    if plan:
+        launch.plan_revision += 1
     launch.updated_at = now
 
 

@@ -56,6 +56,11 @@ class Launch(SQLModel, table=True):
     updated_at: datetime = _ts()
     # Bumped in the same transaction as any change to the launch or its items.
     revision: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # Bumped with `revision` by every change that may change the launch's plan (the critical
+    # path, the shortest path to GO): all but a note's. Keys the plan kept across revisions.
+    plan_revision: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     # The score the launch needs for GO (`/ready launch bar <n>`).
     bar: int = Field(default=80, sa_column=Column(Integer, nullable=False, server_default="80"))
     # What the last imported document claims about itself (score, counts, verdict, date),

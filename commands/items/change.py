@@ -28,6 +28,11 @@ from storage.engine import Session, Store
 from storage.models import Item, Launch
 from storage.saving import save_now
 
+# What a change may write without moving the launch's plan (the critical path, the shortest
+# path to GO; commands.readiness.plan reads none of it): a note. Anything else bumps
+# `launch.plan_revision`, and the plan is computed afresh.
+PLAN_NEUTRAL = frozenset({"notes"})
+
 # (context, launch, the item as it is, the free text after the reference) -> the change
 Decide = Callable[[Context, Launch, ItemView, str], Change]
 
@@ -72,7 +77,7 @@ def apply_change(
     # A sign-off stands for the checklist as it was: a change under it revokes it.
     revoke_for_change(session, ctx, launch, item, before, change.action)
     items.stamp(item, now=ctx.now)
-    launches.touch(launch, now=ctx.now)
+    launches.touch(launch, now=ctx.now, plan=not PLAN_NEUTRAL.issuperset(change.fields))
     save_now(session, item)
     save_now(session, launch)
     event = record(
