@@ -112,14 +112,24 @@ def _launch(layout: b.Layout, home: HomeLaunch, *, reserve: int, viewer: str) ->
                 heading = ""
         more(home.overdue_count - above, "overdue")
     heading = f"*Your open items ({home.mine_count:,})*\n"
+    above = 0  # the viewer's items already shown as blocked, unowned or overdue
     for item in home.mine:
-        if rows.item(item, heading + item_line(item, today), launch_id=launch.id):
+        if rows.showing(launch.id, item.key):
+            above += 1
+        elif rows.item(item, heading + item_line(item, today), launch_id=launch.id):
             heading = ""
     if not home.mine:
         rows.close()
         layout.add(b.section(_nothing_of_yours(home)), **fixed)
+    elif above == len(home.mine):  # every one of them is a row above
+        rows.close()
+        rest = home.mine_count - above
+        tail = f" · +{rest:,} more — `/ready list mine`" if rest else ""
+        layout.add(
+            b.section(f"*Your open items ({home.mine_count:,}):* shown above{tail}"), **fixed
+        )
     else:
-        more(home.mine_count, "mine")
+        more(home.mine_count - above, "mine")
     layout.add(b.divider(), **fixed)
 
 

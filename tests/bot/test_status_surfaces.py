@@ -212,3 +212,18 @@ def test_go_with_conditions_lists_the_conditions_with_their_owners(store) -> Non
     shown = render(reply, CONSOLE)
     assert "Conditions (2):" in shown
     assert "LEG-1" in shown.split("Conditions (2):")[1] and "@U0CAROL  — waived" in shown
+
+
+def test_the_home_never_counts_an_item_shown_above_as_one_more(store) -> None:
+    ctx = make_ctx(ALICE)
+    ok(store, ctx, "launch new Home date 2026-12-04")
+    ok(store, ctx, f"add Backups #Ops !critical key BAK <@{ALICE}|alice>")
+    ok(store, ctx, "add Docs #Docs !low")
+    ok(store, ctx, "block BAK waiting on the vendor")
+    texts = [
+        (b.get("text") or {}).get("text", "") or str(b.get("elements"))
+        for b in home_view(home(store, ctx))["blocks"]
+    ]
+    assert sum(t.count("`BAK`") for t in texts) == 1  # under Blocked, once
+    assert "*Your open items (1):* shown above" in texts
+    assert not any("more" in t for t in texts), texts
