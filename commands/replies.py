@@ -98,6 +98,7 @@ class ItemView:
             self.blocked_reason,
             self.owner,
             self.due_date,
+            self.waiver_until,
         )
 
 

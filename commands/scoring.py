@@ -146,6 +146,7 @@ class ItemBrief:
     blocked_reason: str | None = None
     owner: str | None = None
     due_date: date | None = None
+    waiver_until: date | None = None  # waived items: past it, the item is open again
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,13 @@ def assume_done(
     }
     counts = {name: getattr(c, f"{name}_count") for name in lists}
     for item in items:
-        if item.status in (Status.DONE, Status.WAIVED):
+        # A waiver whose date has passed is open again: assuming it done changes things.
+        expired = (
+            item.status == Status.WAIVED
+            and item.waiver_until is not None
+            and item.waiver_until < today
+        )
+        if item.status == Status.DONE or (item.status == Status.WAIVED and not expired):
             continue
         for i, tally in enumerate(adjusted):
             same = (tally.category, tally.priority, tally.status) == (
@@ -280,11 +287,11 @@ def assume_done(
                 item.priority,
                 item.status,
             )
-            if same and not tally.expired_waiver and tally.count > 0:
+            if same and tally.expired_waiver == expired and tally.count > 0:
                 adjusted[i] = replace(tally, count=tally.count - 1)
                 adjusted.append(Tally(item.category, item.priority, Status.DONE, 1))
                 break
-        overdue = item.due_date is not None and item.due_date < today
+        overdue = not expired and item.due_date is not None and item.due_date < today
         applies = {
             "open_critical": item.priority == Priority.CRITICAL,
             "blocked": item.status == Status.BLOCKED,

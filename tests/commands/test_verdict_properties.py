@@ -268,3 +268,26 @@ def test_a_launch_whose_items_the_scenario_does_not_require_has_no_checklist(
     reply = ok(store, owner, "status")
     assert (reply.report.verdict.call, reply.report.score.percent) == (Call.NO_GO, 0)
     assert reply.report.verdict.counts == "no checklist yet"
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(checklist=st.lists(specs, min_size=1, max_size=12), scenario=scenarios)
+def test_status_if_every_open_item_were_done_scores_100_and_is_go(
+    store: Store, checklist: list[Spec], scenario: str
+) -> None:
+    owner = store_checklist(store, checklist, scenario, 80)
+    keys = [f"P-{n}" for n, spec in enumerate(checklist, start=1) if not _ready(spec)]
+    if not any(_required(s, scenario) for s in checklist):
+        return  # no checklist: nothing to assume
+    reply = ok(store, owner, "status if " + ", ".join(keys)) if keys else ok(store, owner, "status")
+    assumed = reply.what_if or reply.report
+    assert assumed.score.percent == 100, (checklist, assumed)
+    waived = any(
+        s.status == Status.WAIVED and _ready(s) for s in checklist if _required(s, scenario)
+    )
+    assert assumed.verdict.call == (Call.CONDITIONS if waived else Call.GO), assumed.verdict
