@@ -397,6 +397,12 @@ def changed_since_import(session: Session, *, launch_id: int) -> set[int]:
 
 # -- people ---------------------------------------------------------------------------------
 
+_PRIORITY_RANK = case(
+    {p.value: rank for rank, p in enumerate(Priority)},
+    value=col(Item.priority),
+    else_=len(Priority),
+)
+
 
 def open_items_of(
     session: Session, *, launch_id: int, owner: str, limit: int
@@ -407,7 +413,18 @@ def open_items_of(
         col(Item.owner) == owner,
         col(Item.status).in_(_OPEN),
     )
-    stmt = select(Item).where(where).order_by(col(Item.category), col(Item.seq)).limit(limit)
+    # What matters most first: the page may hold only some of them.
+    stmt = (
+        select(Item)
+        .where(where)
+        .order_by(
+            _PRIORITY_RANK,
+            col(Item.due_date).is_(None),
+            col(Item.due_date),
+            col(Item.seq),
+        )
+        .limit(limit)
+    )
     total = session.exec(select(func.count()).select_from(Item).where(where)).one()
     return list(session.exec(stmt).all()), int(total)
 

@@ -264,3 +264,22 @@ def test_scope_leaves_items_out_of_the_score_for_other_scenarios(store, ctx) -> 
     assert after.not_required == 1
     assert after.score.total == before.score.total - 1
     assert "SSL" not in [i.key for i in after.concerns.open_critical]
+
+
+def test_home_lists_an_owners_most_important_items_first(store) -> None:
+    from commands.home import home
+
+    alice = make_ctx("alice")
+    ok(store, alice, "launch new Checkout")
+    for text in (
+        "add Alpha docs #Docs !low key DOC",
+        "add Beta dashboards #Ops !medium key DASH",
+        "add Zulu certificates #Security !critical key TLS",
+        "add Gamma backups #Infra !high key BAK due 2026-12-20",
+        "add Delta restore #Infra !high key RST due 2026-12-10",
+    ):
+        ok(store, alice, text)
+    for key in ("DOC", "DASH", "TLS", "BAK", "RST"):
+        ok(store, alice, f"assign {key} @bob")
+    mine = home(store, make_ctx("bob")).launches[0].mine
+    assert [item.key for item in mine] == ["TLS", "RST", "BAK", "DASH", "DOC"]
