@@ -217,6 +217,31 @@ def sample(url: str, text: str) -> str:
     return f"{len(reply.content):,} bytes: {reply.json().get('text', '')[:90]!r}"
 
 
+def baseline_database(folder: Path, baseline: Path) -> str:
+    """A copy of the bench database for the baseline's code, taken back (by this code's
+    migrations) to the newest one the baseline has: a newer schema it would refuse."""
+    import sqlite3
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from storage.migrate import alembic_config
+
+    copy = folder / "before.db"
+    with sqlite3.connect(folder / "bench.db") as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    theirs = [
+        found[1]
+        for path in (baseline / "storage" / "migrations" / "versions").glob("*.py")
+        if (found := re.search(r'^revision\s*(?::[^=]*)?=\s*"([^"]+)"', path.read_text(), re.M))
+    ]
+    engine = create_engine(f"sqlite:///{copy}")
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), max(theirs))  # a no-op when there
+    engine.dispose()
+    return f"sqlite:///{copy}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=5000)
@@ -276,6 +301,11 @@ def main() -> None:
                     command = [sys.executable, "-m", "bot.cli", "serve"]
                     server_env = {**env, **extra, "PORT": str(port), "HOST": "127.0.0.1"}
                 cwd = args.baseline if name == "before" else None
+                if name == "before":  # its own copy, at the schema its code knows
+                    server_env = {
+                        **server_env,
+                        "DATABASE_URL": baseline_database(Path(folder), args.baseline),
+                    }
                 process = start(command, server_env, port, cwd=cwd)
                 if process.stderr is not None:  # readybot logs at INFO: drain it to a file
                     drain = subprocess.Popen(["cat"], stdin=process.stderr, stdout=log)
