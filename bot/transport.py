@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import math
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,9 @@ PERMANENT_ERRORS = frozenset(
         "user_not_found",
     }
 )
+# Errors Slack gives (with a 200 or a 5xx) when "it's possible some aspect of the operation
+# succeeded before the error was raised": the message may be in the channel.
+AMBIGUOUS_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable"})
 # chat.update and views.publish answers that no retry can change.
 REFRESH_PERMANENT = PERMANENT_ERRORS | {
     "message_not_found",
@@ -161,7 +165,7 @@ class SlackTransport:
         except SlackApiError as exc:
             return classify(exc)
         except (TimeoutError, aiohttp.ClientError) as exc:
-            return Uncertain(f"{type(exc).__name__}: {exc}")
+            return failed_to_reach(exc)
         return Sent(response.get("ts"), self._follow_ups(claimed, composed, parent_ts))
 
     def _follow_ups(
@@ -234,7 +238,7 @@ class SlackTransport:
         except SlackApiError as exc:
             return classify(exc)
         except (TimeoutError, aiohttp.ClientError) as exc:
-            return Uncertain(f"{type(exc).__name__}: {exc}")
+            return failed_to_reach(exc)
         files = response.get("files") or [{}]
         return Sent(str(files[0].get("id") or ""))
 
@@ -349,15 +353,40 @@ async def _refreshed(call: Awaitable[Any]) -> Outcome:
 
 
 def classify(exc: SlackApiError) -> Outcome:
+    """What Slack's answer to a post means: a 429 or an error it gives for a request it did
+    not carry out is a Retry; a 5xx, or an error Slack says may follow a partial success
+    (AMBIGUOUS_ERRORS, even with a 200), is Uncertain."""
     status = exc.response.status_code
     error = str(exc.response.get("error") or status)
-    if status == 429:
-        retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get(
-            "retry-after"
-        )
-        return Retry("ratelimited", float(retry_after) if retry_after else None)
+    if status == 429 or error in ("ratelimited", "rate_limited"):
+        return Retry("ratelimited", retry_after(exc.response.headers))
     if status >= 500:
         return Uncertain(f"Slack answered {status}")
+    if error in AMBIGUOUS_ERRORS:
+        return Uncertain(f"Slack answered {error}")
     if error in PERMANENT_ERRORS:
         return Permanent(error)
     return Retry(error)
+
+
+def failed_to_reach(exc: Exception) -> Outcome:
+    """A network failure's outcome: a connection never made (refused, no such host, a TLS
+    handshake that failed) carried nothing to Slack, so it is a plain Retry; anything after
+    the request may have gone (a reset, a timeout, a dropped connection) is Uncertain."""
+    reason = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return Retry(reason)
+    return Uncertain(reason)
+
+
+def retry_after(headers: Mapping[str, Any] | None) -> float | None:
+    """Slack's Retry-After in seconds, if it gave a usable one (at most an hour)."""
+    for name, value in (headers or {}).items():
+        if str(name).lower() == "retry-after":
+            raw = value[0] if isinstance(value, list | tuple) and value else value
+            try:
+                seconds = float(str(raw).strip())
+            except ValueError:
+                return None
+            return min(seconds, 3600.0) if math.isfinite(seconds) and seconds >= 0 else None
+    return None

@@ -18,7 +18,8 @@ Outcomes a sender reports:
 - Sent: done (the Slack message ts is kept; follow-ups, such as rewriting the message a
   recovery answers, are queued in the same transaction).
 - Retry: Slack said no and nothing was posted (429, a transient error): try again later;
-  a 429's Retry-After is honoured. Refreshes are retried after any error: sending one twice
+  a 429's Retry-After is honoured for the row and its channel (nothing else is sent there
+  before it is up). Refreshes are retried after any error: sending one twice
   is harmless.
 - Uncertain: the request may have reached Slack (timeout, 5xx): try again later, but the
   next attempt first looks for the message (senders tag it with the outbox id) and only
@@ -267,13 +268,18 @@ class Deliverer:
                 passed.add(claimed.id)
             heartbeat = asyncio.create_task(self._keep_lease(claimed.id))
             try:
-                await self._deliver(claimed, gate)
+                outcome = await self._deliver(claimed, gate)
             except DatabaseUnavailable as exc:
                 # Its lease runs out, and it is taken again as uncertain: checked, not doubled.
                 log.warning("outbox %s: the database is not answering (%s)", claimed.id, exc)
                 return handled
             finally:
                 heartbeat.cancel()
+            if isinstance(outcome, Retry) and outcome.after and claimed.kind not in REFRESH_KINDS:
+                # Slack rate limited the channel: nothing else goes to it before Retry-After.
+                until = self.clock() + timedelta(seconds=outcome.after)
+                self.pacer.hold(*lane, until=until)
+                return handled
         return handled
 
     async def _keep_lease(self, outbox_id: int) -> None:
@@ -289,7 +295,7 @@ class Deliverer:
                 log.warning("outbox %s: the lease was lost mid-send", outbox_id)
                 return
 
-    async def _deliver(self, claimed: Claimed, gate: asyncio.Semaphore) -> None:
+    async def _deliver(self, claimed: Claimed, gate: asyncio.Semaphore) -> Outcome | None:
         max_age = MAX_AGE.get(claimed.kind)
         if max_age is not None and self.clock() - claimed.created_at > max_age:
             log.warning(
@@ -303,7 +309,7 @@ class Deliverer:
                 self._final, claimed, OutboxStatus.EXPIRED, "expired before it could be sent"
             )
             self._count(claimed.kind, "expired")
-            return
+            return None
         parent = await asyncio.to_thread(self._parent, claimed)
         if parent is not None and parent.waiting:
             outcome: Outcome = Retry("waiting for the message it answers to be posted")
@@ -311,6 +317,7 @@ class Deliverer:
             outcome = await self._send(claimed, parent.ts if parent else None, gate)
         label = await asyncio.to_thread(self._record, claimed, outcome)
         self._count(claimed.kind, label or outcome)
+        return outcome
 
     async def _send(
         self, claimed: Claimed, parent_ts: str | None, gate: asyncio.Semaphore
@@ -333,7 +340,13 @@ class Deliverer:
         with self.store.read() as session:
             found = rows.due_rows(session, transport=self.transport.name, now=now, limit=self.batch)
             self._next_due = rows.next_due_at(session, transport=self.transport.name)
-        return list(dict.fromkeys(row.lane for row in found if row.lane not in busy))
+        return list(
+            dict.fromkeys(
+                row.lane
+                for row in found
+                if row.lane not in busy and not self.pacer.held(*row.lane, now)
+            )
+        )
 
     def _claim_next(self, lane: Lane, passed: frozenset[int]) -> Claimed | int | None:
         """Claim the lane's oldest due row (not in `passed`): the claimed row; the id of a

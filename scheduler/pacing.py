@@ -7,6 +7,11 @@ algorithm: the token bucket's arithmetic, kept as one "theoretical arrival time"
 workspace). A message books the workspace's budget only once its channel is ready, so a
 channel waiting out its second never holds other channels back. Booking is synchronous, so
 lanes running side by side on one event loop never book the same moment twice.
+
+When Slack answers 429 anyway, its Retry-After is honoured for the whole channel, not just
+the message it refused: `hold` keeps the channel's lane from sending anything else until
+then (`held`), so the next message neither runs into the same limit nor overtakes the one
+waiting. Holds are in the deliverer's clock (datetimes), bookings in monotonic seconds.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass
@@ -23,6 +29,20 @@ class Pacer:
     burst: float = 4.0
     _channel_ready: dict[tuple[str, str], float] = field(default_factory=dict)
     _team_tat: dict[str, float] = field(default_factory=dict)
+    _holds: dict[tuple[str, str], datetime] = field(default_factory=dict)
+
+    def hold(self, team: str, channel: str, *, until: datetime) -> None:
+        """Slack asked (429, Retry-After) that nothing more go to `channel` before `until`."""
+        key = (team, channel)
+        self._holds[key] = max(until, self._holds.get(key, until))
+
+    def held(self, team: str, channel: str, now: datetime) -> bool:
+        """Whether `channel` is still waiting out a Retry-After at `now`."""
+        until = self._holds.get((team, channel))
+        if until is not None and until <= now:
+            del self._holds[(team, channel)]
+            return False
+        return until is not None
 
     def reserve(self, team: str, channel: str, now: float) -> tuple[float, bool]:
         """(seconds to wait from `now`, whether the message is booked). A channel that is

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from bot.render.digest.templates import load_templates
@@ -16,6 +16,19 @@ from tests.fakes.slack_api import FakeSlack
 
 T = TypeVar("T")
 BOT_TOKEN = "xoxb-test-token"
+
+
+class Clock:
+    """A clock the test moves by hand (a deliverer's `clock`)."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 def wait_until(probe: Callable[[], T], *, what: str, timeout: float = 5.0) -> T:

@@ -2,7 +2,7 @@
 
 It answers the methods readybot uses, records every call with its parsed body,
 serves `response_url` endpoints, and can be scripted to fail (429 with
-Retry-After, 500, slow replies) per method. Point the bot at `fake.base_url`
+Retry-After, 500, slow or late replies, a reset connection) per method. Point the bot at `fake.base_url`
 (SLACK_API_URL) and assert on `fake.calls`.
 """
 
@@ -12,6 +12,8 @@ import base64
 import contextlib
 import itertools
 import json
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,7 +38,7 @@ class Fault:
     """A scripted answer: an HTTP status (429/500/...), optional Retry-After, optional delay."""
 
     status: int = 200
-    retry_after: int | None = None
+    retry_after: int | str | None = None
     delay: float = 0.0
     body: dict[str, Any] | None = None
     # Carry the call out (e.g. post the message) and only then answer with the fault: the
@@ -45,6 +47,9 @@ class Fault:
     # Carry the call out, then wait this long before answering (Slack slow to answer a post
     # that is already visible in the channel).
     late: float = 0.0
+    # Answer nothing: reset the connection (TCP RST) once the request is read (with `apply`,
+    # after carrying the call out: the post landed and the connection broke).
+    reset: bool = False
 
 
 class FakeSlack:
@@ -464,6 +469,8 @@ class FakeSlack:
                         return self._json(200, answered)
                     if fault.apply:
                         fake.answer(method, body, self.headers.get("Authorization"))
+                    if fault.reset:
+                        return self._reset()
                     if fault.status != 200:
                         extra = (
                             {"Retry-After": str(fault.retry_after)}
@@ -479,6 +486,14 @@ class FakeSlack:
                 self._json(200, fake.answer(method, body, self.headers.get("Authorization")))
 
             do_GET = do_POST
+
+            def _reset(self) -> None:
+                """Close the connection with a TCP RST instead of an answer."""
+                self.close_connection = True
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
 
             def _json(
                 self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None

@@ -8,7 +8,7 @@ searches threads with `conversations.replies` and direct messages in their IM.
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -21,21 +21,10 @@ from storage.vocabulary import OutboxKind
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
 from tests.fakes.slack_api import FakeSlack, Fault
-from tests.support import BOT_TOKEN, slack_deliverer
+from tests.support import BOT_TOKEN, Clock, slack_deliverer
 
 CHANNEL = "C0LAUNCH"
 ADMIN = "UADMIN"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
