@@ -50,7 +50,10 @@ _LEADING_PRIORITY = re.compile(r"^(critical|high|medium|low|p[0-3])\s*[—–:-]
 _LEADING_TAG = re.compile(r"^\s*\[(?P<tag>[^\]]{1,20})\]\s*")
 _TITLE_EDGES = " \t:;,-–—|"
 _SEE_TAIL = re.compile(r"\s*(?:[-–—;,]\s*|\()\s*see\b[^()]*\)?\s*$", re.I)
-_NUMBERING = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+")  # "3. " of a numbered heading
+# "3. " of a numbered heading; "Step 1 — ", "Task 4: " of a runbook's.
+_NUMBERING = re.compile(
+    r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]\s+|(?:step|task|stage)\s+\d{1,3}[a-z]?\s*[.:)—–-]\s+)", re.I
+)
 # An id at the start of an item: "GL-004", "SEC-12", "PRR-3.1", "#12", "R1.2".
 ITEM_ID = re.compile(
     r"^(?P<id>[A-Z][A-Z0-9]{0,9}-\d+(?:\.\d+)*|#\d+|[A-Z]{1,3}\d+(?:\.\d+)+)\b[.:)]?\s+"

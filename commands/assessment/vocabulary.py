@@ -84,7 +84,13 @@ _PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], Priority | None], ...] = (
         Priority.CRITICAL,
     ),
     (re.compile(r"\bnice[- ]to[- ]haves?\b|\bcould[- ]haves?\b", re.I), Priority.LOW),
-    (re.compile(r"\bP([0-3])\b"), None),
+    # "P1" ranks the item, unless it counts other things ("All P1 bugs closed").
+    (
+        re.compile(
+            r"\bP([0-3])\b(?![ -](?:bugs?|issues?|incidents?|defects?|tickets?|alerts?|pages?)\b)"
+        ),
+        None,
+    ),
     (re.compile(r"\b(CRITICAL|HIGH|MEDIUM|LOW)\b"), None),
     (
         re.compile(
@@ -257,7 +263,8 @@ def refine_status(box: Status, stated: Status | None) -> Status:
 _LABEL_PRIORITY: tuple[tuple[re.Pattern[str], Priority], ...] = (
     (
         re.compile(
-            r"^(?:must(?:[- ]have)?|m|required|mandatory|blocker|blocking|urgent|p0|sev ?[01]|showstopper)$",
+            r"^(?:must(?:[- ]have)?|m|required|mandatory|blocker|blocking|urgent|highest|p0|sev ?[01]"
+            r"|showstopper)$",
             re.I,
         ),
         Priority.CRITICAL,
@@ -269,7 +276,7 @@ _LABEL_PRIORITY: tuple[tuple[re.Pattern[str], Priority], ...] = (
     ),
     (
         re.compile(
-            r"^(?:won'?t(?:[- ]have)?|w|optional|nice[- ]to[- ]have|minor|trivial|p3|p4|sev ?[45]"
+            r"^(?:won'?t(?:[- ]have)?|w|optional|nice[- ]to[- ]have|minor|trivial|lowest|p3|p4|sev ?[45]"
             r"|informational|info)$",
             re.I,
         ),
