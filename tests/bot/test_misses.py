@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -115,7 +116,7 @@ def _references_to_try(rng: random.Random, keys: list[str], ids: list[int]) -> l
         elif shape == 4:
             tried.append(f"{words} done now")
         elif shape == 5:
-            tried.append(f"{ID_MARK}{rng.choice(ids + [999999])} evidence")
+            tried.append(f"{ID_MARK}{rng.choice([*ids, 999999])} evidence")
         else:
             tried.append(f"{rng.choice(keys).lower()} {words}")
     return tried
@@ -145,7 +146,7 @@ def test_locate_over_a_snapshot_resolves_as_a_transaction_does(store, seed) -> N
             with store.read() as session:
                 launch = current_launch(session, ctx)
                 expected = _outcome(
-                    lambda: find_item(session, launch, text, split=split, verb="block")
+                    partial(find_item, session, launch, text, split=split, verb="block")
                 )
-            got = _outcome(lambda: locate(refs, text, split=split, verb="block"))
+            got = _outcome(partial(locate, refs, text, split=split, verb="block"))
             assert got == expected, (text, split)

@@ -3,7 +3,6 @@ status after any change shows the plan computed afresh would show (commands.stat
 
 from __future__ import annotations
 
-
 from commands.launching import current_launch, local_today
 from commands.status import build_report
 from storage.launches import all_launches
