@@ -13,7 +13,7 @@ import heapq
 import math
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -243,12 +243,23 @@ def holds_up(graph: Graph, item_id: int, limit: int | None = None) -> tuple[str,
 
 # -- the shortest path to GO ------------------------------------------------------------------
 
+SEARCH_BUDGET = 4_000  # steps of the exact search (about 20 ms) before the best found stands
+
 
 @dataclass(frozen=True)
 class PathToGo:
     keys: tuple[str, ...]  # the items to finish, what they need first included
     score: int  # the score once they are done
     reachable: bool = True  # False: even every open item done would not make GO
+    exact: bool = True  # False: the search ran out of budget; the smallest set it found
+
+
+def _gain(node: Node) -> int:
+    """What finishing `node` adds to the ready weight: nothing for an item the score does
+    not count, or one counted as done already (a critical item only claimed)."""
+    if not node.required or node.status == Status.DONE:
+        return 0
+    return PRIORITY_WEIGHTS[node.priority]
 
 
 def path_to_go(
@@ -258,61 +269,203 @@ def path_to_go(
     total_weight: int,
     bar: int,
     must: Sequence[int] = (),
+    budget: int = SEARCH_BUDGET,
 ) -> PathToGo:
-    """The smallest set of open required items whose completion turns NO-GO into GO: every
-    open critical and blocked item (and `must`: e.g. critical items only claimed, when the
-    launch requires them verified), what those need first, then the heaviest items until
-    the score reaches the bar. Finishing an item needs what it depends on, so each choice
-    brings its open dependencies along."""
+    """The smallest set of open items whose completion turns NO-GO into GO: every open
+    required critical and blocked item (and `must`: e.g. critical items only claimed, when
+    the launch requires them verified) with what those need first, then the fewest further
+    items that bring the score to the bar. Finishing an item needs the open items it depends
+    on, so each choice brings them along.
+
+    The fewest further items is a covering problem over the dependency graph (hard in
+    general): items that neither need nor are needed by other open items are taken
+    heaviest first, which is optimal for them; the items tied by dependencies are searched
+    exactly, branch and bound, for `budget` steps. Past it the smallest set found stands
+    (`exact` False): a launch with thousands of dependencies between its open items."""
     chosen: set[int] = set()
-    gained = 0
-
-    def take(item: int) -> None:
-        nonlocal gained
-        stack = [item]
-        while stack:
-            here = stack.pop()
-            node = graph.nodes.get(here)
-            if here in chosen or node is None or not node.open:
-                continue
-            chosen.add(here)
-            if node.required:
-                gained += PRIORITY_WEIGHTS[node.priority]
-            stack.extend(graph.needs.get(here, ()))
-
-    open_required = [n for n in graph.nodes.values() if n.open and n.required]
-    for node in open_required:
-        if node.priority == Priority.CRITICAL or node.status == Status.BLOCKED:
-            take(node.id)
+    for node in graph.nodes.values():
+        if (
+            node.open
+            and node.required
+            and (node.priority == Priority.CRITICAL or node.status == Status.BLOCKED)
+        ):
+            chosen |= _closure(graph, node.id, chosen)
     for item in must:
-        take(item)
-
-    def score() -> int:
-        return (ready_weight + gained) * 100 // total_weight if total_weight else 0
-
-    # Heaviest first, counting what each brings along (open dependencies not yet chosen).
-    def cost(node: Node) -> tuple[float, int, str]:
-        extra = _closure_size(graph, node.id, chosen)
-        return (-PRIORITY_WEIGHTS[node.priority] / extra, extra, node.key)
-
-    rest = sorted((n for n in open_required if n.id not in chosen), key=cost)
-    for node in rest:
-        if score() >= bar:
-            break
-        take(node.id)
-    reachable = score() >= bar
+        if item in graph.nodes:
+            chosen |= _closure(graph, item, chosen)
+    gained = sum(_gain(graph.nodes[i]) for i in chosen)
+    # score = floor(100 * ready / total) >= bar  <=>  ready >= ceil(bar * total / 100)
+    need = -(-bar * total_weight // 100) - ready_weight - gained
+    exact = True
+    if need > 0:
+        found = _fewest(graph, chosen, need, budget)
+        if found is None:  # unreachable: every open item done is still under the bar
+            for node in graph.nodes.values():
+                if node.open and node.required:
+                    chosen |= _closure(graph, node.id, chosen)
+        else:
+            extra, exact = found
+            chosen |= extra
+    gained = sum(_gain(graph.nodes[i]) for i in chosen)
+    score = (ready_weight + gained) * 100 // total_weight if total_weight else 0
     keys = tuple(graph.nodes[i].key for i in _order(graph, chosen))
-    return PathToGo(keys, min(score(), 100), reachable)
+    return PathToGo(keys, min(score, 100), score >= bar, exact)
 
 
-def _closure_size(graph: Graph, item: int, chosen: set[int]) -> int:
-    seen: set[int] = set()
+def _closure(graph: Graph, item: int, chosen: set[int]) -> set[int]:
+    """`item` and the open items it needs, transitively, less those in `chosen`."""
+    found: set[int] = set()
     stack = [item]
-    while stack and len(seen) < 50:  # beyond 50 the exact number does not change the order
+    while stack:
         here = stack.pop()
         node = graph.nodes.get(here)
-        if here in seen or here in chosen or node is None or not node.open:
+        if here in found or here in chosen or node is None or not node.open:
             continue
-        seen.add(here)
+        found.add(here)
         stack.extend(graph.needs.get(here, ()))
-    return max(1, len(seen))
+    return found
+
+
+def _fewest_loose(need: int, counts: Sequence[int]) -> int | None:
+    """How many free items (counts[w]: how many weigh w) reach `need`, heaviest first; None
+    if they cannot. For independent items the heaviest k are the best k, so this is exact."""
+    taken = 0
+    for weight in range(len(counts) - 1, 0, -1):
+        if need <= 0:
+            break
+        use = min(counts[weight], -(-need // weight))
+        taken += use
+        need -= use * weight
+    return taken if need <= 0 else None
+
+
+def _fewest(graph: Graph, chosen: set[int], need: int, budget: int) -> tuple[set[int], bool] | None:
+    """The fewest open items, closed under what they need, outside `chosen`, whose gain
+    reaches `need`, and whether the search finished; None if no set does."""
+    pool = {i for i, n in graph.nodes.items() if n.open and i not in chosen}
+    gain = {i: _gain(graph.nodes[i]) for i in pool}
+    available = sum(gain.values())
+    if available < need:
+        return None
+    if available == need:  # every item that counts, and what they need: no choice
+        return {j for i in pool if gain[i] > 0 for j in _closure(graph, i, chosen)}, True
+    top = max(PRIORITY_WEIGHTS.values())
+
+    def tied(i: int) -> bool:
+        return any(d in pool for d in graph.needs.get(i, ())) or any(
+            d in pool for d in graph.needed_by.get(i, ())
+        )
+
+    # Loose items, heaviest first (then in the checklist's order); the tied ones to search.
+    loose = sorted((i for i in pool if gain[i] > 0 and not tied(i)), key=lambda i: (-gain[i], i))
+    loose_counts = [0] * (top + 1)
+    for i in loose:
+        loose_counts[gain[i]] += 1
+
+    def fill(rest: int) -> list[int]:
+        picked = []
+        for i in loose:
+            if rest <= 0:
+                break
+            picked.append(i)
+            rest -= gain[i]
+        return picked
+
+    closures: dict[int, frozenset[int]] = {}
+    steps = 0
+
+    def closure(i: int) -> frozenset[int]:
+        nonlocal steps
+        found = closures.get(i)
+        if found is None:
+            found = closures[i] = frozenset(_closure(graph, i, chosen))
+            steps += len(found)
+        return found
+
+    free = set(loose)
+    candidates = sorted(
+        (i for i in pool if gain[i] > 0 and i not in free), key=lambda i: (-gain[i], i)
+    )
+    # The best so far: loose items alone, then greedily by gain per item brought along.
+    best_size = _fewest_loose(need, loose_counts)
+    best: frozenset[int] = frozenset(fill(need)) if best_size is not None else frozenset()
+    greedy = _greedy(graph, pool, gain, need, closure)
+    if greedy is not None and (best_size is None or len(greedy) < best_size):
+        best, best_size = greedy, len(greedy)
+    assert best_size is not None  # the pool reaches `need`, and greedy takes all if it must
+    # What the tied items from index k on could add at most, by weight (a bound).
+    after = [[0] * (top + 1) for _ in range(len(candidates) + 1)]
+    for k in range(len(candidates) - 1, -1, -1):
+        after[k] = list(after[k + 1])
+        after[k][gain[candidates[k]]] += 1
+
+    # Depth-first: (index, items taken, their gain, items refused). Taking first finds good
+    # sets early; refusing an item refuses what needs it.
+    stack: list[tuple[int, frozenset[int], int, frozenset[int]]] = [
+        (0, frozenset(), 0, frozenset())
+    ]
+    while stack:
+        if steps > budget:
+            return set(best), False
+        steps += 1
+        k, taken, got, refused = stack.pop()
+        rest = need - got
+        bound = _fewest_loose(rest, [a + b for a, b in zip(after[k], loose_counts, strict=True)])
+        if bound is None or len(taken) + bound >= best_size:
+            continue
+        with_loose = _fewest_loose(rest, loose_counts)
+        if with_loose is not None and len(taken) + with_loose < best_size:
+            best_size = len(taken) + with_loose
+            best = taken | frozenset(fill(rest))
+            if len(taken) + bound >= best_size:
+                continue
+        while k < len(candidates) and candidates[k] in taken:
+            k += 1
+        if k == len(candidates):
+            continue
+        item = candidates[k]
+        stack.append((k + 1, taken, got, refused | {item}))
+        extra = closure(item) - taken
+        if not (extra & refused) and len(taken) + len(extra) < best_size:
+            stack.append((k + 1, taken | extra, got + sum(gain[i] for i in extra), refused))
+    return set(best), True
+
+
+def _greedy(
+    graph: Graph,
+    pool: set[int],
+    gain: Mapping[int, int],
+    need: int,
+    closure: Callable[[int], frozenset[int]],
+) -> frozenset[int] | None:
+    """Items by the gain they bring per item brought along (their open needs included),
+    then without those no longer needed: a good first answer for the exact search."""
+
+    def rank(item: int) -> tuple[float, int]:
+        seen: set[int] = set()
+        stack = [item]
+        while stack and len(seen) < 50:  # past 50 the exact ratio changes no choice
+            here = stack.pop()
+            if here in seen or here not in pool:
+                continue
+            seen.add(here)
+            stack.extend(graph.needs.get(here, ()))
+        return (-sum(gain[j] for j in seen) / max(1, len(seen)), item)
+
+    ranked = sorted((i for i in pool if gain[i] > 0), key=rank)
+    taken: set[int] = set()
+    got = 0
+    for item in ranked:
+        if got >= need:
+            break
+        extra = closure(item) - taken
+        taken |= extra
+        got += sum(gain[i] for i in extra)
+    if got < need:
+        return None
+    # Drop what is not needed: an item nothing taken needs, whose gain is spare.
+    for item in sorted(taken, key=lambda i: (gain[i], -i)):
+        if got - gain[item] >= need and not any(d in taken for d in graph.needed_by.get(item, ())):
+            taken.discard(item)
+            got -= gain[item]
+    return frozenset(taken)

@@ -113,7 +113,7 @@ def plan(
         must = [
             n.id
             for n in graph.nodes.values()
-            if n.status == Status.DONE and not n.ready  # critical, only claimed
+            if n.status == Status.DONE and not n.ready and n.required  # critical, only claimed
         ]
         to_go = path_to_go(
             graph, ready_weight=ready_weight, total_weight=total_weight, bar=launch.bar, must=must

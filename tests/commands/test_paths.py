@@ -7,6 +7,7 @@ import itertools
 import random
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -147,3 +148,149 @@ def test_what_an_open_item_waits_for() -> None:
     ]
     graph = Graph.of(nodes, [(3, 1), (3, 2), (4, 1)])
     assert waits_for(graph) == {"TLS": ("DNS",)}  # done items wait for nothing
+
+
+def _fewest_to_go(graph: Graph, *, ready: int, total: int, bar: int, must=()) -> int | None:
+    """The oracle: the size of the smallest set of open items, closed under what they need,
+    whose completion makes the verdict's rules hold (no open required critical or blocked
+    item, `must` done, the score at the bar), by trying every set; None if none does."""
+    open_ids = sorted(i for i, n in graph.nodes.items() if n.open)
+
+    def go(chosen: set[int]) -> bool:
+        for i, n in graph.nodes.items():
+            if i in chosen or not n.open:
+                continue
+            if i in must or (
+                n.required and (n.priority == Priority.CRITICAL or n.status == Status.BLOCKED)
+            ):
+                return False
+        gained = sum(
+            PRIORITY_WEIGHTS[graph.nodes[i].priority]
+            for i in chosen
+            if graph.nodes[i].required and graph.nodes[i].status != Status.DONE
+        )
+        return (ready + gained) * 100 // total >= bar
+
+    for size in range(len(open_ids) + 1):
+        for combo in itertools.combinations(open_ids, size):
+            chosen = set(combo)
+            if all(
+                d in chosen or graph.nodes[d].ready for i in chosen for d in graph.needs.get(i, ())
+            ) and go(chosen):
+                return size
+    return None
+
+
+def _assert_a_valid_path(graph: Graph, found, *, ready: int, total: int, bar: int) -> None:
+    by_key = {n.key: n.id for n in graph.nodes.values()}
+    chosen = {by_key[k] for k in found.keys}
+    for i in chosen:  # what a chosen item needs is chosen or ready, and comes first
+        for needed in graph.needs.get(i, ()):
+            assert graph.nodes[needed].ready or needed in chosen
+            if needed in chosen:
+                assert found.keys.index(graph.nodes[needed].key) < found.keys.index(
+                    graph.nodes[i].key
+                )
+    gained = sum(
+        PRIORITY_WEIGHTS[graph.nodes[i].priority]
+        for i in chosen
+        if graph.nodes[i].required and graph.nodes[i].status != Status.DONE
+    )
+    assert ((ready + gained) * 100 // total >= bar) == found.reachable
+    assert found.score == min(100, (ready + gained) * 100 // total)
+
+
+def test_the_path_to_go_prefers_a_heavy_chain_to_light_loose_items() -> None:
+    # GO needs 5 more points: HIGH (3) needs MED (2) is two items; a greedy that ranks HIGH
+    # by its own weight over what it brings took MED2 first and then the chain: three.
+    nodes = [
+        node(1, "HIGH", priority=Priority.HIGH),
+        node(2, "MED", priority=Priority.MEDIUM),
+        node(3, "MED2", priority=Priority.MEDIUM),
+        node(4, "LOW1", priority=Priority.LOW),
+        node(5, "LOW2", priority=Priority.LOW),
+        node(6, "DONE", priority=Priority.HIGH, status=Status.DONE, ready=True),
+    ]
+    graph = Graph.of(nodes, [(1, 2)])
+    total = sum(PRIORITY_WEIGHTS[n.priority] for n in nodes)  # 12
+    ready = 3
+    bar = (ready + 5) * 100 // total  # 8 of 12 points: 66
+    found = path_to_go(graph, ready_weight=ready, total_weight=total, bar=bar)
+    assert found.keys == ("MED", "HIGH") and found.reachable and found.exact
+    assert _fewest_to_go(graph, ready=ready, total=total, bar=bar) == 2
+
+
+def test_a_critical_item_only_claimed_adds_nothing_to_the_score_when_verified() -> None:
+    # CLAIM is done (its 5 points are in the ready weight) but only claimed, and the launch
+    # requires it verified: verifying it is on the path, and does not count twice.
+    nodes = [
+        node(1, "CLAIM", priority=Priority.CRITICAL, status=Status.DONE, ready=False),
+        node(2, "HIGH", priority=Priority.HIGH),
+        node(3, "LOW", priority=Priority.LOW),
+    ]
+    graph = Graph.of(nodes, [])
+    found = path_to_go(graph, ready_weight=5, total_weight=9, bar=80, must=[1])
+    assert set(found.keys) == {"CLAIM", "HIGH"} and found.score == 88  # (5 + 3) of 9
+    alone = path_to_go(graph, ready_weight=5, total_weight=9, bar=50, must=[1])
+    assert alone.keys == ("CLAIM",) and alone.score == 55
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_the_path_to_go_is_as_small_as_trying_every_set_finds(seed: int) -> None:
+    rng = random.Random(seed)
+    size = rng.randint(3, 12)
+    nodes = []
+    for i in range(size):
+        status = rng.choice(
+            [Status.TODO, Status.TODO, Status.IN_PROGRESS, Status.BLOCKED, Status.DONE]
+        )
+        priority = rng.choice(
+            [Priority.CRITICAL, Priority.HIGH, Priority.MEDIUM, Priority.LOW, Priority.LOW]
+        )
+        claimed = status == Status.DONE and priority == Priority.CRITICAL and rng.random() < 0.5
+        nodes.append(
+            Node(
+                i,
+                f"K{i}",
+                f"Item {i}",
+                priority,
+                status,
+                required=rng.random() < 0.9,
+                ready=status == Status.DONE and not claimed,
+            )
+        )
+    density = rng.choice([0.05, 0.15, 0.3])
+    edges = {(a, b) for a in range(size) for b in range(a) if rng.random() < density}
+    graph = Graph.of(nodes, edges)
+    total = sum(PRIORITY_WEIGHTS[n.priority] for n in nodes if n.required)
+    if total == 0:
+        return
+    ready = sum(
+        PRIORITY_WEIGHTS[n.priority] for n in nodes if n.required and n.status == Status.DONE
+    )
+    must = [n.id for n in nodes if n.required and n.status == Status.DONE and not n.ready]
+    bar = rng.choice([50, 70, 80, 90, 100])
+    found = path_to_go(graph, ready_weight=ready, total_weight=total, bar=bar, must=must)
+    _assert_a_valid_path(graph, found, ready=ready, total=total, bar=bar)
+    fewest = _fewest_to_go(graph, ready=ready, total=total, bar=bar, must=must)
+    if fewest is None:
+        assert not found.reachable
+    else:
+        assert found.reachable and found.exact and len(found.keys) == fewest
+
+
+def test_past_its_budget_the_search_keeps_a_valid_path() -> None:
+    rng = random.Random(5)
+    nodes = [
+        node(i, f"K{i}", priority=rng.choice([Priority.HIGH, Priority.MEDIUM, Priority.LOW]))
+        for i in range(300)
+    ]
+    edges = {(a, rng.randrange(a)) for a in range(1, 300) for _ in range(2)}
+    graph = Graph.of(nodes, edges)
+    total = sum(PRIORITY_WEIGHTS[n.priority] for n in nodes)
+    found = path_to_go(graph, ready_weight=0, total_weight=total, bar=60, budget=10)
+    assert not found.exact
+    _assert_a_valid_path(graph, found, ready=0, total=total, bar=60)
+    assert found.reachable
+    searched = path_to_go(graph, ready_weight=0, total_weight=total, bar=60)
+    assert len(searched.keys) <= len(found.keys)
