@@ -181,12 +181,9 @@ def critical_path(graph: Graph, *, today: date, target: date | None) -> Critical
         return CriticalPath((), None, target)
     order = _order(graph, ids)
     finish: dict[int, float] = {}
-    driver: dict[int, int | None] = {}
     for i in order:
-        needed = [(finish[d], d) for d in graph.needs.get(i, ()) if d in finish]
-        start, via = max(needed) if needed else (0.0, None)
+        start = max((finish[d] for d in graph.needs.get(i, ()) if d in finish), default=0.0)
         finish[i] = start + graph.nodes[i].days
-        driver[i] = via
     horizon = (target - today).days if target else max(finish.values())
     latest: dict[int, float] = {}
     for i in reversed(order):
@@ -199,13 +196,31 @@ def critical_path(graph: Graph, *, today: date, target: date | None) -> Critical
                 bound = min(bound, latest[j] - graph.nodes[j].days)
         latest[i] = bound
     slack = {i: latest[i] - finish[i] for i in ids}
+    # Along each chain, its tightest item: an item's chain comes through the needed item
+    # whose chain is tightest (then whose own slack is least, then which finishes last).
+    # The least slack can sit mid-chain (SSL due in 3 days, needed by a smoke test due at
+    # the target): the longest chain is not always the tightest.
+    tightest: dict[int, float] = {}
+    via: dict[int, int | None] = {}
+    for i in order:
+        needed = [d for d in graph.needs.get(i, ()) if d in tightest]
+        best = (
+            min(needed, key=lambda d: (tightest[d], slack[d], -finish[d], graph.nodes[d].key))
+            if needed
+            else None
+        )
+        via[i] = best
+        tightest[i] = min(slack[i], tightest[best]) if best is not None else slack[i]
     sinks = [i for i in ids if not any(j in ids for j in graph.needed_by.get(i, ()))]
     # A chain, where there is one: a lone late item is listed as late already, and would
     # hide the chain that decides the finish.
-    chains = [i for i in sinks if driver.get(i) is not None]
-    end = min(chains or sinks or ids, key=lambda i: (slack[i], -finish[i], graph.nodes[i].key))
+    chains = [i for i in sinks if via.get(i) is not None]
+    end = min(
+        chains or sinks or ids,
+        key=lambda i: (tightest[i], -finish[i], slack[i], graph.nodes[i].key),
+    )
     chain = [end]
-    while (previous := driver.get(chain[-1])) is not None:
+    while (previous := via.get(chain[-1])) is not None:
         chain.append(previous)
     chain.reverse()
     steps = tuple(

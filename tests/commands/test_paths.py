@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -294,3 +295,23 @@ def test_past_its_budget_the_search_keeps_a_valid_path() -> None:
     assert found.reachable
     searched = path_to_go(graph, ready_weight=0, total_weight=total, bar=60)
     assert len(searched.keys) <= len(found.keys)
+
+
+def test_the_critical_path_goes_through_the_tightest_item_not_the_longest_chain() -> None:
+    # SMOKE needs SSL and CDN, both need DNS. SSL is due in 3 days (T-7d of a target in 10),
+    # CDN has only the target: the chain with the least slack runs through SSL.
+    nodes = [
+        node(1, "DNS", owner="carol"),
+        node(2, "SSL", due=TODAY + timedelta(days=3), priority=Priority.CRITICAL),
+        node(3, "CDN"),
+        node(4, "SMOKE"),
+    ]
+    for ssl, cdn in ((2, 3), (3, 2)):  # whichever id each has
+        relabel = {2: ssl, 3: cdn}
+        graph = Graph.of(
+            [replace(n, id=relabel.get(n.id, n.id)) for n in nodes],
+            [(4, ssl), (4, cdn), (ssl, 1), (cdn, 1)],
+        )
+        path = critical_path(graph, today=TODAY, target=TODAY + timedelta(days=10))
+        assert [s.key for s in path.steps] == ["DNS", "SSL", "SMOKE"]
+        assert [s.slack_days for s in path.steps][:2] == [1, 1]
