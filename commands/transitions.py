@@ -224,4 +224,12 @@ def verify_every(item: ItemView, *, days: int | None) -> Change:
             if days
             else f"{item.key} has no verification interval."
         )
-    return Change("verify_every", {"verify_every_days": days})
+    if days is None:
+        return Change("verify_every", {"verify_every_days": None}, "evidence no longer expires")
+    note = f"evidence at most {days} d old"
+    if item.status == Status.DONE and item.verified_at is not None:
+        again = (item.verified_at + timedelta(days=days)).date()
+        note += f": verify it again by {wording.day(again)}"
+    elif item.status == Status.DONE:
+        note += f": only claimed, verify it now (`/ready verify {item.key}`)"
+    return Change("verify_every", {"verify_every_days": days}, note)

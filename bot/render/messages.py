@@ -243,6 +243,14 @@ def _plain_verb(change: r.ItemChanged) -> str:
             return "changed the scope of"
         case "imported":
             return "updated from an import"
+        case "evidence":
+            return "added evidence to"
+        case "verify_every":
+            return "set a maximum evidence age for"
+        case "stability":
+            return "set a stability window for"
+        case "evidence_expired":
+            return "reopened (evidence too old)"
         case "undone":
             return f"{change.detail or 'undid a change to'} on"
         case action:

@@ -271,6 +271,10 @@ _ACTION_WORDS: dict[str, Callable[[r.ItemChanged], str]] = {
     "priority": lambda c: f"made {c.item.priority.value}:",
     "scoped": lambda c: "changed the scope of",
     "imported": lambda c: "updated from an import",
+    "evidence": lambda c: "added evidence to",
+    "verify_every": lambda c: "set a maximum evidence age for",
+    "stability": lambda c: "set a stability window for",
+    "evidence_expired": lambda c: "reopened (evidence too old)",
 }
 
 

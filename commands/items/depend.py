@@ -46,7 +46,8 @@ def needs(
                     f"remove a link first (`/ready needs {keys.get(cycle[1], '?')} not "
                     f"{keys.get(cycle[2], '?')}`)."
                     if len(cycle) > 2
-                    else f"{item.key} cannot need itself."
+                    else f"{item.key} cannot need itself: name the items it waits for, "
+                    f"e.g. `/ready needs {item.key} <other item>`."
                 )
             if readiness.add_dependency(
                 session,

@@ -78,7 +78,8 @@ def test_dependencies_refuse_cycles_and_name_them(store) -> None:
     refused = fails(store, alice, f"needs {keys['DNS cut-over']} {keys['Smoke test']}")
     dns, tls, smoke = keys["DNS cut-over"], keys["TLS certificates"], keys["Smoke test"]
     assert f"That would make a cycle: {dns} → {smoke} → {tls} → {dns}" in refused.message
-    assert "cannot need itself" in fails(store, alice, f"needs {dns} {dns}").message
+    itself = fails(store, alice, f"needs {dns} {dns}").message
+    assert "cannot need itself" in itself and f"`/ready needs {dns} <other item>`" in itself
     assert "already needs" in fails(store, alice, f"needs {tls} {dns}").message
     ok(store, alice, f"block {dns} waiting on the registrar")
     status = render(ok(store, alice, "status"))
@@ -95,7 +96,9 @@ def test_dependencies_refuse_cycles_and_name_them(store) -> None:
     first, second = sorted((keys["CDN config"], tls))
     assert f"waits for `{first}` and `{second}`" in smoke_row
     ok(store, alice, f"needs {tls} not {dns}")
-    assert "needs" in {e.action for e in events(store, tls)}
+    assert {"needs", "unneeds"} <= {e.action for e in events(store, tls)}
+    unknown = fails(store, alice, f"needs {tls} DNS cutover plan")
+    assert "Did you mean" in render(unknown) and dns in render(unknown)
 
 
 def test_an_imported_document_states_dependencies(store) -> None:
@@ -149,7 +152,10 @@ def test_evidence_that_grows_old_reopens_the_item_and_tells_its_owner(store) -> 
         ok(store, alice, "add Restore test key BAK !critical")
         ok(store, alice, "assign BAK @dana")
         ok(store, alice, "done BAK restored in 14 min")
-        ok(store, alice, "verify BAK every 30d")
+        said = render(ok(store, alice, "verify BAK every 30d"))
+        again_by = (start + timedelta(days=30)).strftime("%b %-d")
+        assert "set a maximum evidence age for BAK" in said, said
+        assert "at most 30 d old: verify it again by" in said and again_by in said
         digest_warns = ok(store, alice, "status")
         assert digest_warns.report.score.ready == 1
     later = start + timedelta(days=31)
