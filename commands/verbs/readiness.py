@@ -13,7 +13,6 @@ from commands.items.change import ItemChange, change_item
 from commands.items.depend import needs
 from commands.items.verify import stability_window
 from commands.model import REGISTRY, Command, Verb, VerbSpec
-from commands.monitors.draft import parse_duration
 from commands.parse.words import require, unquote
 from commands.replies import Reply
 from storage.engine import Store
@@ -59,31 +58,61 @@ def _parse_evidence(rest: str) -> Evidence:
     return Evidence(rest)
 
 
-_EVERY = re.compile(r"^(.*?)\s+every\s+(\S+)$", re.IGNORECASE | re.DOTALL)
+_EVERY = re.compile(r"^(.*?)\s+every\s+(.+?)$", re.IGNORECASE | re.DOTALL)
 _BY_MONITOR = re.compile(
-    r"^(.*?)\s+by\s+monitor\s+#?(\d+)\s+for\s+(\S+)$", re.IGNORECASE | re.DOTALL
+    r"^(.*?)\s+by\s+monitor\s+#?(\S+)\s+for\s+(.+?)$", re.IGNORECASE | re.DOTALL
 )
+_AGE = re.compile(r"(\d{1,4})?\s*(d|days?|w|wks?|weeks?|mo|mos|months?)?", re.IGNORECASE)
+_WINDOW = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)(?![a-z])",
+    re.IGNORECASE,
+)
+_WINDOW_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def _age_days(text: str) -> int:
+    """`30d`, `30 days`, `2w`, `2 weeks`, `month`, `3 months` → days (a month is 30)."""
+    found = _AGE.fullmatch(text.strip())
+    if found and (found[1] or found[2]) and int(found[1] or 1) > 0:
+        unit = (found[2] or "d").lower()
+        per = 30 if unit.startswith("mo") else 7 if unit[0] == "w" else 1
+        return int(found[1] or 1) * per
+    raise UsageError(
+        f"“{text[:20]}” is not an age: use e.g. `every 30d`, `every 2w`, `every month` or "
+        "`every off`.",
+        usage_verb="verify",
+    )
+
+
+def _window_hours(text: str) -> float:
+    """`72h`, `72 hours`, `3 days`, `2h30m`, `1w` → hours."""
+    cleaned = text.strip().lower()
+    parts = _WINDOW.findall(cleaned)
+    if not parts or re.sub(r"\s+", "", "".join(_WINDOW.sub("", cleaned))):
+        raise UsageError(
+            f"“{text[:20]}” is not a length of time: use e.g. `for 72h`, `for 3 days` or "
+            "`for 90m`.",
+            usage_verb="verify",
+        )
+    return sum(float(n) * _WINDOW_SECONDS[u[0]] for n, u in parts) / 3600
 
 
 def _parse_verify(rest: str) -> Command:
     rest = require(rest, "verify", "an item").strip()
     if match := _BY_MONITOR.match(rest):
-        hours = parse_duration(match[3], "window") / 3600
-        return VerifyByMonitor(unquote(match[1].strip()), int(match[2]), hours)
-    if match := _EVERY.match(rest):
-        span = match[2].lower()
-        if span in ("off", "never", "none"):
-            return VerifyEvery(unquote(match[1].strip()), None)
-        found = re.fullmatch(r"(\d{1,4})\s*(d|days?|w|weeks?|m|months?)?", span)
-        if not found or int(found[1]) == 0:
+        if not match[2].isdigit():
             raise UsageError(
-                f"“{match[2][:20]}” is not an age: use e.g. `every 30d`, `every 2w` or "
-                "`every off`.",
+                f"Name the monitor by its number, not “{match[2][:30]}”: `/ready monitor list` "
+                "shows them, e.g. `/ready verify API by monitor 3 for 72h`.",
                 usage_verb="verify",
             )
-        unit = (found[2] or "d")[0]
-        days = int(found[1]) * {"d": 1, "w": 7, "m": 30}[unit]
-        return VerifyEvery(unquote(match[1].strip()), days)
+        hours = _window_hours(match[3])
+        return VerifyByMonitor(unquote(match[1].strip()), int(match[2]), hours)
+    if match := _EVERY.match(rest):
+        span = match[2].strip().lower()
+        if span in ("off", "never", "none"):
+            return VerifyEvery(unquote(match[1].strip()), None)
+        return VerifyEvery(unquote(match[1].strip()), _age_days(span))
     if re.search(r"\s(by|every)\s", f" {rest} ", re.IGNORECASE):
         raise UsageError(
             "Say `verify <item>`, `verify <item> every 30d` or "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -215,3 +216,57 @@ def test_done_before_what_it_needs_is_allowed_and_said(store) -> None:
     assert "It needs `DNS`, still open." in change_line(early, viewer=None)
     assert "It needs `DNS`, still open." in render_text.render(early, render_text.CONSOLE)
     assert ok(store, alice, "done DNS").still_needs == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("verify BAK every 30d", 30),
+        ("verify BAK every 30 days", 30),
+        ("verify BAK every 2 weeks", 14),
+        ("verify BAK every 2w", 14),
+        ("verify BAK every month", 30),
+        ("verify BAK every 3 months", 90),
+        ("verify BAK every off", None),
+    ],
+)
+def test_an_evidence_age_reads_as_people_write_it(text: str, days: int | None) -> None:
+    from commands.parse.text import parse
+    from commands.verbs.readiness import VerifyEvery
+
+    assert parse(text) == VerifyEvery("BAK", days)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("verify API by monitor 3 for 72h", 72),
+        ("verify API by monitor 3 for 72 hours", 72),
+        ("verify API by monitor #3 for 3 days", 72),
+        ("verify API by monitor 3 for 2h30m", 2.5),
+        ("verify API by monitor 3 for 90 minutes", 1.5),
+    ],
+)
+def test_a_stability_window_reads_as_people_write_it(text: str, hours: float) -> None:
+    from commands.parse.text import parse
+    from commands.verbs.readiness import VerifyByMonitor
+
+    assert parse(text) == VerifyByMonitor("API", 3, hours)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("verify BAK every 0d", "`every 30d`"),
+        ("verify BAK every soon", "`every month`"),
+        ("verify API by monitor api for 72h", "`/ready monitor list`"),
+        ("verify API by monitor 3 for ever", "`for 72h`"),
+    ],
+)
+def test_a_bad_age_or_window_says_what_to_type(store, text: str, says: str) -> None:
+    alice = make_ctx("alice")
+    ok(store, alice, "launch new Checkout")
+    ok(store, alice, "add Restore test key BAK")
+    refused = fails(store, alice, text)
+    assert says in refused.message and refused.verb == "verify"
+    assert [e.action for e in events(store, "BAK")] == ["created"]
