@@ -16,7 +16,7 @@ def evidence_expired_dm(facts: EvidenceExpired) -> SlackMessage:
     text = (
         f"⌛ {key} {md.inline(facts.title, 150)} in *{md.inline(facts.launch, 150)}* needs "
         f"verifying again: it was verified {wording.day(facts.verified_at.date())}, and its "
-        f"evidence may be {facts.every_days} d old at most. It counts as open until then."
+        f"evidence may be {facts.every_days} d old at most. It counts as open until someone verifies it again."
     )
     blocks = [
         b.section(text),
@@ -33,7 +33,11 @@ def evidence_expired_dm(facts: EvidenceExpired) -> SlackMessage:
             block_id=f"evidence:{facts.item_id}",
         ),
         b.context(
-            "Or attach fresh evidence: `/ready evidence " + md.inline(facts.key, 40) + " <link>`"
+            "Or attach fresh evidence: `/ready evidence "
+            + md.inline(facts.key, 40)
+            + " "
+            + md.text("<link or note>")
+            + "`"
         ),
     ]
     plain = f"{facts.key} in {facts.launch} needs verifying again: its evidence is older than {facts.every_days} d"

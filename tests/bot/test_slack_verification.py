@@ -149,6 +149,16 @@ def test_expired_evidence_reopens_dms_the_owner_and_verify_again_closes_it(
     dm = eventually(lambda: next(m for m in fake.posted(DANA) if "BAK" in json.dumps(m)))
     text = json.dumps(dm, ensure_ascii=False)
     assert "older than 30" in text and ids.ACTION_ITEM_VERIFY in text
+    assert "&lt;link or note&gt;" in text  # not Slack markup that eats the placeholder
+    # Once: not again the next days, nor from a replica or a restarted readybot.
+    with serve(store, fake) as replica:
+        for day in (31, 32, 40):
+            with time_machine.travel(start + timedelta(days=day, hours=1), tick=False):
+                assert replica.service.jobs.evidence() == 0
+                assert served.service.jobs.evidence() == 0
+                replica.deliver()
+                served.deliver()
+    assert len([m for m in fake.posted(DANA) if "BAK" in json.dumps(m)]) == 1
     button = next(
         element
         for block in dm["blocks"]
