@@ -294,7 +294,14 @@ def _verify_by_monitor(
     before_launch = launch.target_date is None or local_today(launch, now) <= launch.target_date
     for item in readiness.watched_by(session, monitor_id=monitor.id or 0):
         hours = item.stability_hours or 0
-        if _completes(item, state, now):
+        window = f"monitor {monitor.name[:100]} up for {duration(hours * 3600)} without a break"
+        if _completes(item, state, now) and item.status == Status.DONE:
+            # Done on a document's word: the window it waited for verifies it.
+            verified = transitions.verified(MONITOR_ACTOR, "monitor", now)
+            apply_change(
+                session, ctx, launch, item, transitions.Change("verified", verified, window)
+            )
+        elif _completes(item, state, now):
             fields = {
                 "status": Status.DONE,
                 "done_at": now,
@@ -304,15 +311,18 @@ def _verify_by_monitor(
                 "blocked_at": None,
                 **transitions.verified(MONITOR_ACTOR, "monitor", now),
             }
-            note = f"monitor {monitor.name[:100]} up for {duration(hours * 3600)} without a break"
             apply_change(
-                session, ctx, launch, item, transitions.Change("done", fields, note, announce=True)
+                session,
+                ctx,
+                launch,
+                item,
+                transitions.Change("done", fields, window, announce=True),
             )
         elif (
             went_down
             and before_launch
             and item.status == Status.DONE
-            and item.done_by == MONITOR_ACTOR
+            and MONITOR_ACTOR in (item.done_by, item.verified_by)
         ):
             note = f"monitor {monitor.name[:100]} failed before the launch: the window starts again"
             reopen = transitions.reopen(ItemView.of(item))
@@ -329,14 +339,14 @@ def _verifies(linked: Item) -> bool:
 
 
 def _completes(item: Item, state: MonitorState, now: datetime) -> bool:
-    """Whether the stability window `item` runs on this monitor completes it now."""
+    """Whether the stability window `item` runs on this monitor completes it now: an open
+    item is done, a done one only claimed is verified."""
     since = state.streak_since if _up(state) else None
     hours = item.stability_hours or 0
-    return (
-        item.status not in (Status.DONE, Status.WAIVED)
-        and since is not None
-        and now - since >= timedelta(hours=hours)
+    waiting = item.status not in (Status.DONE, Status.WAIVED) or (
+        item.status == Status.DONE and item.verified_at is None
     )
+    return waiting and since is not None and now - since >= timedelta(hours=hours)
 
 
 def apply_quiet(session: Session, *, results: dict[int, CheckResult], now: datetime) -> list[int]:

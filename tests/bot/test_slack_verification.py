@@ -210,6 +210,44 @@ def test_a_stability_window_completes_after_an_unbroken_run_and_resets_on_failur
     assert reopened and "window starts again" in reopened[-1].note
 
 
+def test_a_stability_window_verifies_a_claimed_item_and_a_failure_reopens_it(
+    served, store, fake
+) -> None:
+    importing.import_text(store, ctx(), DOC, dry_run=False, launch_name="Checkout")
+    ok(store, ctx(), "launch use Checkout")
+    health = by_title(store)["Health endpoint answers"]
+    assert health.status == "done" and health.verified_at is None  # claimed by the document
+    replies = {"/health": Reply(status=200, body=b"ok")}
+    with (
+        FakeTarget(replies) as target,
+        time_machine.travel(datetime.now(UTC), tick=False) as traveller,
+    ):
+        ok(store, ctx(), f"monitor add {target.url('/health')} every 1h")
+        shown = answer(
+            served.command(
+                f"verify {health.key} by monitor 1 for 3 hours", response_url=fake.response_url("w")
+            ),
+            fake,
+            "w",
+        )
+        assert "set a stability window for" in shown
+        hour = timedelta(hours=1, seconds=1)
+        check_monitors(store, 2, traveller, hour)
+        assert item(store, health.key).verified_at is None  # 2 h up: still only claimed
+        check_monitors(store, 2, traveller, hour)
+        verified = item(store, health.key)
+        assert verified.status == "done" and verified.verified_via == "monitor"
+        note = next(e.note for e in events(store, health.key) if e.action == "verified")
+        assert "up for 3 h without a break" in note
+        target.routes["/health"] = Reply(status=503)
+        check_monitors(store, 3, traveller, hour)  # a confirmed failure before the launch
+    assert item(store, health.key).status == "todo"
+    assert any(
+        e.action == "reopened" and "window starts again" in (e.note or "")
+        for e in events(store, health.key)
+    )
+
+
 def test_dependency_cycles_are_refused_naming_the_cycle(served, store, fake) -> None:
     ok(store, ctx(), "launch new Checkout")
     for key in ("DNS", "TLS", "CDN"):
