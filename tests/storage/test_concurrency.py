@@ -1,6 +1,7 @@
 """Two people changing the same item at the same moment: both changes land, both are audited."""
 
 import threading
+from collections.abc import Callable
 
 from commands.replies import ErrorReply
 from commands.run import execute
@@ -11,29 +12,34 @@ from tests.conftest import make_ctx
 ROUNDS = 25
 
 
-def test_simultaneous_changes_to_one_item_are_never_lost(store) -> None:
-    alice, bob = make_ctx("alice"), make_ctx("bob")
-    ok(store, alice, "launch new Checkout")
-    ok(store, alice, "add Configure SSL/TLS certificates key SSL")
-    start = threading.Barrier(2)
+def run_together(store, *writers: tuple[object, Callable[[int], str]]) -> list[str]:
+    """Each (context, command for round n) in a thread of its own, all started at once, for
+    ROUNDS rounds; the error messages they got."""
+    start = threading.Barrier(len(writers))
     failures: list[str] = []
 
-    def work(ctx, who: str) -> None:
+    def work(ctx, command: Callable[[int], str]) -> None:
         start.wait()
         for n in range(ROUNDS):
-            reply = execute(store, ctx, f"note SSL {who} {n}")
+            reply = execute(store, ctx, command(n))
             if isinstance(reply, ErrorReply):
                 failures.append(reply.message)
 
-    threads = [
-        threading.Thread(target=work, args=(alice, "alice")),
-        threading.Thread(target=work, args=(bob, "bob")),
-    ]
+    threads = [threading.Thread(target=work, args=writer) for writer in writers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return failures
 
+
+def test_simultaneous_changes_to_one_item_are_never_lost(store) -> None:
+    alice, bob = make_ctx("alice"), make_ctx("bob")
+    ok(store, alice, "launch new Checkout")
+    ok(store, alice, "add Configure SSL/TLS certificates key SSL")
+    failures = run_together(
+        store, (alice, lambda n: f"note SSL alice {n}"), (bob, lambda n: f"note SSL bob {n}")
+    )
     assert failures == []
     ssl = item(store, "SSL")
     notes = ssl.notes.splitlines()
@@ -80,25 +86,9 @@ def test_simultaneous_changes_to_different_items_each_move_the_launch_revision(s
     ok(store, alice, "add Backups tested key BAK")
     with store.read() as session:
         before = launches.all_launches(session)[0].revision
-    start = threading.Barrier(2)
-    failures: list[str] = []
-
-    def work(ctx, key: str) -> None:
-        start.wait()
-        for n in range(ROUNDS):
-            reply = execute(store, ctx, f"note {key} round {n}")
-            if isinstance(reply, ErrorReply):
-                failures.append(reply.message)
-
-    threads = [
-        threading.Thread(target=work, args=(alice, "SSL")),
-        threading.Thread(target=work, args=(bob, "BAK")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    failures = run_together(
+        store, (alice, lambda n: f"note SSL round {n}"), (bob, lambda n: f"note BAK round {n}")
+    )
     assert failures == []
     with store.read() as session:
         assert launches.all_launches(session)[0].revision == before + 2 * ROUNDS

@@ -86,34 +86,28 @@ def test_save_now_rolls_back_with_its_transaction(store) -> None:
         assert session.get(Item, item_id).notes is None  # type: ignore[union-attr]
 
 
+def _flushed_event(session, launch_id: int, item_id: int | None, key: str, action: str, **more):
+    """An audit event for the item, written at once (`flush=True`)."""
+    return append_event(
+        session,
+        team_id="T1",
+        launch_id=launch_id,
+        actor="u",
+        via="command",
+        action=action,
+        at=NOW,
+        item_id=item_id,
+        item_key=key,
+        flush=True,
+        **more,
+    )
+
+
 def test_a_flushed_event_gets_its_id_and_is_written_once(store) -> None:
     launch_id, item_id = _launch_with_item(store)
     with store.write() as session:
-        first = append_event(
-            session,
-            team_id="T1",
-            launch_id=launch_id,
-            actor="u",
-            via="command",
-            action="noted",
-            at=NOW,
-            item_id=item_id,
-            item_key="SSL",
-            after={"notes": "x"},
-            flush=True,
-        )
-        second = append_event(
-            session,
-            team_id="T1",
-            launch_id=launch_id,
-            actor="u",
-            via="command",
-            action="noted",
-            at=NOW,
-            item_id=item_id,
-            item_key="SSL",
-            flush=True,
-        )
+        first = _flushed_event(session, launch_id, item_id, "SSL", "noted", after={"notes": "x"})
+        second = _flushed_event(session, launch_id, item_id, "SSL", "noted")
         assert first.id is not None and second.id is not None and second.id > first.id
     with store.read() as session:
         rows = session.exec(select(Event).order_by(Event.id)).all()
@@ -137,18 +131,7 @@ def test_an_event_flushed_after_a_new_item_refers_to_it(store) -> None:
             updated_at=NOW,
         )
         session.add(item)
-        event_ = append_event(
-            session,
-            team_id="T1",
-            launch_id=launch_id,
-            actor="u",
-            via="command",
-            action="added",
-            at=NOW,
-            item_id=item.id,
-            item_key="BAK",
-            flush=True,
-        )
+        event_ = _flushed_event(session, launch_id, item.id, "BAK", "added")
         assert item.id is not None and event_.id is not None
 
 
