@@ -65,15 +65,77 @@ class Graph:
     nodes: dict[int, Node]
     needs: dict[int, set[int]] = field(default_factory=dict)  # item -> items it needs
     needed_by: dict[int, set[int]] = field(default_factory=dict)
+    # Every dependency, of items outside `nodes` too (done ones): what `changed` links again
+    # when an item comes back (reopened). `needs` and `needed_by` are these among `nodes`.
+    all_needs: dict[int, frozenset[int]] = field(default_factory=dict)
+    all_needed_by: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, nodes: Iterable[Node], edges: Iterable[tuple[int, int]]) -> Graph:
         by_id = {n.id: n for n in nodes}
         graph = cls(by_id)
+        all_needs: dict[int, set[int]] = {}
+        all_needed_by: dict[int, set[int]] = {}
         for item, needed in edges:
-            if item in by_id and needed in by_id and item != needed:
+            if item == needed:
+                continue
+            all_needs.setdefault(item, set()).add(needed)
+            all_needed_by.setdefault(needed, set()).add(item)
+            if item in by_id and needed in by_id:
                 graph.needs.setdefault(item, set()).add(needed)
                 graph.needed_by.setdefault(needed, set()).add(item)
+        graph.all_needs = {i: frozenset(found) for i, found in all_needs.items()}
+        graph.all_needed_by = {i: frozenset(found) for i, found in all_needed_by.items()}
+        return graph
+
+    def changed(
+        self,
+        put: Iterable[Node],
+        gone: Iterable[int] = (),
+        needs: Mapping[int, Iterable[int]] | None = None,
+    ) -> Graph:
+        """This graph with the nodes `put` added or replaced, the items `gone` taken out,
+        and, for each item in `needs`, its dependencies replaced: equal to `Graph.of` the
+        result. A new graph: this one is left as it was, for whoever is reading it."""
+        nodes = dict(self.nodes)
+        all_needs, all_needed_by = dict(self.all_needs), dict(self.all_needed_by)
+        touched: set[int] = set()
+        for item, wanted in (needs or {}).items():
+            new = frozenset(wanted) - {item}
+            old = all_needs.get(item, frozenset())
+            for needed in old - new:
+                rest = all_needed_by[needed] - {item}
+                if rest:
+                    all_needed_by[needed] = rest
+                else:
+                    del all_needed_by[needed]
+            for needed in new - old:
+                all_needed_by[needed] = all_needed_by.get(needed, frozenset()) | {item}
+            if new:
+                all_needs[item] = new
+            else:
+                all_needs.pop(item, None)
+            touched |= old | new | {item}
+        for item in gone:
+            nodes.pop(item, None)
+            touched.add(item)
+        for node in put:
+            nodes[node.id] = node
+            touched.add(node.id)
+        # Whose links may differ: the touched items and every item tied to one of them.
+        around = set(touched)
+        for item in touched:
+            around |= all_needs.get(item, frozenset()) | all_needed_by.get(item, frozenset())
+            around |= self.all_needs.get(item, frozenset())
+            around |= self.all_needed_by.get(item, frozenset())
+        graph = Graph(nodes, dict(self.needs), dict(self.needed_by), all_needs, all_needed_by)
+        for item in around:
+            for links, every in ((graph.needs, all_needs), (graph.needed_by, all_needed_by)):
+                linked = {i for i in every.get(item, ()) if i in nodes} if item in nodes else set()
+                if linked:
+                    links[item] = linked  # a new set: the old graph's stays as it was
+                else:
+                    links.pop(item, None)
         return graph
 
 
@@ -151,6 +213,8 @@ class CriticalPath:
 def _order(graph: Graph, ids: set[int]) -> list[int]:
     """A topological order of `ids` (needed items first); a cycle, which commands refuse
     but old data might hold, is broken rather than looped over."""
+    if ids.isdisjoint(graph.needs) and ids.isdisjoint(graph.needed_by):
+        return sorted(ids)  # nothing to order by: as the heap below would give them
     indegree = {i: 0 for i in ids}
     for i in ids:
         for d in graph.needs.get(i, ()):
@@ -176,26 +240,36 @@ def critical_path(graph: Graph, *, today: date, target: date | None) -> Critical
     """The chain of open required items with the least slack, each with the earliest date it
     can be done (what it needs first included) and its slack against its due date, its
     dependents' and the target."""
-    ids = {i for i, n in graph.nodes.items() if n.open and n.required}
+    ids = {i for i, n in graph.nodes.items() if not n.ready and n.required}  # open, required
     if not ids:
         return CriticalPath((), None, target)
-    order = _order(graph, ids)
+    # Most items of a launch need nothing and nothing needs them: each is a chain of one,
+    # its finish its own days, its slack against its own due date. Only the items tied to
+    # another open required one go through the ordering below.
+    needs, needed_by = graph.needs, graph.needed_by
+    tied = {
+        i
+        for i in ids
+        if not ids.isdisjoint(needs.get(i, ())) or not ids.isdisjoint(needed_by.get(i, ()))
+    }
+    order = _order(graph, tied)
     finish: dict[int, float] = {}
     for i in order:
-        start = max((finish[d] for d in graph.needs.get(i, ()) if d in finish), default=0.0)
+        start = max((finish[d] for d in needs.get(i, ()) if d in finish), default=0.0)
         finish[i] = start + graph.nodes[i].days
-    horizon = (target - today).days if target else max(finish.values())
+    longest_alone = max((graph.nodes[i].days for i in ids - tied), default=0.0)
+    horizon = (target - today).days if target else max([longest_alone, *finish.values()])
     latest: dict[int, float] = {}
     for i in reversed(order):
         node = graph.nodes[i]
         bound = float(horizon)
         if node.due is not None:
             bound = min(bound, float((node.due - today).days))
-        for j in graph.needed_by.get(i, ()):
+        for j in needed_by.get(i, ()):
             if j in latest:
                 bound = min(bound, latest[j] - graph.nodes[j].days)
         latest[i] = bound
-    slack = {i: latest[i] - finish[i] for i in ids}
+    slack = {i: latest[i] - finish[i] for i in tied}
     # Along each chain, its tightest item: an item's chain comes through the needed item
     # whose chain is tightest (then whose own slack is least, then which finishes last).
     # The least slack can sit mid-chain (SSL due in 3 days, needed by a smoke test due at
@@ -203,7 +277,7 @@ def critical_path(graph: Graph, *, today: date, target: date | None) -> Critical
     tightest: dict[int, float] = {}
     via: dict[int, int | None] = {}
     for i in order:
-        needed = [d for d in graph.needs.get(i, ()) if d in tightest]
+        needed = [d for d in needs.get(i, ()) if d in tightest]
         best = (
             min(needed, key=lambda d: (tightest[d], slack[d], -finish[d], graph.nodes[d].key))
             if needed
@@ -211,12 +285,18 @@ def critical_path(graph: Graph, *, today: date, target: date | None) -> Critical
         )
         via[i] = best
         tightest[i] = min(slack[i], tightest[best]) if best is not None else slack[i]
-    sinks = [i for i in ids if not any(j in ids for j in graph.needed_by.get(i, ()))]
+    sinks = [i for i in tied if not any(j in ids for j in needed_by.get(i, ()))]
     # A chain, where there is one: a lone late item is listed as late already, and would
     # hide the chain that decides the finish.
     chains = [i for i in sinks if via.get(i) is not None]
+    alone = ids - tied
+    if not chains and alone:
+        first = _tightest_alone(graph, alone, today, float(horizon))
+        finish[first] = graph.nodes[first].days
+        slack[first] = tightest[first] = _slack_alone(graph.nodes[first], today, float(horizon))
+        sinks.append(first)
     end = min(
-        chains or sinks or ids,
+        chains or sinks or tied,  # no sink: only a cycle (old data) does that
         key=lambda i: (tightest[i], -finish[i], slack[i], graph.nodes[i].key),
     )
     chain = [end]
@@ -237,6 +317,38 @@ def critical_path(graph: Graph, *, today: date, target: date | None) -> Critical
         for i in chain
     )
     return CriticalPath(steps, steps[-1].finish, target)
+
+
+def _slack_alone(node: Node, today: date, horizon: float) -> float:
+    """The slack of an item tied to no other open one: its due date (or the horizon) less
+    its own days."""
+    if node.due is None:
+        return horizon - node.days
+    return min(horizon, float((node.due - today).days)) - node.days
+
+
+def _tightest_alone(graph: Graph, alone: set[int], today: date, horizon: float) -> int:
+    """Of the items tied to no other, the one a chain of one would end on: least slack,
+    then longest, then by key (as the tied ones are compared). Dates are compared as day
+    counts, each due date converted once (thousands of items share a few hundred)."""
+    offsets: dict[date, float] = {}
+    best: tuple[float, float, str] | None = None
+    found = -1
+    for i in alone:
+        node = graph.nodes[i]
+        due = node.due
+        if due is None:
+            bound = horizon
+        else:
+            offset = offsets.get(due)
+            if offset is None:
+                offset = offsets[due] = min(horizon, float((due - today).days))
+            bound = offset
+        days = node.days
+        rank = (bound - days, -days, node.key)
+        if best is None or rank < best:
+            best, found = rank, i
+    return found
 
 
 def holds_up(graph: Graph, item_id: int, limit: int | None = None) -> tuple[str, ...]:
@@ -298,13 +410,17 @@ def path_to_go(
     exactly, branch and bound, for `budget` steps. Past it the smallest set found stands
     (`exact` False): a launch with thousands of dependencies between its open items."""
     chosen: set[int] = set()
+    needs = graph.needs
     for node in graph.nodes.values():
         if (
             node.open
             and node.required
             and (node.priority == Priority.CRITICAL or node.status == Status.BLOCKED)
         ):
-            chosen |= _closure(graph, node.id, chosen)
+            if node.id in needs:
+                chosen |= _closure(graph, node.id, chosen)
+            else:  # needs nothing: its closure is itself (most items)
+                chosen.add(node.id)
     for item in must:
         if item in graph.nodes:
             chosen |= _closure(graph, item, chosen)
@@ -366,9 +482,11 @@ def _fewest(graph: Graph, chosen: set[int], need: int, budget: int) -> tuple[set
         return {j for i in pool if gain[i] > 0 for j in _closure(graph, i, chosen)}, True
     top = max(PRIORITY_WEIGHTS.values())
 
+    needs, needed_by = graph.needs, graph.needed_by
+
     def tied(i: int) -> bool:
-        return any(d in pool for d in graph.needs.get(i, ())) or any(
-            d in pool for d in graph.needed_by.get(i, ())
+        return (i in needs and not pool.isdisjoint(needs[i])) or (
+            i in needed_by and not pool.isdisjoint(needed_by[i])
         )
 
     # Loose items, heaviest first (then in the checklist's order); the tied ones to search.
@@ -404,6 +522,9 @@ def _fewest(graph: Graph, chosen: set[int], need: int, budget: int) -> tuple[set
     # The best so far: loose items alone, then greedily by gain per item brought along.
     best_size = _fewest_loose(need, loose_counts)
     best: frozenset[int] = frozenset(fill(need)) if best_size is not None else frozenset()
+    if not candidates:  # every item that counts is loose: heaviest first is the answer
+        assert best_size is not None  # the pool reaches `need`
+        return set(best), True
     greedy = _greedy(graph, pool, gain, need, closure)
     if greedy is not None and (best_size is None or len(greedy) < best_size):
         best, best_size = greedy, len(greedy)

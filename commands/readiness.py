@@ -7,22 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from commands.graphs import launch_graph
 from commands.paths import (
     CriticalPath,
-    Graph,
-    Node,
     PathToGo,
     critical_path,
-    effort_days,
     path_to_go,
     waits_for,
 )
 from commands.paths import holds_up as _holds_up
 from commands.scoring import ItemBrief, Tally, score, verified_only, weights
-from storage import items, readiness
+from storage import readiness
 from storage.engine import Session
 from storage.models import Launch
-from storage.vocabulary import Priority, Status
+from storage.vocabulary import Status
 
 HOLDS_UP_LIMIT = 200  # enough to say how many; a surface names the first few
 
@@ -37,59 +35,6 @@ class Plan:
     path_to_go: PathToGo | None = None  # None unless the verdict is NO-GO
     holds_up: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> dependents
     waits_for: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> open needs
-
-
-def launch_graph(session: Session, launch: Launch, today: date) -> tuple[Graph, dict[str, int]]:
-    """The launch's items and dependencies (and key → id)."""
-    assert launch.id is not None
-    # Read once, not per row: these are ORM attributes, and a launch has thousands of items.
-    require_verified = bool(launch.require_verified_critical)
-    scenario = launch.scenario
-    nodes = []
-    ids: dict[str, int] = {}
-    for (
-        item_id,
-        key,
-        title,
-        priority,
-        status,
-        owner,
-        due,
-        effort,
-        scenarios,
-        blocked_reason,
-        waiver_until,
-        unverified,
-    ) in readiness.graph_items(session, launch_id=launch.id):
-        state = _STATUS[status]
-        rank = _PRIORITY[priority]
-        claimed_critical = (
-            require_verified and state == Status.DONE and unverified and rank == Priority.CRITICAL
-        )
-        ready = (state == Status.DONE and not claimed_critical) or (
-            state == Status.WAIVED and (waiver_until is None or waiver_until >= today)
-        )
-        ids[key] = item_id
-        nodes.append(
-            Node(
-                item_id,
-                key,
-                title,
-                rank,
-                state,
-                owner,
-                due,
-                effort_days(effort),
-                items.is_required(scenarios, scenario),
-                ready,
-                blocked_reason,
-            )
-        )
-    return Graph.of(nodes, readiness.edges(session, launch_id=launch.id)), ids
-
-
-_STATUS = {s.value: s for s in Status}
-_PRIORITY = {p.value: p for p in Priority}
 
 
 def plan(

@@ -92,17 +92,19 @@ def verified_only(tallies: Sequence[Tally], claimed: Mapping[tuple[str, str], in
     """The tallies with done items that are only claimed (by category and priority) counted
     as open: what the verified score is computed from."""
     adjusted = list(tallies)
+    done = {
+        (tally.category, tally.priority.value): i
+        for i, tally in reversed(list(enumerate(adjusted)))  # the first such tally wins
+        if tally.status == Status.DONE
+    }
     for (category, priority), count in claimed.items():
-        for i, tally in enumerate(adjusted):
-            if (tally.category, tally.priority.value, tally.status) == (
-                category,
-                priority,
-                Status.DONE,
-            ):
-                moved = min(count, tally.count)
-                adjusted[i] = replace(tally, count=tally.count - moved)
-                adjusted.append(Tally(category, tally.priority, Status.TODO, moved))
-                break
+        i = done.get((category, priority))
+        if i is None:
+            continue
+        tally = adjusted[i]
+        moved = min(count, tally.count)
+        adjusted[i] = replace(tally, count=tally.count - moved)
+        adjusted.append(Tally(category, tally.priority, Status.TODO, moved))
     return adjusted
 
 

@@ -61,6 +61,12 @@ class Launch(SQLModel, table=True):
     plan_revision: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )
+    # How many of its items were ever deleted (or moved away): kept by the database's
+    # triggers (migration 0015), never written here. A kept graph read before a deletion
+    # is read again whole (commands.graphs).
+    items_removed: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     # The score the launch needs for GO (`/ready launch bar <n>`).
     bar: int = Field(default=80, sa_column=Column(Integer, nullable=False, server_default="80"))
     # What the last imported document claims about itself (score, counts, verdict, date),
@@ -100,6 +106,7 @@ class Item(SQLModel, table=True):
         Index("ix_item_status_counts", "launch_id", "category", "priority", "status", "scenarios"),
         # A page of `list` in its order, read from the top without sorting the launch.
         Index("ix_item_launch_order", "launch_id", "category", "seq"),
+        Index("ix_item_launch_plan_mark", "launch_id", "plan_mark"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,6 +155,9 @@ class Item(SQLModel, table=True):
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
     version: int = 1
+    # The launch's plan revision when a column the plan reads last changed: kept by the
+    # database's triggers (migration 0015), never written here; see readiness.graph_changes.
+    plan_mark: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 class Event(SQLModel, table=True):

@@ -4,10 +4,11 @@ evidence past its age, stability windows, and the dependency graph of a launch."
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_
+from sqlalchemy import and_, delete, func, or_, text
 from sqlalchemy import select as core_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -161,32 +162,87 @@ def open_needs(session: Session, *, item_id: int) -> list[str]:
     return [str(key) for key in session.execute(stmt).scalars()]
 
 
+# What the critical path and the path to GO read of an item: (id, key, title, priority,
+# status, owner, due, effort, scenarios, blocked_reason, waiver_until, unverified). Every
+# column costs its conversion, and a launch has thousands of items. Migration 0015's
+# triggers move `plan_mark` when any of them changes.
+GRAPH_COLUMNS = (
+    col(Item.id),
+    col(Item.key),
+    col(Item.title),
+    col(Item.priority),
+    col(Item.status),
+    col(Item.owner),
+    col(Item.due_date),
+    col(Item.effort),
+    col(Item.scenarios),
+    col(Item.blocked_reason),
+    col(Item.waiver_until),
+    col(Item.verified_at).is_(None),
+)
+# Done items are ready and need no node, except critical ones only claimed (a launch may
+# require them verified).
+IN_GRAPH = or_(
+    col(Item.status) != Status.DONE.value,
+    and_(col(Item.verified_at).is_(None), col(Item.priority) == "critical"),
+)
+
+
 def graph_items(session: Session, *, launch_id: int) -> list[tuple[Any, ...]]:
-    """The launch's items that are not done, and its critical ones only claimed, as (id, key,
-    title, priority, status, owner, due, effort, scenarios, blocked_reason, waiver_until,
-    unverified): what the critical path and the path to GO need, and no more (a launch has
-    thousands of items, and every column costs its conversion)."""
-    stmt = core_select(
-        col(Item.id),
-        col(Item.key),
-        col(Item.title),
-        col(Item.priority),
-        col(Item.status),
-        col(Item.owner),
-        col(Item.due_date),
-        col(Item.effort),
-        col(Item.scenarios),
-        col(Item.blocked_reason),
-        col(Item.waiver_until),
-        col(Item.verified_at).is_(None),
-    ).where(
-        col(Item.launch_id) == launch_id,
-        # Done items are ready and need no node, except critical ones only claimed (a
-        # launch may require them verified).
-        or_(
-            col(Item.status) != Status.DONE.value,
-            and_(col(Item.verified_at).is_(None), col(Item.priority) == "critical"),
-        ),
-    )
+    """The launch's items that are not done, and its critical ones only claimed, as
+    `GRAPH_COLUMNS` rows."""
+    stmt = core_select(*GRAPH_COLUMNS).where(col(Item.launch_id) == launch_id, IN_GRAPH)
     # Core rows, not the ORM's loading: thousands of plain tuples.
     return [tuple(row) for row in session.connection().execute(stmt)]
+
+
+def plan_marks_kept(session: Session) -> bool:
+    """Whether this database keeps `item.plan_mark` (migration 0015's triggers): without
+    them a graph cannot be brought up to date from the rows that changed."""
+    sql = (
+        "SELECT 1 FROM pg_trigger WHERE tgname = 'item_plan_mark'"
+        if session.get_bind().dialect.name == "postgresql"
+        else "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'item_plan_mark_update'"
+    )
+    return session.execute(text(sql)).first() is not None
+
+
+@dataclass(frozen=True)
+class GraphChanges:
+    rows: list[tuple[Any, ...]]  # GRAPH_COLUMNS and whether the item is in the graph
+    edges: list[tuple[int, int]]  # every dependency of the changed items
+
+
+def graph_changes(
+    session: Session, *, launch_id: int, since: int, limit: int
+) -> GraphChanges | None:
+    """The items whose plan columns or dependencies changed at plan revision `since` or
+    later: with a graph read at `since`, and no item deleted since (launch.items_removed),
+    enough to bring it up to date. (Rows marked `since` itself may be in that graph already;
+    a writer's mark is the revision before or after its own bump, never earlier.) None
+    past `limit` changed rows: read the graph whole."""
+    in_launch = col(Item.launch_id) == launch_id
+    connection = session.connection()
+    rows = [
+        tuple(row)
+        for row in connection.execute(
+            core_select(*GRAPH_COLUMNS, IN_GRAPH)
+            .where(in_launch, col(Item.plan_mark) >= since)
+            .limit(limit + 1)
+        )
+    ]
+    if len(rows) > limit:
+        return None
+    found = (
+        [
+            (int(a), int(b))
+            for a, b in connection.execute(
+                core_select(col(ItemDependency.item_id), col(ItemDependency.needs_id)).where(
+                    col(ItemDependency.item_id).in_([row[0] for row in rows])
+                )
+            )
+        ]
+        if rows
+        else []
+    )
+    return GraphChanges(rows, found)
