@@ -5,8 +5,9 @@
 Measures the whole command path without Slack: parse, the transaction, scoring and
 the reply model, plus rendering to text (what the console shows). `status` is
 measured three ways: on an unchanged launch (the report is reused while the launch's
-revision stands), right after a note (the report is made afresh, the plan is kept: a note
-cannot move it) and right after a block or unblock (everything is computed afresh).
+plan revision stands), right after a note (the report is kept: a note changes nothing
+status shows) and right after a block or unblock (the report is computed afresh, on the
+launch graph brought up to date from the item that changed: commands.graphs).
 """
 
 from __future__ import annotations
@@ -84,10 +85,10 @@ def measure(engine: str, size: int, runs: int) -> list[list[str]]:
         timings(block_by_title_then_unblock, max(20, runs // 5))
         cases = {
             "status, unchanged launch (cached by revision)": timings(status, runs),
-            "status right after a note (plan kept)": status_after_change(
+            "status right after a note (report kept)": status_after_change(
                 store, runs, "note SSL bench"
             ),
-            "status right after a block or unblock (all computed)": status_after_change(
+            "status right after a block or unblock (report made afresh)": status_after_change(
                 store, runs, "block SSL waiting on the CA", "unblock SSL"
             ),
             "block (item found by key)": blocks[5:],

@@ -54,6 +54,13 @@ class Node:
     required: bool = True
     ready: bool = False  # done (verified if the launch requires it) or waived and valid
     blocked_reason: str | None = None
+    # What finishing it adds to the ready weight, worked out once (nodes are kept between
+    # plans, and the path to GO asks for every open item's): see `_gain`.
+    gain: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        counted = self.required and self.status != Status.DONE
+        object.__setattr__(self, "gain", PRIORITY_WEIGHTS[self.priority] if counted else 0)
 
     @property
     def open(self) -> bool:
@@ -381,14 +388,6 @@ class PathToGo:
     exact: bool = True  # False: the search ran out of budget; the smallest set it found
 
 
-def _gain(node: Node) -> int:
-    """What finishing `node` adds to the ready weight: nothing for an item the score does
-    not count, or one counted as done already (a critical item only claimed)."""
-    if not node.required or node.status == Status.DONE:
-        return 0
-    return PRIORITY_WEIGHTS[node.priority]
-
-
 def path_to_go(
     graph: Graph,
     *,
@@ -410,34 +409,36 @@ def path_to_go(
     exactly, branch and bound, for `budget` steps. Past it the smallest set found stands
     (`exact` False): a launch with thousands of dependencies between its open items."""
     chosen: set[int] = set()
-    needs = graph.needs
-    for node in graph.nodes.values():
+    nodes, needs = graph.nodes, graph.needs
+    critical, blocked = Priority.CRITICAL, Status.BLOCKED
+    for node in nodes.values():
         if (
-            node.open
+            not node.ready
             and node.required
-            and (node.priority == Priority.CRITICAL or node.status == Status.BLOCKED)
+            and (node.priority is critical or node.status is blocked)
         ):
             if node.id in needs:
                 chosen |= _closure(graph, node.id, chosen)
             else:  # needs nothing: its closure is itself (most items)
                 chosen.add(node.id)
     for item in must:
-        if item in graph.nodes:
+        if item in nodes:
             chosen |= _closure(graph, item, chosen)
-    gained = sum(_gain(graph.nodes[i]) for i in chosen)
+    gained = sum(nodes[i].gain for i in chosen)
     # score = floor(100 * ready / total) >= bar  <=>  ready >= ceil(bar * total / 100)
     need = -(-bar * total_weight // 100) - ready_weight - gained
     exact = True
     if need > 0:
         found = _fewest(graph, chosen, need, budget)
         if found is None:  # unreachable: every open item done is still under the bar
-            for node in graph.nodes.values():
-                if node.open and node.required:
+            for node in nodes.values():
+                if not node.ready and node.required:
                     chosen |= _closure(graph, node.id, chosen)
+            gained = sum(nodes[i].gain for i in chosen)
         else:
             extra, exact = found
-            chosen |= extra
-    gained = sum(_gain(graph.nodes[i]) for i in chosen)
+            chosen |= extra  # outside `chosen` by construction
+            gained += sum(nodes[i].gain for i in extra)
     score = (ready_weight + gained) * 100 // total_weight if total_weight else 0
     keys = tuple(graph.nodes[i].key for i in _order(graph, chosen))
     return PathToGo(keys, min(score, 100), score >= bar, exact)
@@ -473,8 +474,8 @@ def _fewest_loose(need: int, counts: Sequence[int]) -> int | None:
 def _fewest(graph: Graph, chosen: set[int], need: int, budget: int) -> tuple[set[int], bool] | None:
     """The fewest open items, closed under what they need, outside `chosen`, whose gain
     reaches `need`, and whether the search finished; None if no set does."""
-    pool = {i for i, n in graph.nodes.items() if n.open and i not in chosen}
-    gain = {i: _gain(graph.nodes[i]) for i in pool}
+    gain = {i: n.gain for i, n in graph.nodes.items() if not n.ready and i not in chosen}
+    pool = set(gain)
     available = sum(gain.values())
     if available < need:
         return None

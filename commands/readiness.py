@@ -1,13 +1,13 @@
 """Readiness beyond the score: claimed versus verified done, the critical path to the
-target date, what a late or blocked item holds up, and the shortest path to GO, read from
-the database for one launch (the rules themselves are pure: commands.paths, scoring)."""
+target date, what a late or blocked item holds up, and the shortest path to GO, for one
+launch's items as kept (commands.launch_state; the rules: commands.paths, scoring)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from commands.graphs import launch_graph
+from commands.launch_state import Kept
 from commands.paths import (
     CriticalPath,
     PathToGo,
@@ -17,8 +17,6 @@ from commands.paths import (
 )
 from commands.paths import holds_up as _holds_up
 from commands.scoring import ItemBrief, Tally, score, verified_only, weights
-from storage import readiness
-from storage.engine import Session
 from storage.models import Launch
 from storage.vocabulary import Status
 
@@ -38,7 +36,7 @@ class Plan:
 
 
 def plan(
-    session: Session,
+    state: Kept,
     launch: Launch,
     today: date,
     tallies: list[Tally],
@@ -46,11 +44,11 @@ def plan(
     go: bool,
     named: tuple[ItemBrief, ...],
 ) -> Plan:
-    """`named`: the items status shows (blockers, overdue): what each of them holds up."""
-    assert launch.id is not None
-    claimed = readiness.claimed_counts(session, launch_id=launch.id, scenario=launch.scenario)
+    """The plan of the launch whose items are `state` (pure: nothing is read here).
+    `named`: the items status shows (blockers, overdue): what each of them holds up."""
+    claimed = state.claimed
     verified = score(verified_only(tallies, claimed)).percent if claimed else None
-    graph, ids = launch_graph(session, launch, today)
+    graph, ids = state.graph, state.ids
     path = critical_path(graph, today=today, target=launch.target_date)
     to_go = None
     ready_weight, total_weight = weights(tallies)

@@ -437,6 +437,10 @@ class Counts:
     waived: int = 0
 
 
+_PRIORITIES = {p.value: p for p in Priority}  # a dict lookup, not an enum call, per row
+_STATUSES = {s.value: s for s in Status}
+
+
 def summarise(rows: Sequence[tuple[str, str, str, bool, bool, bool, int]]) -> Counts:
     tallies: list[Tally] = []
     critical = blocked = overdue = not_required = critical_overdue = high = waived = 0
@@ -444,7 +448,7 @@ def summarise(rows: Sequence[tuple[str, str, str, bool, bool, bool, int]]) -> Co
         if not required:
             not_required += count
             continue
-        tally = Tally(category, Priority(priority), Status(status), count, expired)
+        tally = Tally(category, _PRIORITIES[priority], _STATUSES[status], count, expired)
         tallies.append(tally)
         if tally.priority == Priority.CRITICAL and not tally.ready:
             critical += count

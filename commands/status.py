@@ -11,9 +11,10 @@ from weakref import WeakKeyDictionary
 from commands.context import Context
 from commands.decision.signoffs import category_states
 from commands.items.find import item_index
+from commands.launch_state import launch_state
 from commands.launching import current_launch, local_today, view
 from commands.lru import LRU
-from commands.readiness import Plan, plan
+from commands.readiness import plan
 from commands.refs import resolve
 from commands.replies import ItemView, StatusReply, StatusReport, WhatIf
 from commands.scoring import (
@@ -38,25 +39,27 @@ CONCERN_LIMIT = 10
 DUE_LIMIT = 5
 
 
+_PRIORITIES = {p.value: p for p in Priority}
+_STATUSES = {s.value: s for s in Status}
+
+
 def _briefs(rows: list[BriefRow]) -> tuple[ItemBrief, ...]:
     return tuple(
-        ItemBrief(key, title, category, Priority(priority), Status(status), reason, owner, due)
+        ItemBrief(
+            key, title, category, _PRIORITIES[priority], _STATUSES[status], reason, owner, due
+        )
         for key, title, category, priority, status, reason, owner, due in rows
     )
 
 
 def build_report(
-    session: Session,
-    ctx: Context,
-    launch: Launch,
-    today: date,
-    plans: LRU[tuple[object, ...], Plan] | None = None,
+    session: Session, ctx: Context, launch: Launch, today: date
 ) -> tuple[StatusReport, list[Tally]]:
-    """The status report of `launch`; with `plans`, the plan is taken from there while
-    nothing it depends on has changed (see `_plan_key`)."""
+    """The status report of `launch`."""
     assert launch.id is not None
     lid, scenario = launch.id, launch.scenario
-    counts = summarise(items.status_counts(session, launch_id=lid, scenario=scenario, today=today))
+    state = launch_state(session, launch, today)
+    counts = summarise(state.count_rows())
     wanted = {
         "critical": (CONCERN_LIMIT, counts.open_critical),
         "blocked": (CONCERN_LIMIT, counts.blocked),
@@ -67,14 +70,7 @@ def build_report(
         "waived": (CONCERN_LIMIT, counts.waived),
     }
     lists = {
-        name: _briefs(rows)
-        for name, rows in items.concern_briefs(
-            session,
-            launch_id=lid,
-            scenario=scenario,
-            today=today,
-            limits={name: limit for name, (limit, count) in wanted.items() if count},
-        ).items()
+        name: _briefs(state.briefs(name, limit)) for name, (limit, count) in wanted.items() if count
     }
 
     since = max(ctx.now - timedelta(days=FORECAST_WINDOW_DAYS), launch.created_at)
@@ -85,8 +81,9 @@ def build_report(
     claimed_critical: tuple[ItemBrief, ...] = ()
     claimed_count = 0
     if launch.require_verified_critical:
-        counted = readiness.claimed_counts(session, launch_id=lid, scenario=scenario)
-        claimed_count = sum(n for (_, p), n in counted.items() if p == Priority.CRITICAL.value)
+        claimed_count = sum(
+            n for (_, p), n in state.claimed.items() if p == Priority.CRITICAL.value
+        )
         claimed_critical = _briefs(
             readiness.claimed_briefs(
                 session,
@@ -114,16 +111,7 @@ def build_report(
     judged = verdict(concerns, score=current, bar=launch.bar)
     named = (*concerns.blocked, *lists.get("overdue", ()))
 
-    def make_plan() -> Plan:
-        return plan(session, launch, today, counts.tallies, go=judged.go, named=named)
-
-    ahead = (
-        plans.get_or_make(
-            _plan_key(ctx, launch, today, counts.tallies, judged.go, named), make_plan
-        )
-        if plans is not None
-        else make_plan()
-    )
+    ahead = plan(state, launch, today, counts.tallies, go=judged.go, named=named)
     report = StatusReport(
         score=current,
         verdict=judged,
@@ -153,61 +141,32 @@ def build_report(
     return report, counts.tallies
 
 
-def _plan_key(
-    ctx: Context,
-    launch: Launch,
-    today: date,
-    tallies: list[Tally],
-    go: bool,
-    named: tuple[ItemBrief, ...],
-) -> tuple[object, ...]:
-    """What a plan depends on. `plan_revision` moves with every change to the launch's items
-    but a note's; the rest is what the launch's settings and the time may change, and, though
-    they move only with the plan revision, the tallies and the items named beside the plan."""
-    return (
-        launch.id,
-        launch.plan_revision,
-        launch.scenario,
-        launch.target_date,
-        launch.bar,
-        launch.require_verified_critical,
-        today,
-        ctx.now.replace(minute=0, second=0, microsecond=0),
-        tuple(tallies),
-        go,
-        named,
-    )
-
-
 class ReportCache:
-    """Recent status reports, keyed by the launch's revision.
+    """Recent status reports, keyed by the launch's plan revision.
 
-    Every change to a launch or its items bumps `launch.revision` in the same
-    transaction, so a report computed at one revision is exact for as long as the
-    revision stands; the key also holds the local date and the hour, for what
-    depends on time (overdue items, days to target, the forecast's window). The
-    revision is read from the database each time, so replicas never disagree.
+    Every change to a launch or its items that status can show bumps `launch.plan_revision`
+    in the same transaction (all but a note: storage.launches.touch), so a report computed
+    at one plan revision is exact for as long as it stands; the key also holds the local
+    date and the hour, for what depends on time (overdue items, days to target, the
+    forecast's window). The revision is read from the database each time, so replicas
+    never disagree.
     """
 
     def __init__(self, size: int = 256) -> None:
         self._reports: LRU[tuple[object, ...], tuple[StatusReport, list[Tally]]] = LRU(size)
-        # Plans outlive reports: a note makes a new report, with the plan it had (bench.commands).
-        self._plans: LRU[tuple[object, ...], Plan] = LRU(size)
 
     def get(
         self, session: Session, ctx: Context, launch: Launch, today: date
     ) -> tuple[StatusReport, list[Tally]]:
         key = (
             launch.id,
-            launch.revision,
+            launch.plan_revision,
             launch.scenario,
             launch.target_date,
             today,
             ctx.now.replace(minute=0, second=0, microsecond=0),
         )
-        return self._reports.get_or_make(
-            key, lambda: build_report(session, ctx, launch, today, self._plans)
-        )
+        return self._reports.get_or_make(key, lambda: build_report(session, ctx, launch, today))
 
 
 _CACHES: WeakKeyDictionary[Any, ReportCache] = WeakKeyDictionary()  # by engine

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, col, select
 
 from storage.models import Event, Item
@@ -94,19 +94,21 @@ def count_item_events(session: Session, *, item_id: int) -> int:
     return int(session.exec(stmt).one())
 
 
+_CLOSED_SINCE = (
+    select(func.count())
+    .select_from(Event)
+    .where(
+        col(Event.launch_id) == bindparam("launch"),
+        col(Event.at) >= bindparam("since"),
+        col(Event.action).in_(["done", "waived"]),
+        col(Event.via) != Via.IMPORT.value,
+    )
+)
+
+
 def closed_since(session: Session, *, launch_id: int, since: datetime) -> int:
     """Items closed by people (not by an import) since `since`: the launch's recent pace."""
-    stmt = (
-        select(func.count())
-        .select_from(Event)
-        .where(
-            col(Event.launch_id) == launch_id,
-            col(Event.at) >= since,
-            col(Event.action).in_(["done", "waived"]),
-            col(Event.via) != Via.IMPORT.value,
-        )
-    )
-    return int(session.exec(stmt).one())
+    return int(session.exec(_CLOSED_SINCE, params={"launch": launch_id, "since": since}).one())
 
 
 def changes_since(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from storage.models import CategoryOwner, GateToken, GoNoGoCall, Signoff, Vote
@@ -23,10 +23,24 @@ def category_key(name: str) -> str:
 # -- category owners ---------------------------------------------------------------------
 
 
+# Built once: every status report reads them (commands.decision.signoffs.category_states).
+_OWNERS = select(CategoryOwner).where(col(CategoryOwner.launch_id) == bindparam("launch"))
+_STANDING_SIGNOFFS = (
+    select(Signoff)
+    .where(col(Signoff.launch_id) == bindparam("launch"), col(Signoff.revoked_at).is_(None))
+    .order_by(col(Signoff.signed_at))
+)
+_REVOKED_SIGNOFFS = (
+    select(Signoff)
+    .where(col(Signoff.launch_id) == bindparam("launch"), col(Signoff.revoked_at).is_not(None))
+    .order_by(col(Signoff.revoked_at))
+)
+
+
 def category_owners(session: Session, *, launch_id: int) -> dict[str, CategoryOwner]:
     """Owners by category key."""
-    stmt = select(CategoryOwner).where(col(CategoryOwner.launch_id) == launch_id)
-    return {row.category_key: row for row in session.exec(stmt).all()}
+    rows = session.exec(_OWNERS, params={"launch": launch_id}).all()
+    return {row.category_key: row for row in rows}
 
 
 def set_category_owner(
@@ -66,22 +80,14 @@ def set_category_owner(
 
 def active_signoffs(session: Session, *, launch_id: int) -> dict[str, Signoff]:
     """The standing sign-off of each category (by category key)."""
-    stmt = (
-        select(Signoff)
-        .where(col(Signoff.launch_id) == launch_id, col(Signoff.revoked_at).is_(None))
-        .order_by(col(Signoff.signed_at))
-    )
-    return {row.category_key: row for row in session.exec(stmt).all()}
+    rows = session.exec(_STANDING_SIGNOFFS, params={"launch": launch_id}).all()
+    return {row.category_key: row for row in rows}
 
 
 def latest_revoked(session: Session, *, launch_id: int) -> dict[str, Signoff]:
     """The latest revoked sign-off of each category (by category key)."""
-    stmt = (
-        select(Signoff)
-        .where(col(Signoff.launch_id) == launch_id, col(Signoff.revoked_at).is_not(None))
-        .order_by(col(Signoff.revoked_at))
-    )
-    return {row.category_key: row for row in session.exec(stmt).all()}
+    rows = session.exec(_REVOKED_SIGNOFFS, params={"launch": launch_id}).all()
+    return {row.category_key: row for row in rows}
 
 
 _STANDING = "readybot.standing_signoffs"

@@ -218,12 +218,22 @@ class Store:
         turn = self.writers.turn() if self.writers is not None else nullcontext()
         try:
             with turn, Session(bind, expire_on_commit=False) as session, session.begin():
+                session.info[_WRITING] = True
                 yield session
         except _UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_WRITING = "readybot.writing"
+
+
+def is_writing(session: Session) -> bool:
+    """Whether `session` is a write transaction (`Store.write`): what it reads may include
+    its own changes, not committed yet, so no cache may keep it."""
+    return bool(session.info.get(_WRITING))
 
 
 def database_of(session: Session) -> object:

@@ -7,16 +7,13 @@ never commits.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import Date, String, and_, bindparam, case, func, literal, or_, true, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, or_, true, union_all
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import NoResultFound
-from sqlalchemy.sql.elements import BindParameter, ColumnElement
-from sqlalchemy.sql.selectable import CompoundSelect
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from storage.models import Event, Item, Launch
@@ -184,21 +181,12 @@ def delete_item(session: Session, *, item: Item) -> None:
 # -- status ---------------------------------------------------------------------------------
 
 
-def required_clause(scenario: str | BindParameter[str]) -> ColumnElement[bool]:
-    """Items the scenario requires: those without scenarios, or listing it (given as a bound
-    parameter: `scenario_pattern` makes its LIKE pattern)."""
-    if isinstance(scenario, BindParameter):
-        return or_(col(Item.scenarios).is_(None), col(Item.scenarios).like(scenario, escape="/"))
+def required_clause(scenario: str) -> ColumnElement[bool]:
+    """Items the scenario requires: those without scenarios, or listing it."""
     return or_(
         col(Item.scenarios).is_(None),
         col(Item.scenarios).contains(f",{scenario},", autoescape=True),
     )
-
-
-def scenario_pattern(scenario: str) -> str:
-    """The LIKE pattern of `required_clause` for a bound scenario ('/' escapes)."""
-    escaped = scenario.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"%,{escaped},%"
 
 
 def is_required(scenarios: str | None, scenario: str) -> bool:
@@ -206,7 +194,7 @@ def is_required(scenarios: str | None, scenario: str) -> bool:
     return not scenarios or f",{scenario}," in scenarios
 
 
-def open_clause(today: date | BindParameter[date]) -> ColumnElement[bool]:
+def open_clause(today: date) -> ColumnElement[bool]:
     """Open items, counting waivers whose date has passed as open again."""
     return or_(
         col(Item.status).in_(_OPEN),
@@ -244,91 +232,6 @@ def status_counts(
             flagged = (category, priority, status, part == 1, required, part == 2)
             counts[flagged] = counts.get(flagged, 0) + n
     return [(*key, n) for key, n in counts.items() if n > 0]
-
-
-def _concern_parts() -> dict[str, tuple[ColumnElement[bool], tuple[Any, ...]]]:
-    """Each concern's filter and order, on the bound parameters `launch`, `scenario` (its
-    `scenario_pattern`) and `today`."""
-    today = bindparam("today", type_=Date)
-    base = and_(
-        col(Item.launch_id) == bindparam("launch"),
-        required_clause(bindparam("scenario", type_=String)),
-    )
-    open_now = col(Item.status).in_(_OPEN)
-    return {
-        "critical": (
-            and_(base, col(Item.priority) == Priority.CRITICAL.value, open_clause(today)),
-            (col(Item.due_date).is_(None), col(Item.due_date), col(Item.seq)),
-        ),
-        "blocked": (
-            and_(base, col(Item.status) == Status.BLOCKED.value),
-            (col(Item.blocked_at), col(Item.seq)),
-        ),
-        "overdue": (
-            and_(base, col(Item.due_date) < today, open_now),
-            (col(Item.due_date), col(Item.seq)),
-        ),
-        "upcoming": (
-            and_(base, col(Item.due_date) >= today, open_now),
-            (col(Item.due_date), col(Item.seq)),
-        ),
-        "high": (
-            and_(base, col(Item.priority) == Priority.HIGH.value, open_clause(today)),
-            (col(Item.due_date).is_(None), col(Item.due_date), col(Item.seq)),
-        ),
-        "critical_overdue": (
-            and_(
-                base,
-                col(Item.priority) == Priority.CRITICAL.value,
-                open_now,
-                col(Item.due_date) < today,
-            ),
-            (col(Item.due_date), col(Item.seq)),
-        ),
-        "waived": (
-            and_(
-                base,
-                col(Item.status) == Status.WAIVED.value,
-                or_(col(Item.waiver_until).is_(None), col(Item.waiver_until) >= today),
-            ),
-            (col(Item.waiver_until).is_(None), col(Item.waiver_until), col(Item.seq)),
-        ),
-    }
-
-
-CONCERNS = ("critical", "blocked", "overdue", "upcoming", "high", "critical_overdue", "waived")
-
-
-@functools.lru_cache(maxsize=256)
-def _concerns_statement(limits: tuple[tuple[str, int], ...]) -> CompoundSelect:
-    """One round trip for the named concerns, built once per set of names and limits: a
-    status asks for the same few, and building seven subqueries costs more than running
-    them."""
-    parts = _concern_parts()
-    selects = []
-    for number, (name, limit) in enumerate(limits):
-        where, order = parts[name]
-        ranked = core_select(*BRIEF_COLUMNS).where(where).order_by(*order).limit(limit).subquery()
-        selects.append(core_select(literal(number).label("part"), *ranked.c).select_from(ranked))
-    return union_all(*selects)
-
-
-def concern_briefs(
-    session: Session, *, launch_id: int, scenario: str, today: date, limits: Mapping[str, int]
-) -> dict[str, list[BriefRow]]:
-    """The first items of each named concern (`CONCERNS`: open critical, blocked, overdue,
-    due from today, open high, critical overdue, waived), at most `limits[name]` each, all
-    in one round trip."""
-    found: dict[str, list[BriefRow]] = {name: [] for name in limits}
-    if not limits:
-        return found
-    names = list(limits)
-    stmt = _concerns_statement(tuple((name, limits[name]) for name in names))
-    params = {"launch": launch_id, "scenario": scenario_pattern(scenario), "today": today}
-    # Parts come back in any order; within a part the rows keep their subquery's order.
-    for part, *row in session.execute(stmt, params):
-        found[names[part]].append(cast(BriefRow, tuple(row)))
-    return found
 
 
 # -- lists ----------------------------------------------------------------------------------

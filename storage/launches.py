@@ -115,8 +115,8 @@ def lock_launch(session: Session, *, launch_id: int) -> Launch:
 
 
 def touch(launch: Launch, *, now: datetime, plan: bool = True) -> None:
-    """Record a change to the launch or its items: the revision keys every cached report.
-    `plan=False` only for a change that cannot move the launch's plan (a note)."""
+    """Record a change to the launch or its items: the revisions key every cached answer.
+    `plan=False` only for a change that cannot move anything status shows (a note)."""
     launch.revision += 1
     if plan:
         launch.plan_revision += 1

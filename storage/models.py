@@ -56,8 +56,9 @@ class Launch(SQLModel, table=True):
     updated_at: datetime = _ts()
     # Bumped in the same transaction as any change to the launch or its items.
     revision: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
-    # Bumped with `revision` by every change that may change the launch's plan (the critical
-    # path, the shortest path to GO): all but a note's. Keys the plan kept across revisions.
+    # Bumped with `revision` by every change that may change what status shows (its score,
+    # concerns, sign-offs, critical path, path to GO): all but a note's. Keys the status
+    # report and the launch graph kept across revisions (commands.status, commands.graphs).
     plan_revision: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )
@@ -156,7 +157,7 @@ class Item(SQLModel, table=True):
     updated_at: datetime = _ts()
     version: int = 1
     # The launch's plan revision when a column the plan reads last changed: kept by the
-    # database's triggers (migration 0015), never written here; see readiness.graph_changes.
+    # database's triggers (migration 0015), never written here; see readiness.state_changes.
     plan_mark: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 

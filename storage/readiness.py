@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, text
+from sqlalchemy import and_, delete, or_, text
 from sqlalchemy import select as core_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -26,18 +26,6 @@ def _claimed(launch_id: int, scenario: str) -> ColumnElement[bool]:
         col(Item.status) == Status.DONE.value,
         col(Item.verified_at).is_(None),
     )
-
-
-def claimed_counts(
-    session: Session, *, launch_id: int, scenario: str
-) -> dict[tuple[str, str], int]:
-    """Required items done but only claimed, by (category, priority)."""
-    stmt = (
-        core_select(col(Item.category), col(Item.priority), func.count())
-        .where(_claimed(launch_id, scenario))
-        .group_by(col(Item.category), col(Item.priority))
-    )
-    return {(category, priority): int(n) for category, priority, n in session.execute(stmt)}
 
 
 def claimed_briefs(
@@ -165,7 +153,7 @@ def open_needs(session: Session, *, item_id: int) -> list[str]:
 # What the critical path and the path to GO read of an item: (id, key, title, priority,
 # status, owner, due, effort, scenarios, blocked_reason, waiver_until, unverified). Every
 # column costs its conversion, and a launch has thousands of items. Migration 0015's
-# triggers move `plan_mark` when any of them changes.
+# triggers move `plan_mark` when any of these or the other STATE_COLUMNS change.
 GRAPH_COLUMNS = (
     col(Item.id),
     col(Item.key),
@@ -188,10 +176,21 @@ IN_GRAPH = or_(
 )
 
 
-def graph_items(session: Session, *, launch_id: int) -> list[tuple[Any, ...]]:
-    """The launch's items that are not done, and its critical ones only claimed, as
-    `GRAPH_COLUMNS` rows."""
-    stmt = core_select(*GRAPH_COLUMNS).where(col(Item.launch_id) == launch_id, IN_GRAPH)
+# What a report reads of every item (commands.launch_state): the graph's columns, the
+# category it counts under, what orders it in the lists status shows, and whether the
+# graph holds it.
+STATE_COLUMNS = (
+    *GRAPH_COLUMNS,
+    col(Item.category),
+    col(Item.blocked_at),
+    col(Item.seq),
+    IN_GRAPH,
+)
+
+
+def state_rows(session: Session, *, launch_id: int) -> list[tuple[Any, ...]]:
+    """Every item of the launch as `STATE_COLUMNS` rows."""
+    stmt = core_select(*STATE_COLUMNS).where(col(Item.launch_id) == launch_id)
     # Core rows, not the ORM's loading: thousands of plain tuples.
     return [tuple(row) for row in session.connection().execute(stmt)]
 
@@ -208,25 +207,25 @@ def plan_marks_kept(session: Session) -> bool:
 
 
 @dataclass(frozen=True)
-class GraphChanges:
-    rows: list[tuple[Any, ...]]  # GRAPH_COLUMNS and whether the item is in the graph
+class StateChanges:
+    rows: list[tuple[Any, ...]]  # STATE_COLUMNS of the items that changed
     edges: list[tuple[int, int]]  # every dependency of the changed items
 
 
-def graph_changes(
+def state_changes(
     session: Session, *, launch_id: int, since: int, limit: int
-) -> GraphChanges | None:
-    """The items whose plan columns or dependencies changed at plan revision `since` or
-    later: with a graph read at `since`, and no item deleted since (launch.items_removed),
+) -> StateChanges | None:
+    """The items whose columns or dependencies changed at plan revision `since` or later:
+    with the items read at `since`, and no item deleted since (launch.items_removed),
     enough to bring it up to date. (Rows marked `since` itself may be in that graph already;
     a writer's mark is the revision before or after its own bump, never earlier.) None
-    past `limit` changed rows: read the graph whole."""
+    past `limit` changed rows: read the launch whole."""
     in_launch = col(Item.launch_id) == launch_id
     connection = session.connection()
     rows = [
         tuple(row)
         for row in connection.execute(
-            core_select(*GRAPH_COLUMNS, IN_GRAPH)
+            core_select(*STATE_COLUMNS)
             .where(in_launch, col(Item.plan_mark) >= since)
             .limit(limit + 1)
         )
@@ -245,4 +244,4 @@ def graph_changes(
         if rows
         else []
     )
-    return GraphChanges(rows, found)
+    return StateChanges(rows, found)

@@ -64,7 +64,7 @@ def command_for_view(key: dict[str, Any]) -> Command | None:
 class StatusMessages:
     """Rendered status messages, reused while the status report they show is.
 
-    Status reports are cached per launch revision (commands.status.ReportCache) and are
+    Status reports are cached per launch plan revision (commands.status.ReportCache) and are
     immutable, so the Block Kit for one is the same every time: rendering it again for each
     `/ready status` and each refresh would be most of the request's work. Entries hold the
     report itself, so its id() cannot be reused while it is a key here. Messages are

@@ -28,9 +28,9 @@ from storage.engine import Session, Store
 from storage.models import Item, Launch
 from storage.saving import save_now
 
-# What a change may write without moving the launch's plan (the critical path, the shortest
-# path to GO; commands.readiness.plan reads none of it): a note. Anything else bumps
-# `launch.plan_revision`, and the plan is computed afresh.
+# What a change may write without moving anything `status` shows (its counts, concerns,
+# sign-offs and plan read none of it; commands.status): a note. Anything else bumps
+# `launch.plan_revision`, and the report is computed afresh.
 PLAN_NEUTRAL = frozenset({"notes"})
 
 # (context, launch, the item as it is, the free text after the reference) -> the change

@@ -18,7 +18,7 @@ from storage.models import Launch
 
 # Indexes of recent launches per database, keyed by (launch id, revision): every change to
 # a launch's items bumps its revision in the same transaction, so an index built at one
-# revision is exact while it stands (as commands.status.ReportCache relies on too).
+# revision is exact while it stands (the status report relies on `plan_revision`, which moves with all but a note).
 # Most changes (a note, a status) leave every key and title as it was: the index a launch had
 # at its previous revision is reused when the rows it was built from read the same, so a
 # title reference after a change reads 5,000 rows instead of rebuilding from them (bench.writes).

@@ -1,5 +1,6 @@
-"""The plan (critical path, shortest path to GO) kept across a note, and only a note: each
-status after any change shows the plan computed afresh would show (commands.status)."""
+"""The status report (score, concerns, sign-offs, critical path, shortest path to GO) kept
+across a note, and only a note: each status after any change shows what a report computed
+afresh would show (commands.status)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from tests.conftest import make_ctx
 
 
 def _shown_and_fresh(store, ctx):
-    """The plan `status` shows, and the one computed from scratch at the same moment."""
-    shown = ok(store, ctx, "status").report.plan
+    """The report `status` shows, and the one computed from scratch at the same moment."""
+    shown = ok(store, ctx, "status").report
     with store.read() as session:
         launch = current_launch(session, ctx)
         fresh, _ = build_report(session, ctx, launch, local_today(ctx, launch))
-    return shown, fresh.plan
+    return shown, fresh
 
 
 def _plan_revision(store) -> int:
@@ -40,13 +41,14 @@ def test_a_note_keeps_the_plan_and_every_other_change_moves_it(store) -> None:
     ok(store, alice, "due TLS 2026-12-10")
 
     shown, fresh = _shown_and_fresh(store, alice)
-    assert shown == fresh and shown.path_to_go is not None and shown.critical_path
+    assert shown == fresh and shown.plan.path_to_go is not None and shown.plan.critical_path
     before = _plan_revision(store)
 
     ok(store, alice, "note TLS the CA answered")
-    assert _plan_revision(store) == before  # a note cannot move the plan
+    assert _plan_revision(store) == before  # a note cannot move what status shows
     again, fresh = _shown_and_fresh(store, alice)
     assert again == fresh == shown
+    assert again is shown  # the report itself is kept
 
     for change in (
         "done TLS installed",

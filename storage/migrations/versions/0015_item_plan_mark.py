@@ -1,18 +1,18 @@
-"""item.plan_mark: the launch's plan revision when the item last changed in a way its plan
+"""item.plan_mark: the launch's plan revision when the item last changed in a way status
 reads (or gained or lost a dependency), and launch.items_removed: how many of its items
-were deleted, both kept by triggers, so a launch's dependency graph is brought up to date
-from the rows that changed instead of read whole after every change
+were deleted, both kept by triggers, so what status reads of a launch's items is brought up
+to date from the rows that changed instead of read whole after every change
 
 Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-03 07:00:00
 
 Triggers rather than application code: every path that changes an item (commands, imports,
-monitors, scheduled jobs, a hand-written UPDATE) keeps the mark, or the graph would go
+monitors, scheduled jobs, a hand-written UPDATE) keeps the mark, or what is kept would go
 stale without a sound. A writer holds the launch's lock while it changes items (see
 storage.launches.lock_launch), so an item's mark is at least the revision the launch had
-when the writer took it: a graph read at revision R misses nothing changed later if it
-reads back the rows marked R or later (storage.readiness.graph_changes).
+when the writer took it: items read at revision R miss nothing changed later if the rows
+marked R or later are read back (storage.readiness.state_changes).
 """
 
 from collections.abc import Sequence
@@ -26,7 +26,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Written out, not composed: what the triggers fire on is what the plan reads of an item
-# (storage.readiness.GRAPH_COLUMNS and its filter). A note, evidence text or a timestamp
+# (storage.readiness.STATE_COLUMNS). A note, evidence text or a timestamp
 # does not move the mark.
 SQLITE = [
     """CREATE TRIGGER item_plan_mark_insert AFTER INSERT ON item BEGIN
@@ -35,8 +35,8 @@ SQLITE = [
             WHERE id = NEW.id;
     END""",
     """CREATE TRIGGER item_plan_mark_update AFTER UPDATE OF
-        launch_id, key, title, priority, status, owner, due_date, effort, scenarios,
-        blocked_reason, waiver_until, verified_at
+        launch_id, key, seq, title, category, priority, status, owner, due_date, effort,
+        scenarios, blocked_reason, blocked_at, waiver_until, verified_at
     ON item BEGIN
         UPDATE item SET plan_mark =
             (SELECT plan_revision FROM launch WHERE launch.id = NEW.launch_id)
@@ -76,8 +76,8 @@ POSTGRESQL = [
             RETURN NEW;
         END $$""",
     """CREATE TRIGGER item_plan_mark BEFORE INSERT OR UPDATE OF
-        launch_id, key, title, priority, status, owner, due_date, effort, scenarios,
-        blocked_reason, waiver_until, verified_at
+        launch_id, key, seq, title, category, priority, status, owner, due_date, effort,
+        scenarios, blocked_reason, blocked_at, waiver_until, verified_at
     ON item FOR EACH ROW EXECUTE FUNCTION readybot_item_plan_mark()""",
     # Per statement, from the deleted rows: a re-import that deletes thousands of items
     # bumps each launch once.
