@@ -260,12 +260,23 @@ def rebuilt(kept: Kept, settings: Settings) -> Kept:
     return _made(kept.revision, kept.removed, settings, kept.rows, edges)
 
 
+# About 0.9 kB an item is kept (a 50,000-item launch: 44 MB): a few launches, and a bound
+# on their items together, so a workspace of big launches does not grow without end.
+KEPT_LAUNCHES = 8
+KEPT_ITEMS = 120_000
+
+
 class StateCache:
     """The kept state of the launches last reported on in one database."""
 
-    def __init__(self, size: int = 8) -> None:
-        self._kept: LRU[int, Kept] = LRU(size)
+    def __init__(self, launches: int = KEPT_LAUNCHES, max_items: int = KEPT_ITEMS) -> None:
+        self._kept: LRU[int, Kept] = LRU(launches)
+        self._max_items = max_items
         self.marks_kept: bool | None = None  # known on first use
+
+    def _keep(self, launch_id: int, kept: Kept) -> None:
+        self._kept.put(launch_id, kept)
+        self._kept.trim(lambda entries: sum(len(k.rows) for k in entries) > self._max_items)
 
     def state(self, session: Session, launch: Launch, today: date) -> Kept:
         assert launch.id is not None
@@ -292,7 +303,7 @@ class StateCache:
         if fresh is None:
             fresh = read_whole(session, launch.id, revision, removed, settings)
         if self.marks_kept and not is_writing(session):
-            self._kept.put(launch.id, fresh)
+            self._keep(launch.id, fresh)
         return fresh
 
 

@@ -40,6 +40,12 @@ class LRU(Generic[K, V]):
         found = self.get(key)
         return found if found is not None else self.put(key, make())
 
+    def trim(self, too_big: Callable[[list[V]], bool]) -> None:
+        """Drop the least recently used entries while `too_big(values)`, keeping the newest."""
+        with self._lock:
+            while len(self._entries) > 1 and too_big(list(self._entries.values())):
+                self._entries.popitem(last=False)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

@@ -208,3 +208,21 @@ def test_refused_changes_leave_the_graph_as_it_was(store) -> None:
     assert isinstance(execute(store, alice, "needs B A"), ErrorReply)  # a cycle
     after, whole = _kept_and_whole(store, alice)
     assert after == whole == before
+
+
+def test_the_kept_launches_are_bounded_by_their_items(store) -> None:
+    from commands.launch_state import StateCache
+
+    cache = StateCache(launches=8, max_items=5)
+    seen = []
+    for name in ("One", "Two", "Three"):
+        alice = make_ctx("alice", channel=f"C-{name.upper()}")
+        ok(store, alice, f"launch new {name} date 2026-12-20")
+        for n in range(3):
+            ok(store, alice, f"add {name} item {n} #Ops !high")
+        with store.read() as session:
+            launch = current_launch(session, alice)
+            seen.append(cache.state(session, launch, local_today(alice, launch)).rows)
+    # Three launches of three items, at most five items kept: only the newest stays.
+    assert [len(rows) for rows in seen] == [3, 3, 3]
+    assert len(cache._kept._entries) == 1
