@@ -226,3 +226,45 @@ def test_the_kept_launches_are_bounded_by_their_items(store) -> None:
     # Three launches of three items, at most five items kept: only the newest stays.
     assert [len(rows) for rows in seen] == [3, 3, 3]
     assert len(cache._kept._entries) == 1
+
+
+def test_a_replica_sees_at_once_what_another_changed(store) -> None:
+    """Two replicas, each with its own engine and kept state, over one database: what one
+    changes, the other's next status shows, as a report made from scratch would."""
+    from commands.status import build_report
+    from storage.engine import open_store
+
+    url = store.engine.url.render_as_string(hide_password=False)
+    other = open_store(url)
+    try:
+        alice = make_ctx("alice")
+        ok(store, alice, "launch new Checkout date 2026-12-20")
+        for key in ("TLS", "DNS", "PEN", "RUN"):
+            ok(store, alice, f"add {key} work #Sec !critical key {key}")
+        ok(store, alice, "needs DNS TLS")
+        for replica, change in [
+            (other, "block TLS waiting on the CA"),
+            (store, "status"),
+            (other, "done DNS"),
+            (other, "needs PEN RUN"),
+            (other, "unblock TLS"),
+            (other, "remove RUN"),
+            (store, "add Pager rota #Ops !high key PAGER"),
+            (other, "waive PEN accepted for the beta"),
+        ]:
+            ok(replica, alice, change)
+            # A third engine keeps nothing yet: it reads the launch whole.
+            blank = open_store(url)
+            try:
+                with blank.read() as session:
+                    launch = current_launch(session, alice)
+                    fresh, _ = build_report(session, alice, launch, local_today(alice, launch))
+            finally:
+                blank.dispose()
+            for reader in (store, other):
+                shown = ok(reader, alice, "status").report
+                assert shown == fresh, change
+        assert "TLS" not in {b.key for b in shown.concerns.blocked}
+        assert {b.key for b in shown.concerns.waived} == {"PEN"}
+    finally:
+        other.dispose()
