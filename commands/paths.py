@@ -256,7 +256,7 @@ def critical_path(graph: Graph, *, today: date, target: date | None) -> Critical
     needs, needed_by = graph.needs, graph.needed_by
     tied = {
         i
-        for i in ids
+        for i in ids & (needs.keys() | needed_by.keys())  # only items with links can be tied
         if not ids.isdisjoint(needs.get(i, ())) or not ids.isdisjoint(needed_by.get(i, ()))
     }
     order = _order(graph, tied)
@@ -339,10 +339,12 @@ def _tightest_alone(graph: Graph, alone: set[int], today: date, horizon: float) 
     then longest, then by key (as the tied ones are compared). Dates are compared as day
     counts, each due date converted once (thousands of items share a few hundred)."""
     offsets: dict[date, float] = {}
+    nodes = graph.nodes
+    least = math.inf  # the best slack so far; ties are ranked only when they happen
     best: tuple[float, float, str] | None = None
     found = -1
     for i in alone:
-        node = graph.nodes[i]
+        node = nodes[i]
         due = node.due
         if due is None:
             bound = horizon
@@ -351,10 +353,12 @@ def _tightest_alone(graph: Graph, alone: set[int], today: date, horizon: float) 
             if offset is None:
                 offset = offsets[due] = min(horizon, float((due - today).days))
             bound = offset
-        days = node.days
-        rank = (bound - days, -days, node.key)
+        slack = bound - node.days
+        if slack > least:
+            continue
+        rank = (slack, -node.days, node.key)
         if best is None or rank < best:
-            best, found = rank, i
+            least, best, found = slack, rank, i
     return found
 
 
@@ -491,10 +495,16 @@ def _fewest(graph: Graph, chosen: set[int], need: int, budget: int) -> tuple[set
         )
 
     # Loose items, heaviest first (then in the checklist's order); the tied ones to search.
-    loose = sorted((i for i in pool if gain[i] > 0 and not tied(i)), key=lambda i: (-gain[i], i))
+    # By weight, then each weight's ids sorted as plain numbers (a key function per item
+    # would cost more than the rest of the search on a big launch).
+    by_weight: dict[int, list[int]] = {}
+    for i, g in gain.items():
+        if g > 0 and not tied(i):
+            by_weight.setdefault(g, []).append(i)
+    loose = [i for weight in sorted(by_weight, reverse=True) for i in sorted(by_weight[weight])]
     loose_counts = [0] * (top + 1)
-    for i in loose:
-        loose_counts[gain[i]] += 1
+    for weight, found in by_weight.items():
+        loose_counts[weight] = len(found)
 
     def fill(rest: int) -> list[int]:
         picked = []
