@@ -40,6 +40,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.commands
+	$(BIN)/python -m bench.status_parts
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.digests --channels 100
 	$(BIN)/python -m bench.monitors
