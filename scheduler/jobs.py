@@ -165,12 +165,23 @@ class Jobs:
     def record_days(self) -> int:
         """Today's score and open items for every launch (the digest trend and weekly chart)."""
         now = self.clock()
-        with self.store.write() as session:
-            every = launches.all_launches(session)
-            for launch in every:
+        # Reports are made in a read transaction (they may take a while on big launches, and
+        # reuse what status keeps); the write lock is held only to record them.
+        with self.store.read() as session:
+            made = []
+            for launch in launches.all_launches(session):
                 today = local_today(launch, now)
                 report, tallies = build_report(
                     session, scheduler_context(launch.team_id, now), launch, today
                 )
-                record_today(session, launch, today, report.score.percent, tallies, now)
-        return len(every)
+                made.append((launch.id, today, report.score.percent, tallies))
+        recorded = 0
+        with self.store.write() as session:
+            for launch_id, today, percent, tallies in made:
+                assert launch_id is not None
+                still = launches.get_launch(session, launch_id=launch_id)
+                if still is None:  # deleted meanwhile
+                    continue
+                record_today(session, still, today, percent, tallies, now)
+                recorded += 1
+        return recorded

@@ -268,3 +268,55 @@ def test_a_replica_sees_at_once_what_another_changed(store) -> None:
         assert {b.key for b in shown.concerns.waived} == {"PEN"}
     finally:
         other.dispose()
+
+
+def test_changes_made_while_others_read_status_all_reach_the_kept_state(store) -> None:
+    """Writers in threads change items while readers keep asking for status: whatever the
+    interleaving (on PostgreSQL each statement sees the latest commits), the state kept in
+    the end is the one a whole read gives, and so is the report."""
+    import threading
+
+    from commands.status import build_report
+    from storage.engine import open_store
+
+    alice = make_ctx("alice")
+    ok(store, alice, "launch new Checkout date 2026-12-20")
+    importing.import_text(store, alice, _tracker(random.Random(3)), dry_run=False)
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def write(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            for _ in range(25):
+                execute(store, make_ctx(f"u{seed}"), _random_change(rng).replace("remove", "note"))
+        except BaseException as exc:
+            failures.append(exc)
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                ok(store, alice, "status")
+        except BaseException as exc:
+            failures.append(exc)
+
+    writers = [threading.Thread(target=write, args=(seed,)) for seed in range(3)]
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for thread in (*writers, *readers):
+        thread.start()
+    for thread in writers:
+        thread.join()
+    stop.set()
+    for thread in readers:
+        thread.join()
+    assert not failures, failures
+    kept, whole = _kept_and_whole(store, alice)
+    assert kept == whole
+    blank = open_store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        with blank.read() as session:
+            launch = current_launch(session, alice)
+            fresh, _ = build_report(session, alice, launch, local_today(alice, launch))
+    finally:
+        blank.dispose()
+    assert ok(store, alice, "status").report == fresh
