@@ -7,7 +7,7 @@ the reply model, plus rendering to text (what the console shows). `status` is
 measured three ways: on an unchanged launch (the report is reused while the launch's
 plan revision stands), right after a note (the report is kept: a note changes nothing
 status shows) and right after a block or unblock (the report is computed afresh, on the
-launch graph brought up to date from the item that changed: commands.graphs).
+launch's items brought up to date from the one that changed: commands.launch_state).
 """
 
 from __future__ import annotations

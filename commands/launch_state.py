@@ -27,10 +27,8 @@ from storage import items, readiness
 from storage.engine import Session, database_of, is_writing
 from storage.items import BriefRow, CountRow
 from storage.models import Launch
-from storage.vocabulary import OPEN_STATUSES, Priority, Status
+from storage.vocabulary import OPEN_STATUSES, PRIORITY_OF, STATUS_OF, Priority, Status
 
-_STATUS = {s.value: s for s in Status}
-_PRIORITY = {p.value: p for p in Priority}
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
 # Past this many changed rows the launch is read whole (an import): one query, no IN list.
 CHANGES_LIMIT = 500
@@ -61,8 +59,8 @@ def node_of(row: Row, settings: Settings) -> Node:
         waiver_until,
         unverified,
     ) = row[:12]
-    state = _STATUS[status]
-    rank = _PRIORITY[priority]
+    state = STATUS_OF[status]
+    rank = PRIORITY_OF[priority]
     claimed_critical = (
         require_verified and state == Status.DONE and unverified and rank == Priority.CRITICAL
     )

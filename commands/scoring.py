@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from storage.vocabulary import Priority, Status
+from storage.vocabulary import PRIORITY_OF, STATUS_OF, Priority, Status
 
 PRIORITY_WEIGHTS: dict[Priority, int] = {
     Priority.CRITICAL: 5,
@@ -437,10 +437,6 @@ class Counts:
     waived: int = 0
 
 
-_PRIORITIES = {p.value: p for p in Priority}  # a dict lookup, not an enum call, per row
-_STATUSES = {s.value: s for s in Status}
-
-
 def summarise(rows: Sequence[tuple[str, str, str, bool, bool, bool, int]]) -> Counts:
     tallies: list[Tally] = []
     critical = blocked = overdue = not_required = critical_overdue = high = waived = 0
@@ -448,7 +444,7 @@ def summarise(rows: Sequence[tuple[str, str, str, bool, bool, bool, int]]) -> Co
         if not required:
             not_required += count
             continue
-        tally = Tally(category, _PRIORITIES[priority], _STATUSES[status], count, expired)
+        tally = Tally(category, PRIORITY_OF[priority], STATUS_OF[status], count, expired)
         tallies.append(tally)
         if tally.priority == Priority.CRITICAL and not tally.ready:
             critical += count

@@ -33,20 +33,16 @@ from storage import audit, items, readiness
 from storage.engine import Session, Store
 from storage.items import BriefRow
 from storage.models import Launch
-from storage.vocabulary import Priority, Status
+from storage.vocabulary import PRIORITY_OF, STATUS_OF, Priority
 
 CONCERN_LIMIT = 10
 DUE_LIMIT = 5
 
 
-_PRIORITIES = {p.value: p for p in Priority}
-_STATUSES = {s.value: s for s in Status}
-
-
 def _briefs(rows: list[BriefRow]) -> tuple[ItemBrief, ...]:
     return tuple(
         ItemBrief(
-            key, title, category, _PRIORITIES[priority], _STATUSES[status], reason, owner, due
+            key, title, category, PRIORITY_OF[priority], STATUS_OF[status], reason, owner, due
         )
         for key, title, category, priority, status, reason, owner, due in rows
     )

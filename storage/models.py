@@ -58,13 +58,13 @@ class Launch(SQLModel, table=True):
     revision: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     # Bumped with `revision` by every change that may change what status shows (its score,
     # concerns, sign-offs, critical path, path to GO): all but a note's. Keys the status
-    # report and the launch graph kept across revisions (commands.status, commands.graphs).
+    # report and the launch's items kept across revisions (commands.status, launch_state).
     plan_revision: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )
     # How many of its items were ever deleted (or moved away): kept by the database's
-    # triggers (migration 0015), never written here. A kept graph read before a deletion
-    # is read again whole (commands.graphs).
+    # triggers (migration 0015), never written here. Items kept from before a deletion are
+    # read again whole (commands.launch_state).
     items_removed: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )
@@ -156,7 +156,7 @@ class Item(SQLModel, table=True):
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
     version: int = 1
-    # The launch's plan revision when a column the plan reads last changed: kept by the
+    # The launch's plan revision when a column status reads last changed: kept by the
     # database's triggers (migration 0015), never written here; see readiness.state_changes.
     plan_mark: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 

@@ -197,7 +197,7 @@ def state_rows(session: Session, *, launch_id: int) -> list[tuple[Any, ...]]:
 
 def plan_marks_kept(session: Session) -> bool:
     """Whether this database keeps `item.plan_mark` (migration 0015's triggers): without
-    them a graph cannot be brought up to date from the rows that changed."""
+    them what is kept of a launch cannot be brought up to date from the rows that changed."""
     sql = (
         "SELECT 1 FROM pg_trigger WHERE tgname = 'item_plan_mark'"
         if session.get_bind().dialect.name == "postgresql"
@@ -217,7 +217,7 @@ def state_changes(
 ) -> StateChanges | None:
     """The items whose columns or dependencies changed at plan revision `since` or later:
     with the items read at `since`, and no item deleted since (launch.items_removed),
-    enough to bring it up to date. (Rows marked `since` itself may be in that graph already;
+    enough to bring them up to date. (Rows marked `since` itself may be kept already;
     a writer's mark is the revision before or after its own bump, never earlier.) None
     past `limit` changed rows: read the launch whole."""
     in_launch = col(Item.launch_id) == launch_id

@@ -27,6 +27,10 @@ class Status(StrEnum):
 
 OPEN_STATUSES = (Status.TODO, Status.IN_PROGRESS, Status.BLOCKED)
 CLOSED_STATUSES = (Status.DONE, Status.WAIVED)
+# Stored values to members by a dict lookup: an enum call per row costs more, and status
+# turns thousands of rows into members.
+PRIORITY_OF: dict[str, Priority] = {p.value: p for p in Priority}
+STATUS_OF: dict[str, Status] = {s.value: s for s in Status}
 
 
 class Scenario(StrEnum):

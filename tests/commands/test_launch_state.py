@@ -7,17 +7,20 @@ are those `storage.items.status_counts` gives, the claimed those a plain query f
 from __future__ import annotations
 
 import random
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import and_, or_, select, text
 
 from commands import importing
-from commands.launch_state import launch_state, read_whole
+from commands.launch_state import StateCache, launch_state, read_whole
 from commands.launching import current_launch, local_today
 from commands.replies import ErrorReply
 from commands.run import execute
+from commands.status import build_report
 from storage import items, readiness
+from storage.engine import open_store
 from storage.models import Item
 from tests.commands.helpers import ok
 from tests.conftest import make_ctx
@@ -97,6 +100,17 @@ def concern_lists(session, launch_id, scenario, today) -> dict[str, list[str]]:
         name: list(session.execute(select(Item.key).where(base, where).order_by(*order)).scalars())
         for name, (where, order) in parts.items()
     }
+
+
+def _report_read_whole(store, ctx):
+    """The status report a third engine makes, which keeps nothing yet: read whole."""
+    blank = open_store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        with blank.read() as session:
+            launch = current_launch(session, ctx)
+            return build_report(session, ctx, launch, local_today(ctx, launch))[0]
+    finally:
+        blank.dispose()
 
 
 def _random_change(rng: random.Random) -> str:
@@ -211,8 +225,6 @@ def test_refused_changes_leave_the_graph_as_it_was(store) -> None:
 
 
 def test_the_kept_launches_are_bounded_by_their_items(store) -> None:
-    from commands.launch_state import StateCache
-
     cache = StateCache(launches=8, max_items=5)
     seen = []
     for name in ("One", "Two", "Three"):
@@ -231,11 +243,7 @@ def test_the_kept_launches_are_bounded_by_their_items(store) -> None:
 def test_a_replica_sees_at_once_what_another_changed(store) -> None:
     """Two replicas, each with its own engine and kept state, over one database: what one
     changes, the other's next status shows, as a report made from scratch would."""
-    from commands.status import build_report
-    from storage.engine import open_store
-
-    url = store.engine.url.render_as_string(hide_password=False)
-    other = open_store(url)
+    other = open_store(store.engine.url.render_as_string(hide_password=False))
     try:
         alice = make_ctx("alice")
         ok(store, alice, "launch new Checkout date 2026-12-20")
@@ -253,14 +261,7 @@ def test_a_replica_sees_at_once_what_another_changed(store) -> None:
             (other, "waive PEN accepted for the beta"),
         ]:
             ok(replica, alice, change)
-            # A third engine keeps nothing yet: it reads the launch whole.
-            blank = open_store(url)
-            try:
-                with blank.read() as session:
-                    launch = current_launch(session, alice)
-                    fresh, _ = build_report(session, alice, launch, local_today(alice, launch))
-            finally:
-                blank.dispose()
+            fresh = _report_read_whole(store, alice)
             for reader in (store, other):
                 shown = ok(reader, alice, "status").report
                 assert shown == fresh, change
@@ -274,10 +275,6 @@ def test_changes_made_while_others_read_status_all_reach_the_kept_state(store) -
     """Writers in threads change items while readers keep asking for status: whatever the
     interleaving (on PostgreSQL each statement sees the latest commits), the state kept in
     the end is the one a whole read gives, and so is the report."""
-    import threading
-
-    from commands.status import build_report
-    from storage.engine import open_store
 
     alice = make_ctx("alice")
     ok(store, alice, "launch new Checkout date 2026-12-20")
@@ -289,6 +286,7 @@ def test_changes_made_while_others_read_status_all_reach_the_kept_state(store) -
         rng = random.Random(seed)
         try:
             for _ in range(25):
+                # No removals: a deletion reads the launch whole, the path not under test here.
                 execute(store, make_ctx(f"u{seed}"), _random_change(rng).replace("remove", "note"))
         except BaseException as exc:
             failures.append(exc)
@@ -312,11 +310,4 @@ def test_changes_made_while_others_read_status_all_reach_the_kept_state(store) -
     assert not failures, failures
     kept, whole = _kept_and_whole(store, alice)
     assert kept == whole
-    blank = open_store(store.engine.url.render_as_string(hide_password=False))
-    try:
-        with blank.read() as session:
-            launch = current_launch(session, alice)
-            fresh, _ = build_report(session, alice, launch, local_today(alice, launch))
-    finally:
-        blank.dispose()
-    assert ok(store, alice, "status").report == fresh
+    assert ok(store, alice, "status").report == _report_read_whole(store, alice)

@@ -4,14 +4,13 @@ afresh, on random launches (some with cycles, as old data might hold)."""
 
 from __future__ import annotations
 
-import heapq
 import math
 import random
 from datetime import date, timedelta
 
 import pytest
 
-from commands.paths import CriticalPath, Graph, Node, Step, critical_path
+from commands.paths import CriticalPath, Graph, Node, Step, _order, critical_path
 from storage.vocabulary import Priority, Status
 
 TODAY = date(2026, 11, 20)
@@ -107,30 +106,6 @@ def test_a_changed_graph_leaves_the_one_it_came_from_as_it_was() -> None:
 # -- the critical path as it was computed before lone items were set apart ---------------
 
 
-def _reference_order(graph: Graph, ids: set[int]) -> list[int]:
-    """A topological order of `ids` (needed items first); a cycle, which commands refuse
-    but old data might hold, is broken rather than looped over."""
-    indegree = {i: 0 for i in ids}
-    for i in ids:
-        for d in graph.needs.get(i, ()):
-            if d in ids:
-                indegree[i] += 1
-    ready = [i for i, n in indegree.items() if n == 0]
-    heapq.heapify(ready)
-    order: list[int] = []
-    while ready:
-        here = heapq.heappop(ready)
-        order.append(here)
-        for nxt in graph.needed_by.get(here, ()):
-            if nxt in indegree:
-                indegree[nxt] -= 1
-                if indegree[nxt] == 0:
-                    heapq.heappush(ready, nxt)
-    if len(order) < len(ids):
-        order += sorted(ids - set(order))
-    return order
-
-
 def reference_critical_path(graph: Graph, *, today: date, target: date | None) -> CriticalPath:
     """The chain of open required items with the least slack, each with the earliest date it
     can be done (what it needs first included) and its slack against its due date, its
@@ -138,7 +113,7 @@ def reference_critical_path(graph: Graph, *, today: date, target: date | None) -
     ids = {i for i, n in graph.nodes.items() if n.open and n.required}
     if not ids:
         return CriticalPath((), None, target)
-    order = _reference_order(graph, ids)
+    order = _order(graph, ids)  # the ordering itself is shared
     finish: dict[int, float] = {}
     for i in order:
         start = max((finish[d] for d in graph.needs.get(i, ()) if d in finish), default=0.0)
